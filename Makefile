@@ -1,0 +1,44 @@
+# xtream: build, run, test.  `make run` sets up and starts everything
+# locally; `make test` runs the whole suite (C unit tests + t/*.t).
+
+HTTP_PORT ?= 8080
+RTMP_PORT ?= 1935
+BUILD     := $(CURDIR)/build
+
+export HTTP_PORT RTMP_PORT
+
+.PHONY: all build module daemon deps run stop test unit-test t-test bench clean
+
+all: build
+
+build: daemon module
+
+daemon:
+	$(MAKE) -C xtreamd BUILD=$(BUILD)
+
+module:
+	scripts/build-module.sh $(BUILD)
+
+deps:
+	scripts/install-deps.sh
+
+run: deps build
+	scripts/run.sh
+
+stop:
+	scripts/stop.sh
+
+unit-test: build
+	$(MAKE) -C xtreamd BUILD=$(BUILD) test
+	$(MAKE) -C ngx_xtream_module BUILD=$(BUILD) test
+
+t-test: build
+	scripts/prove.sh
+
+test: unit-test t-test
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

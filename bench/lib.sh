@@ -1,0 +1,39 @@
+# Shared helpers for bench/*.sh (sourced).  Benchmarks report medians and
+# ratios against a reference measured in the same run, never absolute
+# pass/fail thresholds: these machines are shared and noisy.
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$repo/build
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+median() {      # numbers on stdin -> median
+    sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+}
+
+# wrk_rps URL SECONDS CONNECTIONS -> requests/s
+wrk_rps() {
+    wrk -t1 -c"$3" -d"$2"s --latency "$1" 2>/dev/null | awk '/^Requests\/sec/ {print $2}'
+}
+
+# start_nginx PREFIX: nginx with PREFIX/conf/nginx.conf, in the background
+start_nginx() {
+    mkdir -p "$1/logs" "$1/tmp"
+    /usr/sbin/nginx -p "$1/" -c conf/nginx.conf -e "$1/logs/error.log"
+}
+
+stop_nginx() {
+    local pid
+    pid=$(cat "$1/logs/nginx.pid" 2>/dev/null) || return 0
+    kill -QUIT "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# rss_kb PID -> resident set in KiB
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# the nginx worker pids of a prefix
+nginx_workers() { pgrep -P "$(cat "$1/logs/nginx.pid")"; }

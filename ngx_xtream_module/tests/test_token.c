@@ -1,0 +1,111 @@
+/* Unit tests of the HLS segment tokens (xt_token.c). */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../xt_token.h"
+
+static int  passed, failed;
+
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        if (cond) { passed++; }                                             \
+        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
+                                 __LINE__, #cond); }                        \
+    } while (0)
+
+static const unsigned char  key[] = "0123456789abcdef-test-secret";
+static const unsigned char  key2[] = "0123456789abcdef-other-secre";
+
+int
+main(void)
+{
+    char        tok[XT_TOKEN_MAX_LEN + 1], bad[XT_TOKEN_MAX_LEN + 8];
+    size_t      n;
+    xt_token_t  t, v;
+
+    t.expires = 1700000100;
+    t.line_id = 7;
+    t.stream_id = 42;
+    t.variant = 1;
+    t.session = 0x0123456789abcdefULL;
+
+    n = xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok));
+    CHECK(n > 0 && n <= XT_TOKEN_MAX_LEN);
+    tok[n] = '\0';
+    CHECK(strncmp(tok, "1700000100_7_0123456789abcdef_1_", 32) == 0);
+
+    /* good, and fields come back */
+    memset(&v, 0, sizeof(v));
+    v.stream_id = 42;
+    CHECK(xt_token_verify(key, sizeof(key) - 1, tok, n, 1700000000, &v)
+          == XT_TOKEN_OK);
+    CHECK(v.line_id == 7 && v.variant == 1 && v.session == t.session
+          && v.expires == t.expires);
+
+    /* expired: the MAC is right but the time is past */
+    v.stream_id = 42;
+    CHECK(xt_token_verify(key, sizeof(key) - 1, tok, n, 1700000101, &v)
+          == XT_TOKEN_EXPIRED);
+
+    /* swapped stream: the same token on another stream's URL */
+    v.stream_id = 43;
+    CHECK(xt_token_verify(key, sizeof(key) - 1, tok, n, 1700000000, &v)
+          == XT_TOKEN_BAD_MAC);
+
+    /* other secret */
+    v.stream_id = 42;
+    CHECK(xt_token_verify(key2, sizeof(key2) - 1, tok, n, 1700000000, &v)
+          == XT_TOKEN_BAD_MAC);
+
+    /* forged: longer expiry with the old MAC */
+    memcpy(bad, tok, n);
+    bad[0] = '2';
+    CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 1700000000, &v)
+          == XT_TOKEN_BAD_MAC);
+
+    /* forged: another variant */
+    memcpy(bad, tok, n);
+    bad[30] = '2';
+    CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 1700000000, &v)
+          == XT_TOKEN_BAD_MAC);
+
+    /* flipped MAC digit */
+    memcpy(bad, tok, n);
+    bad[n - 1] = bad[n - 1] == '0' ? '1' : '0';
+    CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 1700000000, &v)
+          == XT_TOKEN_BAD_MAC);
+
+    /* malformed shapes */
+    CHECK(xt_token_verify(key, sizeof(key) - 1, "", 0, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    CHECK(xt_token_verify(key, sizeof(key) - 1, tok, n - 1, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    memcpy(bad, tok, n);
+    memcpy(bad + n, "00", 2);
+    CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n + 2, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    CHECK(xt_token_verify(key, sizeof(key) - 1,
+                          "01700000100_7_0123456789abcdef_1_"
+                          "00000000000000000000000000000000", 65, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    CHECK(xt_token_verify(key, sizeof(key) - 1,
+                          "-1_7_0123456789abcdef_1_"
+                          "00000000000000000000000000000000", 56, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    CHECK(xt_token_verify(key, sizeof(key) - 1,
+                          "99999999999999999999_7_0123456789abcdef_1_"
+                          "00000000000000000000000000000000", 74, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    CHECK(xt_token_verify(key, sizeof(key) - 1,
+                          "1_7_0123456789ABCDEF_1_"
+                          "00000000000000000000000000000000", 55, 0, &v)
+          == XT_TOKEN_MALFORMED);
+    memcpy(bad, tok, n);
+    bad[5] = '\0';
+    CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 0, &v)
+          == XT_TOKEN_MALFORMED);
+
+    printf("test_token: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

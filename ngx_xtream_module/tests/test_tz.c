@@ -1,0 +1,84 @@
+/*
+ * Time zones from the system's tzdata: UTC, Europe/London summer and
+ * winter, America/New_York, the POSIX rule past the table, bad names and
+ * bad files.
+ */
+
+#include <string.h>
+
+#include "xt_tz.h"
+#include "xt_test.h"
+
+
+#define ZI  "/usr/share/zoneinfo"
+
+
+void
+test_tz(void)
+{
+    char            out[XT_TZ_TIME_LEN + 1];
+    xt_tz_t         tz;
+    const char     *err;
+    unsigned char   junk[64];
+
+    CHECK(xt_tz_load(&tz, ZI, "UTC", &err) == 0);
+    CHECK(xt_tz_offset(&tz, 1700000000) == 0);
+    xt_tz_format(&tz, 1700000000, out);
+    CHECK(strcmp(out, "2023-11-14 22:13:20") == 0);
+    xt_tz_format(&tz, 0, out);
+    CHECK(strcmp(out, "1970-01-01 00:00:00") == 0);
+
+    xt_tz_utc(&tz);
+    CHECK(strcmp(tz.name, "UTC") == 0 && xt_tz_offset(&tz, 1) == 0);
+
+    CHECK(xt_tz_load(&tz, ZI, "Europe/London", &err) == 0);
+    CHECK(strcmp(tz.name, "Europe/London") == 0);
+    /* 2023-07-01 12:00:00 UTC: BST */
+    CHECK(xt_tz_offset(&tz, 1688212800) == 3600);
+    xt_tz_format(&tz, 1688212800, out);
+    CHECK(strcmp(out, "2023-07-01 13:00:00") == 0);
+    /* 2023-01-15 12:00:00 UTC: GMT */
+    CHECK(xt_tz_offset(&tz, 1673784000) == 0);
+    /* change at 2023-03-26 01:00:00 UTC */
+    CHECK(xt_tz_offset(&tz, 1679792399) == 0);
+    CHECK(xt_tz_offset(&tz, 1679792400) == 3600);
+    /* far future, past the table: the footer rule (July, Jan 2100) */
+    CHECK(xt_tz_offset(&tz, 4118587200LL) == 3600);
+    CHECK(xt_tz_offset(&tz, 4102444800LL) == 0);
+
+    CHECK(xt_tz_load(&tz, ZI, "America/New_York", &err) == 0);
+    CHECK(xt_tz_offset(&tz, 1688212800) == -4 * 3600);
+    CHECK(xt_tz_offset(&tz, 1673784000) == -5 * 3600);
+    xt_tz_format(&tz, 1673784000, out);
+    CHECK(strcmp(out, "2023-01-15 07:00:00") == 0);
+    /* 2023-11-05 06:00 UTC = 01:00 EST: the fall-back instant */
+    CHECK(xt_tz_offset(&tz, 1699164000) == -5 * 3600);
+    CHECK(xt_tz_offset(&tz, 1699163999) == -4 * 3600);
+    CHECK(xt_tz_offset(&tz, 4118587200LL) == -4 * 3600);
+
+    /* southern hemisphere rule, past the table */
+    CHECK(xt_tz_load(&tz, ZI, "Australia/Sydney", &err) == 0);
+    CHECK(xt_tz_offset(&tz, 4102444800LL) == 11 * 3600);    /* Jan 2100 */
+    CHECK(xt_tz_offset(&tz, 4118587200LL) == 10 * 3600);    /* Jul 2100 */
+
+    /* names that must never reach the filesystem */
+    CHECK(!xt_tz_name_valid("../etc/passwd", 13));
+    CHECK(!xt_tz_name_valid("/etc/passwd", 11));
+    CHECK(!xt_tz_name_valid("Europe/../../etc", 16));
+    CHECK(!xt_tz_name_valid("Europe//London", 14));
+    CHECK(!xt_tz_name_valid("Europe/", 7));
+    CHECK(!xt_tz_name_valid("", 0));
+    CHECK(!xt_tz_name_valid("Europe/Lon don", 14));
+    CHECK(xt_tz_name_valid("Etc/GMT+5", 9));
+    CHECK(xt_tz_load(&tz, ZI, "../../etc/passwd", &err) == -1);
+    CHECK(xt_tz_load(&tz, ZI, "No/Such_Zone", &err) == -1);
+
+    /* not TZif, or a header promising more than there is */
+    memset(junk, 0, sizeof(junk));
+    CHECK(xt_tz_parse(&tz, junk, sizeof(junk), &err) == -1);
+    memcpy(junk, "TZif2", 5);
+    junk[35] = 200;     /* timecnt */
+    junk[39] = 1;       /* typecnt */
+    CHECK(xt_tz_parse(&tz, junk, sizeof(junk), &err) == -1);
+    CHECK(xt_tz_parse(&tz, junk, 10, &err) == -1);
+}

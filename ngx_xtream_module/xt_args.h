@@ -1,0 +1,54 @@
+/*
+ * Player API arguments: strict, bounded parsing of the query string and of
+ * an application/x-www-form-urlencoded body (a key in the body overrides
+ * the same key in the query, as XC does).  Only the keys the API knows are
+ * decoded and kept; unknown keys are skipped.
+ */
+
+#ifndef XT_ARGS_H
+#define XT_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define XT_ARG_CRED_MAX     64      /* username, password */
+#define XT_ARG_ACTION_MAX   64
+#define XT_ARG_ID_DIGITS    10      /* ids fit uint32_t */
+#define XT_ARG_KEY_MAX      32      /* longer keys are unknown by definition */
+
+
+typedef struct {
+    unsigned char  data[XT_ARG_ACTION_MAX + 1];    /* NUL-terminated */
+    uint32_t       len;
+    uint32_t       set;
+} xt_arg_str_t;
+
+typedef struct {
+    xt_arg_str_t   username;
+    xt_arg_str_t   password;
+    xt_arg_str_t   action;
+    uint32_t       category_id;
+    uint32_t       has_category_id;     /* 0 when absent or empty */
+} xt_args_t;
+
+
+/*
+ * Parses query (may be NULL) then body (may be NULL) into a.  Returns 0, or
+ * -1 with *err set to a short static message fit for a 400 response.
+ */
+int xt_args_parse(xt_args_t *a, const unsigned char *query, size_t qlen,
+    const unsigned char *body, size_t blen, const char **err);
+
+/*
+ * Strict percent-decoding of src into dst (capacity cap): "+" is a space,
+ * "%XX" needs two hex digits, "%00" and raw control bytes are refused.
+ * Returns the decoded length or -1.
+ */
+long xt_url_decode(unsigned char *dst, size_t cap, const unsigned char *src,
+    size_t len);
+
+/* strict unsigned decimal: 1..digits digits, no sign, fits uint32_t */
+int xt_parse_u32(const unsigned char *p, size_t len, uint32_t *out);
+
+#endif /* XT_ARGS_H */

@@ -1,0 +1,109 @@
+/*
+ * Live connections per line, for max_connections across all nginx workers.
+ *
+ * A fixed-capacity table laid out in one block of shared memory (an nginx
+ * zone): records chained per line through a hash of the line id, free
+ * records on a free list, all links are indexes (the zone may map at
+ * different addresses in tools and tests).  The caller holds the zone's
+ * lock around every call; nothing here blocks or allocates.
+ *
+ * Kinds: a TS/VOD/timeshift connection counts from acquire to release; an
+ * HLS session counts while it keeps fetching (last_seen within the idle
+ * time) and is keyed by its session id, so repeated playlist and segment
+ * requests of one viewer are one connection.
+ *
+ * At the limit, the policy decides: REJECT refuses the newcomer,
+ * REPLACE_OLDEST marks the line's oldest connection EVICTED (its owner sees
+ * that on its next wake-up and ends it) and admits the newcomer.
+ * Records of a worker that died (its pid gone) are dropped when found, so a
+ * crash cannot leak a line's slots forever.
+ */
+
+#ifndef XT_CONNS_H
+#define XT_CONNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define XT_CONNS_NIL  0xffffffffu
+
+typedef enum {
+    XT_CONN_STREAM = 1,     /* TS, VOD, episode, timeshift */
+    XT_CONN_HLS
+} xt_conn_kind_e;
+
+typedef enum {
+    XT_CONN_FREE = 0,
+    XT_CONN_ACTIVE,
+    XT_CONN_EVICTED
+} xt_conn_state_e;
+
+typedef enum {
+    XT_POLICY_REJECT = 0,
+    XT_POLICY_REPLACE_OLDEST
+} xt_conn_policy_e;
+
+typedef struct {
+    uint32_t  line_id;
+    uint32_t  stream_id;
+    uint32_t  next;         /* chain or free list */
+    uint8_t   kind;
+    uint8_t   state;
+    uint16_t  reserved;
+    int32_t   pid;          /* owner worker (STREAM) */
+    uint32_t  reserved2;
+    uint64_t  key;          /* HLS session id, or a unique stream conn id */
+    int64_t   started;      /* ms */
+    int64_t   last_seen;    /* ms */
+} xt_conn_t;
+
+typedef struct {
+    uint32_t   nbuckets;    /* power of two */
+    uint32_t   capacity;
+    uint32_t   free;        /* head of the free list */
+    uint32_t   used;
+    uint64_t   next_key;    /* for STREAM connection keys */
+    int64_t    hls_idle_ms;
+    /* uint32_t buckets[nbuckets]; xt_conn_t recs[capacity]; follow */
+} xt_conns_t;
+
+typedef enum {
+    XT_ACQ_OK = 0,          /* admitted (or an HLS session refreshed) */
+    XT_ACQ_REPLACED,        /* admitted; *victim was evicted */
+    XT_ACQ_LIMIT,           /* refused: the line is at max_connections */
+    XT_ACQ_ENDED,           /* refused: this HLS session was evicted */
+    XT_ACQ_FULL             /* refused: the table is full */
+} xt_acq_rc_e;
+
+typedef int (*xt_pid_alive_pt)(int32_t pid);
+
+/* bytes needed for a table of capacity records */
+size_t xt_conns_size(uint32_t capacity);
+
+/* lays out an empty table in mem (of xt_conns_size(capacity) bytes) */
+xt_conns_t *xt_conns_init(void *mem, uint32_t capacity, int64_t hls_idle_ms);
+
+/*
+ * Admits a connection of line_id.  For XT_CONN_HLS, key is the session id;
+ * for XT_CONN_STREAM pass 0 and a fresh key is chosen.  max 0 = unlimited.
+ * On success *slot is the record index (give it back to release).
+ */
+xt_acq_rc_e xt_conns_acquire(xt_conns_t *t, uint32_t line_id,
+    uint32_t stream_id, xt_conn_kind_e kind, uint64_t key, uint32_t max,
+    xt_conn_policy_e policy, int32_t pid, int64_t now_ms,
+    xt_pid_alive_pt alive, uint32_t *slot, xt_conn_t *victim);
+
+/* Ends a STREAM connection; a slot whose key no longer matches (already
+ * dropped and reused) is left alone. */
+void xt_conns_release(xt_conns_t *t, uint32_t slot, uint64_t key);
+
+/* The record at slot, or NULL. */
+const xt_conn_t *xt_conns_get(xt_conns_t *t, uint32_t slot);
+
+/* Live connections of a line (expired HLS sessions and dead owners are
+ * dropped on the way). */
+uint32_t xt_conns_count(xt_conns_t *t, uint32_t line_id, int64_t now_ms,
+    xt_pid_alive_pt alive);
+
+#endif /* XT_CONNS_H */

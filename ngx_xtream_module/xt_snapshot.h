@@ -1,0 +1,71 @@
+/*
+ * Read side of the snapshot format (common/xt_snap_format.h): validation of
+ * a mapped file and the lookups the module needs.  Pure C, no nginx: the
+ * caller maps the file, xt_snap_open() decides whether it may be used.
+ */
+
+#ifndef XT_SNAPSHOT_H
+#define XT_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xt_snap_format.h"
+
+
+typedef struct {
+    const unsigned char        *base;
+    size_t                      size;
+    const xt_snap_header_t     *hdr;
+
+    const char                 *strings;
+    uint32_t                    strings_len;
+    const uint32_t             *u32;
+    uint32_t                    nu32;
+
+    /* lines kind */
+    const xt_snap_line_t       *lines;
+    uint32_t                    nlines;
+    const uint32_t             *line_index;
+    uint32_t                    nslots;
+
+    /* catalog kind */
+    const xt_snap_setting_t    *settings;
+    uint32_t                    nsettings;
+    const xt_snap_category_t   *categories;
+    uint32_t                    ncategories;
+    const xt_snap_bouquet_t    *bouquets;
+    uint32_t                    nbouquets;
+    const xt_snap_live_t       *live;
+    uint32_t                    nlive;
+    uint32_t                    nmovies;    /* counts only, for bounds */
+    uint32_t                    nseries;
+} xt_snap_t;
+
+
+/*
+ * Validates buf[0..size) as a snapshot of the given kind and fills s.
+ * Returns 0, or -1 with *err set to a static description.  Nothing outside
+ * the buffer is ever read, whatever the contents.
+ */
+int xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
+    const char **err);
+
+/* the bytes of a validated string reference */
+static inline const char *
+xt_snap_strp(const xt_snap_t *s, xt_snap_str_t str)
+{
+    return s->strings + str.off;
+}
+
+const xt_snap_line_t *xt_snap_line_find(const xt_snap_t *s,
+    const unsigned char *name, size_t len);
+const xt_snap_bouquet_t *xt_snap_bouquet_find(const xt_snap_t *s,
+    uint32_t id);
+const xt_snap_live_t *xt_snap_live_find(const xt_snap_t *s, uint32_t id);
+
+/* value of a catalog setting, or NULL */
+const xt_snap_setting_t *xt_snap_setting_find(const xt_snap_t *s,
+    const char *key, size_t len);
+
+#endif /* XT_SNAPSHOT_H */

@@ -1,0 +1,53 @@
+/*
+ * Signed HLS tokens: a playlist answer carries, in every segment and variant
+ * URL, a short-lived token so that segment requests are checked without the
+ * password and cannot be shared across streams.
+ *
+ * token = "<expires>_<line>_<session>_<variant>_<mac>"
+ *   expires  unix seconds, decimal
+ *   line     line id, decimal
+ *   session  16 lower-case hex digits (64-bit session id)
+ *   variant  variant index, decimal
+ *   mac      32 lower-case hex digits: the first 128 bits of
+ *            HMAC-SHA256(secret, "xt1|expires|line|session|stream|variant")
+ *
+ * The stream id is not in the token: it comes from the URL, so a token
+ * moved to another stream's URL fails the MAC.
+ */
+
+#ifndef XT_TOKEN_H
+#define XT_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define XT_TOKEN_MAX_LEN   96
+#define XT_SECRET_MIN_LEN  16
+
+typedef struct {
+    int64_t   expires;
+    uint32_t  line_id;
+    uint32_t  stream_id;
+    uint32_t  variant;
+    uint64_t  session;
+} xt_token_t;
+
+typedef enum {
+    XT_TOKEN_OK = 0,
+    XT_TOKEN_MALFORMED,
+    XT_TOKEN_BAD_MAC,
+    XT_TOKEN_EXPIRED
+} xt_token_rc_e;
+
+
+/* Writes the token (no NUL) into out; returns its length, 0 on error. */
+size_t xt_token_sign(const unsigned char *secret, size_t secret_len,
+    const xt_token_t *t, char *out, size_t out_size);
+
+/* Parses and checks s; t->stream_id must be set by the caller from the
+ * URL.  On XT_TOKEN_OK and XT_TOKEN_EXPIRED the other fields are filled. */
+xt_token_rc_e xt_token_verify(const unsigned char *secret, size_t secret_len,
+    const char *s, size_t len, int64_t now, xt_token_t *t);
+
+#endif /* XT_TOKEN_H */

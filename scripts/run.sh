@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# `make run`: private MariaDB + xtreamd + nginx with ngx_xtream_module, all
+# under var/, listening on 127.0.0.1:$HTTP_PORT (8080) and RTMP $RTMP_PORT
+# (1935).  Idempotent: when it is already running it prints the same info.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$repo/build}
+var=$repo/var
+HTTP_PORT=${HTTP_PORT:-8080}
+RTMP_PORT=${RTMP_PORT:-1935}
+for p in "$HTTP_PORT" "$RTMP_PORT"; do
+    [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] \
+        || { echo "run.sh: bad port '$p'" >&2; exit 2; }
+done
+for f in "$build/xtreamd" "$build/xtreamctl" "$build/ngx_xtream_module.so"; do
+    [ -e "$f" ] || { echo "run.sh: $f is missing: run 'make build'" >&2; exit 1; }
+done
+rtmp_so=/usr/lib/nginx/modules/ngx_rtmp_module.so
+[ -e "$rtmp_so" ] || { echo "run.sh: $rtmp_so missing: run 'make deps'" >&2; exit 1; }
+
+mkdir -p "$var"/{mysql,snap,media,run,log,sources,nginx/conf,nginx/logs,nginx/tmp}
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# 1. MariaDB
+"$repo/scripts/db.sh" start "$var/mysql" >/dev/null
+sock=$var/mysql/mysqld.sock
+mariadb --no-defaults --socket="$sock" -uroot -e 'CREATE DATABASE IF NOT EXISTS xtream'
+
+# 2. xtreamd configuration (CONTRACTS.md format)
+conf=$var/xtreamd.conf
+cat > "$conf.tmp" <<CONF
+# written by scripts/run.sh
+db_socket        = $sock
+db_user          = root
+db_password      =
+db_name          = xtream
+snapshot_dir     = $var/snap
+media_root       = $var/media
+event_socket     = $var/run/xtreamd.sock
+pid_file         = $var/run/xtreamd.pid
+log_file         = $var/log/xtreamd.log
+poll_interval_ms = 250
+server_id        = 1
+CONF
+mv -f "$conf.tmp" "$conf"
+ctl() { "$build/xtreamctl" -c "$conf" "$@"; }
+
+# 3. schema, demo data (first setup, or when sql/demo.json changed), ports
+ctl migrate >>"$var/log/setup.log" 2>&1 || { tail -20 "$var/log/setup.log" >&2; exit 1; }
+sum=$(sha256sum "$repo/sql/demo.json" | cut -d' ' -f1)
+if [ "$(cat "$var/demo.sha256" 2>/dev/null)" != "$sum" ]; then
+    sed "s|@VAR@|$var|g" "$repo/sql/demo.json" > "$var/demo.json"
+    ctl import "$var/demo.json" >>"$var/log/setup.log" 2>&1 \
+        || { echo "run.sh: importing sql/demo.json failed:" >&2; tail -20 "$var/log/setup.log" >&2; exit 1; }
+    echo "$sum" > "$var/demo.sha256"
+    echo "run.sh: imported sql/demo.json"
+fi
+printf '{"servers":[{"id":1,"name":"main","host":"127.0.0.1","http_port":%d,"https_port":8443,"rtmp_port":%d,"is_main":true}]}\n' \
+    "$HTTP_PORT" "$RTMP_PORT" > "$var/server.json"
+ctl import "$var/server.json" >>"$var/log/setup.log" 2>&1 \
+    || { echo "run.sh: importing the server ports failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
+
+# 4. xtreamd (daemonises itself, writes its pid file)
+if ! alive "$var/run/xtreamd.pid"; then
+    rm -f "$var/run/xtreamd.pid"
+    "$build/xtreamd" -c "$conf" </dev/null >>"$var/log/xtreamd.out" 2>&1 \
+        || { echo "run.sh: xtreamd failed to start:" >&2; tail -20 "$var/log/xtreamd.out" "$var/log/xtreamd.log" >&2 || true; exit 1; }
+    for _ in $(seq 1 100); do alive "$var/run/xtreamd.pid" && break; sleep 0.1; done
+    alive "$var/run/xtreamd.pid" || { echo "run.sh: xtreamd wrote no pid file" >&2; exit 1; }
+fi
+for _ in $(seq 1 150); do
+    [ -s "$var/snap/lines.snap" ] && [ -s "$var/snap/catalog.snap" ] && break
+    sleep 0.1
+done
+[ -s "$var/snap/lines.snap" ] || { echo "run.sh: no snapshot after 15 s; see $var/log/xtreamd.log" >&2; exit 1; }
+
+# 5. nginx
+tz=$(mariadb --no-defaults --socket="$sock" -uroot -N -B xtream \
+       -e "SELECT value FROM settings WHERE name='timezone'" 2>/dev/null || true)
+[[ ${tz:-} =~ ^[A-Za-z0-9_+/-]+$ ]] || tz=UTC
+user_line=''
+[ "$(id -u)" -eq 0 ] && user_line='user root;'
+ngconf=$var/nginx/conf/nginx.conf
+sed -e "s|@VAR@|$var|g" -e "s|@XTREAM_MODULE@|$build/ngx_xtream_module.so|g" \
+    -e "s|@RTMP_MODULE@|$rtmp_so|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
+    -e "s|@RTMP_PORT@|$RTMP_PORT|g" -e "s|@TIMEZONE@|$tz|g" -e "s|@USER_LINE@|$user_line|g" \
+    "$repo/conf/nginx.run.conf.in" > "$ngconf.new"
+ngx=(/usr/sbin/nginx -p "$var/nginx/" -e "$var/log/nginx-error.log")
+npid=$var/nginx/logs/nginx.pid
+if alive "$npid"; then
+    if ! cmp -s "$ngconf.new" "$ngconf"; then
+        echo "run.sh: nginx is running with another configuration (ports?): run 'make stop' first" >&2
+        rm -f "$ngconf.new"; exit 1
+    fi
+    rm -f "$ngconf.new"
+else
+    mv -f "$ngconf.new" "$ngconf"
+    "${ngx[@]}" -t -c "$ngconf" >"$var/log/nginx-t.log" 2>&1 \
+        || { cat "$var/log/nginx-t.log" >&2; exit 1; }
+    "${ngx[@]}" -c "$ngconf"
+    for _ in $(seq 1 50); do alive "$npid" && break; sleep 0.1; done
+fi
+
+# 6. wait for a real login, then tell the user
+url=http://127.0.0.1:$HTTP_PORT
+user=demo; pass=demo-pass
+ok=0
+for _ in $(seq 1 50); do
+    if curl -fsS --max-time 2 "$url/player_api.php?username=$user&password=$pass" 2>/dev/null \
+            | grep -q '"auth":1'; then ok=1; break; fi
+    sleep 0.1
+done
+[ $ok -eq 1 ] || { echo "run.sh: login as $user does not answer; see $var/log/nginx-error.log" >&2; exit 1; }
+printf 'URL=%s\nUSERNAME=%s\nPASSWORD=%s\n' "$url" "$user" "$pass" > "$var/run.env"
+cat <<INFO
+xtream is running
+  player URL : $url   (RTMP ingest: rtmp://127.0.0.1:$RTMP_PORT/live)
+  username   : $user
+  password   : $pass
+  try        : curl '$url/player_api.php?username=$user&password=$pass'
+  logs       : $var/log/   stop with: make stop
+INFO

@@ -1,0 +1,14 @@
+#include "xt_test.h"
+
+int  xt_test_passed, xt_test_failed;
+
+int
+main(void)
+{
+    test_config();
+    test_secret();
+    test_snap_writer();
+    test_import();
+    printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
+    return xt_test_failed ? 1 : 0;
+}

@@ -1,0 +1,23 @@
+/* Minimal test harness: CHECK records a failure and goes on. */
+#ifndef XT_TEST_H
+#define XT_TEST_H
+
+#include <stdio.h>
+
+extern int  xt_test_passed, xt_test_failed;
+
+#define CHECK(cond) do {                                                   \
+        if (cond) {                                                        \
+            xt_test_passed++;                                              \
+        } else {                                                           \
+            xt_test_failed++;                                              \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);\
+        }                                                                  \
+    } while (0)
+
+void test_config(void);
+void test_secret(void);
+void test_snap_writer(void);
+void test_import(void);
+
+#endif

@@ -1,0 +1,255 @@
+/* xtream-worker: reads one channel from its sources (backups in turn) and
+ * writes HLS under --output, in copy or ABR mode. See README.md. */
+#include "args.h"
+#include "control.h"
+#include "copy.h"
+#include "input.h"
+#include "segmenter.h"
+#include "status.h"
+#include "timeline.h"
+#include "transcode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 8000
+#define PACE_LEAD_US 300000 /* realtime pacing may run this far ahead */
+static const AVRational tb90k = {1, 90000};
+
+struct worker {
+    struct xtw_args args;
+    struct segmenter segs[XTW_MAX_RUNGS];
+    int nb_segs;
+    struct abr *abr;
+    struct timeline tl;
+    AVPacket *pkt;
+    int master_written;
+    int64_t pace_wall0, pace_ts0;       /* realtime pacing anchor */
+};
+
+static void log_msg(const char *fmt, const char *a, const char *b)
+{
+    fprintf(stderr, "xtream-worker: ");
+    fprintf(stderr, fmt, a, b);
+    fputc('\n', stderr);
+}
+
+static void write_master_if_ready(struct worker *w)
+{
+    if (w->master_written)
+        return;
+    struct pl_variant v[XTW_MAX_RUNGS];
+    memset(v, 0, sizeof v);
+    for (int i = 0; i < w->nb_segs; i++) {
+        struct segmenter *s = &w->segs[i];
+        if (!s->done_this_run)
+            return; /* wait until every variant has a segment */
+        snprintf(v[i].codecs, sizeof v[i].codecs, "%s", s->codecs);
+        if (w->abr) {
+            abr_variant(w->abr, i, &v[i].width, &v[i].height, &v[i].bandwidth);
+        } else {
+            v[i].width = s->has_video ? s->par[0]->width : 0;
+            v[i].height = s->has_video ? s->par[0]->height : 0;
+            v[i].bandwidth = s->peak_bps * 11 / 10;
+        }
+    }
+    char path[SEG_PATH_MAX];
+    snprintf(path, sizeof path, "%s/master.m3u8", w->args.output);
+    if (pl_write_master(path, v, w->nb_segs))
+        status_set_error("master playlist: %s", strerror(errno));
+    else
+        w->master_written = 1;
+}
+
+/* Sleeps while the output is more than PACE_LEAD_US ahead of the wall clock,
+ * so a looped file behaves like a live channel. */
+static void pace(struct worker *w, int64_t dts)
+{
+    if (!w->args.realtime)
+        return;
+    int64_t now = ctl_now_us();
+    if (!w->pace_wall0) {
+        w->pace_wall0 = now;
+        w->pace_ts0 = dts;
+    }
+    int64_t media_us = av_rescale(dts - w->pace_ts0, 1000000, 90000);
+    int64_t ahead = media_us - (now - w->pace_wall0);
+    if (ahead > 10 * 1000000LL || ahead < -10 * 1000000LL) {
+        w->pace_wall0 = now; /* a re-based or stalled timeline: re-anchor */
+        w->pace_ts0 = dts;
+    } else if (ahead > PACE_LEAD_US) {
+        ctl_sleep_ms((int)((ahead - PACE_LEAD_US) / 1000) + 1);
+    }
+}
+
+static void handle_packet(struct worker *w, const struct input *in, AVPacket *pkt)
+{
+    int is_video = pkt->stream_index == in->vidx;
+    int slot = is_video ? 0 : 1;
+    AVStream *st = in->ic->streams[pkt->stream_index];
+    status_add_bytes(pkt->size);
+    if (!pkt->duration) {
+        /* Demuxed TS video and x264 output carry no duration; the muxer and
+         * the timeline need one. */
+        if (is_video && st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
+            pkt->duration = av_rescale_q(1, av_inv_q(st->avg_frame_rate), st->time_base);
+        else if (!is_video && st->codecpar->frame_size > 0 && st->codecpar->sample_rate > 0)
+            pkt->duration = av_rescale_q(st->codecpar->frame_size, (AVRational){1, st->codecpar->sample_rate}, st->time_base);
+    }
+    av_packet_rescale_ts(pkt, st->time_base, tb90k);
+    if (tl_map(&w->tl, pkt, slot) < 0)
+        return;
+    pace(w, pkt->dts);
+    if (w->abr) {
+        abr_packet(w->abr, pkt, is_video);
+    } else {
+        pkt->stream_index = (is_video || in->vidx < 0) ? 0 : 1;
+        copy_packet(&w->segs[0], pkt, is_video);
+    }
+    write_master_if_ready(w);
+}
+
+/* Reads one opened input until it ends, fails or we are asked to stop.
+ * Returns 1 on a clean end of a file, 0 on failure/stop; *got counts packets. */
+static int read_input(struct worker *w, struct input *in, int64_t *got, char *err, size_t errlen)
+{
+    for (;;) {
+        if (ctl_stopping())
+            return 0;
+        ctl_arm(w->args.rw_timeout_ms);
+        int ret = av_read_frame(in->ic, w->pkt);
+        ctl_disarm();
+        if (ret < 0) {
+            if (ctl_stopping())
+                return 0;
+            if (ret == AVERROR_EOF || (in->ic->pb && avio_feof(in->ic->pb) && !in->ic->pb->error)) {
+                snprintf(err, errlen, "end of input");
+                return 1;
+            }
+            snprintf(err, errlen, "read: %s%s", ctl_timed_out() ? "timed out: " : "", av_err2str(ret));
+            return 0;
+        }
+        if (w->pkt->stream_index == in->vidx || w->pkt->stream_index == in->aidx) {
+            (*got)++;
+            if (*got == 1)
+                status_set_state("running");
+            handle_packet(w, in, w->pkt);
+        }
+        av_packet_unref(w->pkt);
+        status_tick();
+    }
+}
+
+static int run(struct worker *w)
+{
+    const struct xtw_args *a = &w->args;
+    int cur = 0, backoff = BACKOFF_MIN_MS;
+    int failures = 0, max_failures = (a->retries + 1) * a->nb_inputs;
+    char err[512];
+    int finished = 0;
+
+    while (!ctl_stopping() && !finished) {
+        struct input in;
+        const char *url = a->inputs[cur];
+        int64_t got = 0;
+        status_set_state("connecting");
+        int ret = input_open(&in, url, a->rw_timeout_ms, err, sizeof err);
+        if (ret >= 0) {
+            tl_reanchor(&w->tl);
+            ret = w->abr ? abr_open_input(w->abr, &in, err, sizeof err) : copy_open_input(&w->segs[0], &in);
+            if (ret < 0 && !w->abr)
+                snprintf(err, sizeof err, "segmenter: %s", av_err2str(ret));
+            if (ret >= 0) {
+                int eof = read_input(w, &in, &got, err, sizeof err);
+                finished = eof && in.is_file && !a->loop;
+            }
+            if (w->abr)
+                abr_close_input(w->abr);
+            input_close(&in);
+        }
+        if (ctl_stopping() || finished)
+            break;
+        if (got) {
+            failures = 0;
+            backoff = BACKOFF_MIN_MS;
+            if (in.is_file && a->loop && !strcmp(err, "end of input"))
+                continue; /* loop: same file again, the timeline continues */
+        } else {
+            failures++;
+        }
+        status_set_error("input %d: %s", cur, err);
+        log_msg("input %s: %s", url, err);
+        if (failures >= max_failures) {
+            status_set_state("failed");
+            status_emit();
+            log_msg("giving up after %s failed attempts%s", failures == 1 ? "1" : "several", "");
+            return 1;
+        }
+        status_set_state("reconnecting");
+        status_emit();
+        if (!got || !in.is_file)
+            cur = (cur + 1) % a->nb_inputs; /* backup sources in turn */
+        if (failures) {
+            ctl_sleep_ms(backoff);
+            backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+        }
+    }
+    if (w->abr)
+        abr_finish(w->abr, finished); /* SIGTERM: drop what is in flight */
+    for (int i = 0; i < w->nb_segs; i++)
+        seg_close(&w->segs[i]);
+    write_master_if_ready(w);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct worker w;
+    char err[512];
+    if (xtw_args_parse(&w.args, argc, argv, err, sizeof err)) {
+        fprintf(stderr, "xtream-worker: %s\n", err);
+        xtw_usage(stderr);
+        return 2;
+    }
+    ctl_install_signals();
+    status_init(w.args.status_fd);
+    av_log_set_level(AV_LOG_ERROR);
+    if (mkdir(w.args.output, 0755) && errno != EEXIST) {
+        fprintf(stderr, "xtream-worker: --output %s: %s\n", w.args.output, strerror(errno));
+        return 1;
+    }
+    int rc = 1;
+    w.nb_segs = w.args.mode == XTW_ABR ? w.args.nb_rungs : 1;
+    int64_t next_seq = 0;
+    int disc = 0;
+    for (int i = 0; i < w.nb_segs; i++) {
+        if (seg_init(&w.segs[i], w.args.output, i, w.args.segment_seconds, w.args.window)) {
+            fprintf(stderr, "xtream-worker: cannot prepare %s/%d: %s\n", w.args.output, i, strerror(errno));
+            goto out;
+        }
+        if (w.segs[i].next_seq > next_seq)
+            next_seq = w.segs[i].next_seq;
+        disc |= w.segs[i].pending_disc;
+    }
+    for (int i = 0; i < w.nb_segs; i++) { /* rungs share numbering */
+        w.segs[i].next_seq = next_seq;
+        w.segs[i].pending_disc = disc;
+    }
+    tl_init(&w.tl);
+    if (!(w.pkt = av_packet_alloc()) || (w.args.mode == XTW_ABR && !(w.abr = abr_new(&w.args, w.segs)))) {
+        fprintf(stderr, "xtream-worker: out of memory\n");
+        goto out;
+    }
+    rc = run(&w);
+    status_set_state(rc ? "failed" : "stopped");
+    status_emit();
+out:
+    abr_free(w.abr);
+    for (int i = 0; i < w.nb_segs; i++)
+        seg_free(&w.segs[i]);
+    av_packet_free(&w.pkt);
+    return rc;
+}

@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Behaviour tests for xtream-worker. Media is made here with the ffmpeg CLI
+from lavfi sources; outputs are checked with ffprobe. Every process started
+is stopped by its pid."""
+import json, os, re, shutil, signal, socket, subprocess, sys, time
+
+BIN, TMP = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+passed = failed = 0
+children = []
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok - {name}")
+    else:
+        failed += 1
+        print(f"not ok - {name} {detail}")
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+def spawn(cmd, **kw):
+    p = subprocess.Popen(cmd, **kw)
+    children.append(p)
+    return p
+
+def stop(p, sig=signal.SIGTERM, timeout=10):
+    if p.poll() is None:
+        os.kill(p.pid, sig)
+    try:
+        return p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(p.pid, signal.SIGKILL)
+        return p.wait()
+
+def make_media(path, secs, extra=()):
+    cmd = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+           "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", str(secs),
+           "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", *extra, path]
+    subprocess.run(cmd, check=True)
+
+def make_media_single(path, args):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args, path], check=True)
+
+def playlist(path):
+    """Parses a variant playlist into (media_seq, entries[{seq,dur,disc,pdt}])."""
+    seq0, entries, disc, pdt, dur = None, [], False, None, None
+    target = None
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
+            seq0 = int(line.split(":")[1])
+        elif line.startswith("#EXT-X-TARGETDURATION:"):
+            target = int(line.split(":")[1])
+        elif line == "#EXT-X-DISCONTINUITY":
+            disc = True
+        elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
+            pdt = line.split(":", 1)[1]
+        elif line.startswith("#EXTINF:"):
+            dur = float(line[8:].rstrip(","))
+        elif line and not line.startswith("#"):
+            entries.append({"seq": int(line[:-3]), "dur": dur, "disc": disc, "pdt": pdt})
+            disc, pdt = False, None
+    return seq0, target, entries
+
+def probe_streams(ts):
+    r = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height:format=start_time,duration",
+             "-of", "json", ts])
+    return json.loads(r.stdout) if r.returncode == 0 else None
+
+def video_frames(ts, n=1):
+    """First n video frames: list of (key_frame, pts_time)."""
+    r = run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=key_frame,pts_time",
+             "-read_intervals", f"%+#{n}", "-of", "csv=p=0", ts])
+    out = []
+    for l in r.stdout.split():
+        k, t = l.split(",")[:2]
+        out.append((int(k), float(t)))
+    return out
+
+def wait_for(pred, timeout):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.1)
+    return False
+
+def seg_count(d):
+    try:
+        return len(playlist(os.path.join(d, "index.m3u8"))[2])
+    except (OSError, ValueError, TypeError):
+        return 0
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+def check_variant(name, d, target, min_segs, contiguous_pts=True):
+    seq0, tgt, ents = playlist(os.path.join(d, "index.m3u8"))
+    check(f"{name}: {len(ents)} segments >= {min_segs}", len(ents) >= min_segs, str(ents))
+    check(f"{name}: continuous sequence numbers", seq0 == ents[0]["seq"] and
+          all(b["seq"] == a["seq"] + 1 for a, b in zip(ents, ents[1:])))
+    check(f"{name}: durations near {target}s", all(abs(e["dur"] - target) < 0.5 for e in ents[:-1]),
+          str([e["dur"] for e in ents]))
+    check(f"{name}: TARGETDURATION covers EXTINF", all(round(e["dur"]) <= tgt for e in ents))
+    check(f"{name}: PDT on every segment", all(e["pdt"] for e in ents))
+    starts, ok_codecs, ok_key = [], True, True
+    for e in ents:
+        ts = os.path.join(d, f"{e['seq']}.ts")
+        p = probe_streams(ts)
+        if not p:
+            ok_codecs = False
+            continue
+        codecs = sorted(s["codec_name"] for s in p["streams"])
+        ok_codecs &= codecs == ["aac", "h264"]
+        fr = video_frames(ts)
+        ok_key &= bool(fr) and fr[0][0] == 1
+        starts.append((float(p["format"]["start_time"]), fr[0][1] if fr else None, e["dur"]))
+    check(f"{name}: segments are h264+aac", ok_codecs)
+    check(f"{name}: every segment starts with a keyframe", ok_key)
+    if contiguous_pts:
+        mono = all(abs(b[1] - (a[1] + a[2])) < 0.1 for a, b in zip(starts, starts[1:]) if a[1] and b[1])
+        check(f"{name}: PTS continue across segments", mono, str(starts))
+    return ents, starts
+
+def main():
+    shutil.rmtree(TMP, ignore_errors=True)
+    os.makedirs(TMP)
+    os.chdir(TMP)
+    make_media("src10.mp4", 10)
+    make_media("src3.flv", 3, ["-f", "flv"])
+    ladder = ('[{"name":"360p","height":360,"video_kbps":500,"audio_kbps":96},'
+              '{"name":"240p","height":240,"video_kbps":250,"audio_kbps":96}]')
+
+    # --- bad arguments: exit 2 with usage
+    bad = [[], ["--stream-id", "1", "--output", "o", "--mode", "copy"],
+           ["--stream-id", "x", "--output", "o", "--mode", "copy", "--input", "a"],
+           ["--stream-id", "1", "--output", "o", "--mode", "copy", "--input", "a", "--segment-seconds", "0"],
+           ["--stream-id", "1", "--output", "o", "--mode", "copy", "--input", "a", "--window", "99999999999999999999"],
+           ["--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a"],
+           ["--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a", "--ladder", "[{"],
+           ["--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a", "--ladder",
+            '[{"name":"a","height":361,"video_kbps":500,"audio_kbps":96}]'],
+           ["--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a", "--ladder",
+            '[{"name":"a","height":360,"video_kbps":500,"audio_kbps":96,"bogus":1}]'],
+           ["--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a", "--ladder",
+            '[{"name":"a","height":360,"video_kbps":500,"audio_kbps":96,"height":240}]'],
+           ["--stream-id", "1", "--output", "o", "--mode", "copy", "--input", "a", "--preset", "x"],
+           ["--stream-id", "1", "--output", "o", "--mode", "copy", "--input", "a", "--status-fd", "999"],
+           ["--stream-id", "1", "--output", "o", "--mode", "copy", "--input", "a", "--frobnicate", "1"]]
+    ok = True
+    for args in bad:
+        r = run([BIN, *args])
+        if r.returncode != 2 or "usage:" not in r.stderr:
+            ok = False
+            print("  bad args accepted:", args, r.returncode, r.stderr[:200])
+    check(f"bad arguments ({len(bad)} cases) exit 2 with usage", ok)
+
+    # --- copy from a file
+    r = run([BIN, "--stream-id", "1", "--output", "copy", "--mode", "copy", "--input", "src10.mp4",
+             "--status-fd", "1"], timeout=60)
+    check("copy: exit 0", r.returncode == 0, r.stderr)
+    check_variant("copy", "copy/0", 4, 3)
+    m = open("copy/master.m3u8").read()
+    check("copy: master playlist has one variant with codecs",
+          m.count("#EXT-X-STREAM-INF") == 1 and 'CODECS="avc1.' in m and "RESOLUTION=320x180" in m and "0/index.m3u8" in m, m)
+    lines = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+    last = lines[-1] if lines else {}
+    check("copy: status line is JSON with every field",
+          set(last) >= {"state", "fps", "bitrate_kbps", "speed", "width", "height", "video_codec",
+                        "audio_codec", "segments", "last_error"} and last["segments"] == 3 and last["video_codec"] == "h264",
+          str(last))
+    check("copy: no temporary files left", not [f for f in os.listdir("copy/0") if f.endswith(".tmp")])
+
+    # --- ABR ladder
+    t0 = time.time()
+    r = run([BIN, "--stream-id", "2", "--output", "abr", "--mode", "abr", "--ladder", ladder,
+             "--input", "src10.mp4"], timeout=120)
+    check(f"abr: exit 0 ({time.time() - t0:.1f}s)", r.returncode == 0, r.stderr)
+    e0, s0 = check_variant("abr rung 0", "abr/0", 4, 3)
+    e1, s1 = check_variant("abr rung 1", "abr/1", 4, 3)
+    check("abr: rungs have the same segment numbers and durations",
+          [(e["seq"], round(e["dur"], 3)) for e in e0] == [(e["seq"], round(e["dur"], 3)) for e in e1])
+    check("abr: segment boundaries align across rungs",
+          len(s0) == len(s1) and all(abs(a[1] - b[1]) < 0.001 for a, b in zip(s0, s1)), f"{s0} {s1}")
+    h = [probe_streams(f"abr/{v}/{e0[0]['seq']}.ts")["streams"] for v in (0, 1)]
+    dims = [[(s.get("width"), s.get("height")) for s in hv if s["codec_name"] == "h264"][0] for hv in h]
+    check("abr: rung sizes 640x360 and 426x240", dims == [(640, 360), (426, 240)], str(dims))
+    m = open("abr/master.m3u8").read()
+    check("abr: master lists both rungs", m.count("#EXT-X-STREAM-INF") == 2 and "1/index.m3u8" in m, m)
+    # all keyframes inside a segment: only at the start (fixed GOP = segment)
+    r2 = run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=key_frame",
+              "-of", "csv=p=0", f"abr/1/{e1[1]['seq']}.ts"])
+    keys = r2.stdout.split()
+    check("abr: one keyframe per segment (GOP = segment)", keys[:1] == ["1"] and keys.count("1") == 1,
+          f"{keys.count('1')} keyframes")
+
+    # --- --loop keeps going with continuing timestamps, SIGTERM exits 0 fast
+    st_r, st_w = os.pipe()
+    p = spawn([BIN, "--stream-id", "3", "--output", "loop", "--mode", "copy", "--segment-seconds", "2",
+               "--loop", "--input", "src3.flv", "--status-fd", str(st_w)], pass_fds=(st_w,))
+    os.close(st_w)
+    got = wait_for(lambda: seg_count("loop/0") >= 4, 20)
+    check("loop: 4 x 2 s segments from a 3 s file", got)
+    t0 = time.time()
+    rc = stop(p)
+    dt = time.time() - t0
+    check(f"SIGTERM: exit 0 within 1 s (rc {rc}, {dt:.2f}s)", rc == 0 and dt < 1.0)
+    status = os.read(st_r, 65536).decode()
+    os.close(st_r)
+    sl = [json.loads(l) for l in status.splitlines()]
+    check("loop: status lines every second, running then stopped",
+          len(sl) >= 3 and any(s["state"] == "running" for s in sl) and sl[-1]["state"] == "stopped", status[-300:])
+    check_variant("loop", "loop/0", 2, 4)
+
+    # --- kill -9 then restart: numbering continues after a discontinuity
+    p = spawn([BIN, "--stream-id", "4", "--output", "k9", "--mode", "copy", "--segment-seconds", "1",
+               "--loop", "--input", "src3.flv"])
+    wait_for(lambda: seg_count("k9/0") >= 3, 15)
+    stop(p, signal.SIGKILL)
+    _, _, before = playlist("k9/0/index.m3u8")
+    p = spawn([BIN, "--stream-id", "4", "--output", "k9", "--mode", "copy", "--segment-seconds", "1",
+               "--loop", "--input", "src3.flv"])
+    wait_for(lambda: seg_count("k9/0") >= len(before) + 2, 15)
+    rc = stop(p)
+    seq0, _, after = playlist("k9/0/index.m3u8")
+    new = [e for e in after if e["seq"] > before[-1]["seq"]]
+    check("kill -9 + restart: sequence continues", bool(new) and new[0]["seq"] == before[-1]["seq"] + 1,
+          f"{[e['seq'] for e in before]} -> {[e['seq'] for e in after]}")
+    check("kill -9 + restart: discontinuity before the first new segment", bool(new) and new[0]["disc"])
+    check("kill -9 + restart: playlist keeps sequence order", all(b["seq"] == a["seq"] + 1 for a, b in zip(after, after[1:])))
+    check("kill -9 + restart: PDT does not go backwards",
+          all(a["pdt"] <= b["pdt"] for a, b in zip(after, after[1:])))
+    files = sorted(int(f[:-3]) for f in os.listdir("k9/0") if f.endswith(".ts"))
+    check("old segments deleted beyond window + 2", len(files) <= 6 + 2 + 1 and not [f for f in os.listdir("k9/0") if f.endswith(".tmp")],
+          str(files))
+
+    # --- bad input: non-zero exit, clear message, status error
+    st_r, st_w = os.pipe()
+    t0 = time.time()
+    p = spawn([BIN, "--stream-id", "5", "--output", "bad", "--mode", "copy", "--retries", "1",
+               "--input", "/nonexistent/x.ts", "--input", "rtmp://127.0.0.1:1/live/none",
+               "--rw-timeout-ms", "1000", "--status-fd", str(st_w)], pass_fds=(st_w,), stderr=subprocess.PIPE, text=True)
+    os.close(st_w)
+    err = p.communicate(timeout=30)[1]
+    status = os.read(st_r, 65536).decode()
+    os.close(st_r)
+    last = json.loads(status.splitlines()[-1])
+    check(f"bad input: exit 1 after retries ({time.time() - t0:.1f}s)", p.returncode == 1, err)
+    check("bad input: clear message on stderr", "No such file or directory" in err and "giving up" in err, err)
+    check("bad input: status line says failed with the error",
+          last["state"] == "failed" and last["last_error"].startswith("input "), str(last))
+
+    # --- live RTMP from nginx-rtmp on a free loopback port
+    rtmp_test()
+
+    # --- audio-only and video-only sources
+    make_media_single("aonly.ts", ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "9",
+                                   "-c:a", "aac", "-b:a", "64k"])
+    make_media_single("vonly.ts", ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "9",
+                                   "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p"])
+    for mode, src, want in (("copy", "aonly.ts", ["aac"]), ("abr", "aonly.ts", ["aac"]),
+                            ("copy", "vonly.ts", ["h264"]), ("abr", "vonly.ts", ["h264"])):
+        out = f"{mode}_{src[:-3]}"
+        extra = ["--ladder", ladder] if mode == "abr" else []
+        r = run([BIN, "--stream-id", "8", "--output", out, "--mode", mode, *extra, "--input", src], timeout=60)
+        _, _, ents = playlist(f"{out}/0/index.m3u8")
+        p = probe_streams(f"{out}/0/{ents[0]['seq']}.ts")
+        codecs = sorted(s["codec_name"] for s in p["streams"]) if p else None
+        check(f"{mode} {src}: exit 0, {len(ents)} segments of ~4 s, streams {codecs}",
+              r.returncode == 0 and len(ents) == 3 and all(abs(e["dur"] - 4) < 0.2 for e in ents[:-1]) and codecs == want,
+              f"{r.stderr} {ents}")
+
+    # --- valgrind on short copy and ABR jobs
+    r = run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99",
+             "--log-file=valgrind.log", BIN, "--stream-id", "6", "--output", "vg", "--mode", "copy",
+             "--input", "src3.flv"], timeout=170)
+    log = open("valgrind.log").read()
+    m = re.search(r"definitely lost: ([\d,]+) bytes", log)
+    check("valgrind: copy job has no definite leaks and no errors",
+          r.returncode == 0 and (m is None or m.group(1) == "0"), log[-800:])
+    tiny = ('[{"name":"a","height":180,"video_kbps":300,"audio_kbps":64},'
+            '{"name":"b","height":120,"video_kbps":150,"audio_kbps":48}]')
+    t0 = time.time()
+    r = run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99",
+             "--log-file=valgrind-abr.log", BIN, "--stream-id", "6", "--output", "vgabr", "--mode", "abr",
+             "--ladder", tiny, "--input", "src3.flv"], timeout=170)
+    log = open("valgrind-abr.log").read()
+    m = re.search(r"definitely lost: ([\d,]+) bytes", log)
+    check(f"valgrind: ABR job has no definite leaks and no errors ({time.time() - t0:.0f}s)",
+          r.returncode == 0 and (m is None or m.group(1) == "0"), log[-800:])
+
+def rtmp_test():
+    port = free_port()
+    d = os.path.join(TMP, "nginx")
+    os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+    conf = f"""load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
+worker_processes 1;
+daemon off;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 64; }}
+rtmp {{ server {{ listen 127.0.0.1:{port}; application live {{ live on; record off; }} }} }}
+http {{ access_log off; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
+  fastcgi_temp_path {d}/tmp/fastcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi; }}
+"""
+    open(os.path.join(d, "nginx.conf"), "w").write(conf)
+    ng = spawn(["nginx", "-c", f"{d}/nginx.conf", "-p", f"{d}/", "-e", f"{d}/error.log"])
+    up = wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 5)
+    check("rtmp: nginx-rtmp listening", up)
+    url = f"rtmp://127.0.0.1:{port}/live/x"
+    pub = spawn(["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+                 "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000", "-t", "60",
+                 "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                 "-c:a", "aac", "-b:a", "64k", "-f", "flv", url], stdin=subprocess.DEVNULL)
+    time.sleep(1.5)
+    w = spawn([BIN, "--stream-id", "7", "--output", "rtmp", "--mode", "copy", "--segment-seconds", "1",
+               "--rw-timeout-ms", "3000", "--input", url])
+    got = wait_for(lambda: seg_count("rtmp/0") >= 4, 20)
+    check("rtmp: live segments produced", got)
+    # publisher disappears: the worker must keep running and resume when it returns
+    stop(pub)
+    n_before = seg_count("rtmp/0")
+    pub = spawn(["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+                 "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000", "-t", "60",
+                 "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                 "-c:a", "aac", "-b:a", "64k", "-f", "flv", url], stdin=subprocess.DEVNULL)
+    seq_before = playlist("rtmp/0/index.m3u8")[2][-1]["seq"]
+    got = wait_for(lambda: playlist("rtmp/0/index.m3u8")[2][-1]["seq"] >= seq_before + 3, 30)
+    check(f"rtmp: publisher restart -> worker reconnects and continues ({n_before} segs before)",
+          got and w.poll() is None)
+    t0 = time.time()
+    rc = stop(w)
+    check(f"rtmp: SIGTERM exit 0 ({time.time() - t0:.2f}s)", rc == 0 and time.time() - t0 < 1.5)
+    check_variant("rtmp", "rtmp/0", 1, 4, contiguous_pts=False)
+    stop(pub)
+    stop(ng, signal.SIGQUIT)
+
+try:
+    main()
+except Exception as e:  # a crash of the driver is a failure, not a pass
+    import traceback
+    traceback.print_exc()
+    failed += 1
+finally:
+    for c in children:
+        if c.poll() is None:
+            os.kill(c.pid, signal.SIGKILL)
+            c.wait()
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,516 @@
+#include "transcode.h"
+#include "status.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavutil/opt.h>
+#include <stdio.h>
+#include <string.h>
+
+#define AQ_CAP 512                      /* audio packets held per rung */
+
+static const AVRational tb90k = {1, 90000};
+
+/* Audio packets wait until the rung's video has reached their DTS, so each
+ * segment holds the audio of its own time span (x264 delays video). */
+struct pktq {
+    AVPacket *p[AQ_CAP];
+    int head, n;
+};
+
+struct abr {
+    const struct xtw_args *args;
+    struct segmenter *segs;
+    int n;
+    int has_video, has_audio;           /* fixed by the first input */
+    int enc_ready;
+    AVCodecContext *vdec, *adec;
+    AVFilterGraph *vgraph, *agraph;
+    AVFilterContext *vsrc, *vsink[XTW_MAX_RUNGS], *asrc, *asink;
+    AVCodecContext *venc[XTW_MAX_RUNGS];
+    AVCodecContext *aenc[XTW_MAX_RUNGS];
+    int nb_aenc, rung_aenc[XTW_MAX_RUNGS];
+    int64_t next_kf[XTW_MAX_RUNGS], last_vpts[XTW_MAX_RUNGS], last_vdts[XTW_MAX_RUNGS];
+    int64_t frame_dur;                  /* 90 kHz */
+    AVRational fps;
+    struct pktq aq[XTW_MAX_RUNGS];
+    AVFrame *frame, *filt;
+    AVPacket *pkt;
+};
+
+struct abr *abr_new(const struct xtw_args *args, struct segmenter *segs)
+{
+    struct abr *a = av_mallocz(sizeof *a);
+    if (!a)
+        return NULL;
+    a->args = args;
+    a->segs = segs;
+    a->n = args->nb_rungs;
+    a->frame = av_frame_alloc();
+    a->filt = av_frame_alloc();
+    a->pkt = av_packet_alloc();
+    int ok = a->frame && a->filt && a->pkt;
+    for (int i = 0; i < a->n; i++) {
+        a->next_kf[i] = INT64_MIN;
+        a->last_vpts[i] = a->last_vdts[i] = INT64_MIN;
+        for (int k = 0; k < AQ_CAP && ok; k++)
+            ok = (a->aq[i].p[k] = av_packet_alloc()) != NULL;
+    }
+    if (!ok) {
+        abr_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static AVCodecContext *open_decoder(const AVStream *st, AVFormatContext *ic, char *err, size_t errlen)
+{
+    const AVCodec *dec = avcodec_find_decoder(st->codecpar->codec_id);
+    AVCodecContext *c = dec ? avcodec_alloc_context3(dec) : NULL;
+    if (!c) {
+        snprintf(err, errlen, "no decoder for %s", avcodec_get_name(st->codecpar->codec_id));
+        return NULL;
+    }
+    int ret = avcodec_parameters_to_context(c, st->codecpar);
+    c->pkt_timebase = tb90k; /* packets are rescaled to the timeline first */
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO)
+        c->framerate = av_guess_frame_rate(ic, (AVStream *)st, NULL);
+    c->thread_count = 0; /* auto: the library default of 1 is 1.7x slower */
+    if (ret < 0 || (ret = avcodec_open2(c, dec, NULL)) < 0) {
+        snprintf(err, errlen, "open decoder %s: %s", dec->name, av_err2str(ret));
+        avcodec_free_context(&c);
+    }
+    return c;
+}
+
+static void free_graphs(struct abr *a)
+{
+    avfilter_graph_free(&a->vgraph);
+    avfilter_graph_free(&a->agraph);
+    a->vsrc = a->asrc = a->asink = NULL;
+    memset(a->vsink, 0, sizeof a->vsink);
+}
+
+/* buffer -> split=N -> scale=-2:H,format=yuv420p -> buffersink, per rung. */
+static int build_video_graph(struct abr *a, char *err, size_t errlen)
+{
+    AVCodecContext *d = a->vdec;
+    char args[256], desc[1024];
+    int ret, len;
+    AVFilterInOut *outs = NULL, *ins = NULL;
+
+    if (!(a->vgraph = avfilter_graph_alloc()))
+        return AVERROR(ENOMEM);
+    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=1/90000:pixel_aspect=%d/%d",
+             d->width, d->height, d->pix_fmt, d->sample_aspect_ratio.num, d->sample_aspect_ratio.den > 0 ? d->sample_aspect_ratio.den : 1);
+    if ((ret = avfilter_graph_create_filter(&a->vsrc, avfilter_get_by_name("buffer"), "in", args, NULL, a->vgraph)) < 0)
+        goto fail;
+    len = snprintf(desc, sizeof desc, "split=%d", a->n);
+    for (int i = 0; i < a->n; i++)
+        len += snprintf(desc + len, sizeof desc - len, "[s%d]", i);
+    for (int i = 0; i < a->n; i++)
+        len += snprintf(desc + len, sizeof desc - len, ";[s%d]scale=-2:%d,format=yuv420p[o%d]", i,
+                        a->args->rungs[i].height, i);
+    /* The parser's open ends: "in" feeds the split; o0..oN-1 go to sinks. */
+    outs = avfilter_inout_alloc();
+    if (!outs) { ret = AVERROR(ENOMEM); goto fail; }
+    outs->name = av_strdup("in");
+    outs->filter_ctx = a->vsrc;
+    for (int i = a->n - 1; i >= 0; i--) {
+        char name[16];
+        snprintf(name, sizeof name, "o%d", i);
+        if ((ret = avfilter_graph_create_filter(&a->vsink[i], avfilter_get_by_name("buffersink"), name, NULL, NULL, a->vgraph)) < 0)
+            goto fail;
+        AVFilterInOut *io = avfilter_inout_alloc();
+        if (!io) { ret = AVERROR(ENOMEM); goto fail; }
+        io->name = av_strdup(name);
+        io->filter_ctx = a->vsink[i];
+        io->next = ins;
+        ins = io;
+    }
+    if ((ret = avfilter_graph_parse_ptr(a->vgraph, desc, &ins, &outs, NULL)) < 0 ||
+        (ret = avfilter_graph_config(a->vgraph, NULL)) < 0)
+        goto fail;
+    avfilter_inout_free(&ins);
+    avfilter_inout_free(&outs);
+    return 0;
+fail:
+    avfilter_inout_free(&ins);
+    avfilter_inout_free(&outs);
+    snprintf(err, errlen, "video filter graph: %s", av_err2str(ret));
+    return ret;
+}
+
+/* abuffer -> aresample=48000,aformat=fltp:stereo -> abuffersink (1024-sample frames). */
+static int build_audio_graph(struct abr *a, char *err, size_t errlen)
+{
+    AVCodecContext *d = a->adec;
+    char args[512], layout[128];
+    AVFilterContext *fmt = NULL;
+    int ret;
+    if (!(a->agraph = avfilter_graph_alloc()))
+        return AVERROR(ENOMEM);
+    if (d->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
+        av_channel_layout_default(&d->ch_layout, d->ch_layout.nb_channels > 0 ? d->ch_layout.nb_channels : 2);
+    av_channel_layout_describe(&d->ch_layout, layout, sizeof layout);
+    snprintf(args, sizeof args, "time_base=1/90000:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
+             d->sample_rate, av_get_sample_fmt_name(d->sample_fmt), layout);
+    if ((ret = avfilter_graph_create_filter(&a->asrc, avfilter_get_by_name("abuffer"), "ain", args, NULL, a->agraph)) < 0 ||
+        (ret = avfilter_graph_create_filter(&fmt, avfilter_get_by_name("aresample"), "ares", "48000", NULL, a->agraph)) < 0 ||
+        (ret = avfilter_graph_create_filter(&a->asink, avfilter_get_by_name("abuffersink"), "aout", NULL, NULL, a->agraph)) < 0)
+        goto fail;
+    AVFilterContext *af = NULL;
+    if ((ret = avfilter_graph_create_filter(&af, avfilter_get_by_name("aformat"), "afmt",
+                                            "sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo", NULL, a->agraph)) < 0 ||
+        (ret = avfilter_link(a->asrc, 0, fmt, 0)) < 0 || (ret = avfilter_link(fmt, 0, af, 0)) < 0 ||
+        (ret = avfilter_link(af, 0, a->asink, 0)) < 0 || (ret = avfilter_graph_config(a->agraph, NULL)) < 0)
+        goto fail;
+    av_buffersink_set_frame_size(a->asink, 1024); /* the aac encoder's frame size */
+    return 0;
+fail:
+    snprintf(err, errlen, "audio filter graph: %s", av_err2str(ret));
+    return ret;
+}
+
+static int open_video_encoders(struct abr *a, char *err, size_t errlen)
+{
+    const AVCodec *enc = avcodec_find_encoder_by_name("libx264");
+    if (!enc) {
+        snprintf(err, errlen, "libx264 encoder not available");
+        return AVERROR_ENCODER_NOT_FOUND;
+    }
+    a->fps = a->vdec->framerate;
+    if (a->fps.num <= 0 || a->fps.den <= 0 || av_q2d(a->fps) > 120 || av_q2d(a->fps) < 1)
+        a->fps = (AVRational){25, 1};
+    a->frame_dur = av_rescale_q(1, av_inv_q(a->fps), tb90k);
+    int gop = (int)(av_q2d(a->fps) * a->args->segment_seconds + 0.5);
+    for (int i = 0; i < a->n; i++) {
+        const struct xtw_rung *r = &a->args->rungs[i];
+        AVCodecContext *c = a->venc[i] = avcodec_alloc_context3(enc);
+        if (!c)
+            return AVERROR(ENOMEM);
+        c->width = av_buffersink_get_w(a->vsink[i]);
+        c->height = av_buffersink_get_h(a->vsink[i]);
+        c->sample_aspect_ratio = av_buffersink_get_sample_aspect_ratio(a->vsink[i]);
+        c->pix_fmt = AV_PIX_FMT_YUV420P;
+        c->time_base = tb90k;
+        c->framerate = a->fps;
+        c->gop_size = gop;           /* fixed GOP = one segment */
+        c->keyint_min = gop;
+        c->bit_rate = (int64_t)r->video_kbps * 1000;
+        c->rc_max_rate = c->bit_rate * 11 / 10;
+        c->rc_buffer_size = (int)(c->bit_rate * 2);
+        c->thread_count = 0;
+        av_opt_set(c->priv_data, "preset", a->args->preset, 0);
+        av_opt_set(c->priv_data, "profile", "high", 0);
+        av_opt_set(c->priv_data, "forced-idr", "1", 0);
+        av_opt_set(c->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
+        int ret = avcodec_open2(c, enc, NULL);
+        if (ret < 0) {
+            snprintf(err, errlen, "open libx264 for %s: %s", r->name, av_err2str(ret));
+            return ret;
+        }
+    }
+    status_set_video(a->venc[0]->width, a->venc[0]->height, "h264");
+    return 0;
+}
+
+static int open_audio_encoders(struct abr *a, char *err, size_t errlen)
+{
+    const AVCodec *enc = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    if (!enc) {
+        snprintf(err, errlen, "aac encoder not available");
+        return AVERROR_ENCODER_NOT_FOUND;
+    }
+    for (int i = 0; i < a->n; i++) {
+        int kbps = a->args->rungs[i].audio_kbps, k;
+        for (k = 0; k < a->nb_aenc; k++)
+            if (a->aenc[k]->bit_rate == (int64_t)kbps * 1000)
+                break;
+        a->rung_aenc[i] = k;
+        if (k < a->nb_aenc)
+            continue; /* same bitrate: reuse that encoder's packets */
+        AVCodecContext *c = a->aenc[a->nb_aenc++] = avcodec_alloc_context3(enc);
+        if (!c)
+            return AVERROR(ENOMEM);
+        c->sample_rate = 48000;
+        c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+        av_channel_layout_default(&c->ch_layout, 2);
+        c->time_base = (AVRational){1, 48000};
+        c->bit_rate = (int64_t)kbps * 1000;
+        c->thread_count = 0;
+        int ret = avcodec_open2(c, enc, NULL);
+        if (ret < 0) {
+            snprintf(err, errlen, "open aac: %s", av_err2str(ret));
+            return ret;
+        }
+    }
+    status_set_audio("aac");
+    return 0;
+}
+
+int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errlen)
+{
+    int ret;
+    if (in->vidx >= 0 && (!a->enc_ready || a->has_video)) {
+        if (!(a->vdec = open_decoder(in->ic->streams[in->vidx], in->ic, err, errlen)))
+            return AVERROR(EINVAL);
+        if (a->vdec->width <= 0 || a->vdec->height <= 0 || a->vdec->pix_fmt == AV_PIX_FMT_NONE) {
+            snprintf(err, errlen, "video stream without size or pixel format");
+            return AVERROR_INVALIDDATA;
+        }
+        if ((ret = build_video_graph(a, err, errlen)) < 0)
+            return ret;
+    }
+    if (in->aidx >= 0 && (!a->enc_ready || a->has_audio)) {
+        if (!(a->adec = open_decoder(in->ic->streams[in->aidx], in->ic, err, errlen)))
+            return AVERROR(EINVAL);
+        if (a->adec->sample_rate <= 0 || a->adec->sample_fmt == AV_SAMPLE_FMT_NONE) {
+            snprintf(err, errlen, "audio stream without sample rate or format");
+            return AVERROR_INVALIDDATA;
+        }
+        if ((ret = build_audio_graph(a, err, errlen)) < 0)
+            return ret;
+    }
+    if (a->enc_ready)
+        return 0;
+    a->has_video = a->vdec != NULL;
+    a->has_audio = a->adec != NULL;
+    if ((a->has_video && (ret = open_video_encoders(a, err, errlen)) < 0) ||
+        (a->has_audio && (ret = open_audio_encoders(a, err, errlen)) < 0))
+        return ret;
+    for (int i = 0; i < a->n; i++) {
+        AVCodecParameters *vp = avcodec_parameters_alloc(), *ap = avcodec_parameters_alloc();
+        ret = (vp && ap) ? 0 : AVERROR(ENOMEM);
+        if (!ret && a->has_video)
+            ret = avcodec_parameters_from_context(vp, a->venc[i]);
+        if (ret >= 0 && a->has_audio)
+            ret = avcodec_parameters_from_context(ap, a->aenc[a->rung_aenc[i]]);
+        if (ret >= 0)
+            ret = seg_set_streams(&a->segs[i], a->has_video ? vp : NULL, a->has_audio ? ap : NULL);
+        avcodec_parameters_free(&vp);
+        avcodec_parameters_free(&ap);
+        if (ret < 0) {
+            snprintf(err, errlen, "segmenter streams: %s", av_err2str(ret));
+            return ret;
+        }
+    }
+    a->enc_ready = 1;
+    return 0;
+}
+
+static void aq_flush_until(struct abr *a, int i, int64_t dts)
+{
+    struct pktq *q = &a->aq[i];
+    while (q->n && q->p[q->head]->dts <= dts) {
+        seg_write(&a->segs[i], q->p[q->head]);
+        av_packet_unref(q->p[q->head]);
+        q->head = (q->head + 1) % AQ_CAP;
+        q->n--;
+    }
+}
+
+static void aq_push(struct abr *a, int i, const AVPacket *pkt)
+{
+    struct pktq *q = &a->aq[i];
+    if (q->n == AQ_CAP) /* video stalled: let the oldest audio through */
+        aq_flush_until(a, i, q->p[q->head]->dts);
+    if (av_packet_ref(q->p[(q->head + q->n) % AQ_CAP], pkt) >= 0)
+        q->n++;
+}
+
+static void aq_clear(struct abr *a, int i)
+{
+    struct pktq *q = &a->aq[i];
+    for (; q->n; q->n--, q->head = (q->head + 1) % AQ_CAP)
+        av_packet_unref(q->p[q->head]);
+}
+
+/* Moves every packet the encoder has ready into the segmenter(s). */
+static int drain_video_encoder(struct abr *a, int i)
+{
+    int ret;
+    while ((ret = avcodec_receive_packet(a->venc[i], a->pkt)) >= 0) {
+        if (!a->pkt->duration)
+            a->pkt->duration = a->frame_dur;
+        a->pkt->stream_index = 0;
+        aq_flush_until(a, i, a->pkt->dts);
+        seg_write(&a->segs[i], a->pkt);
+        if (i == 0) {
+            status_add_frames(1);
+            status_media_time(a->pkt->dts);
+        }
+        av_packet_unref(a->pkt);
+    }
+    return ret == AVERROR(EAGAIN) || ret == AVERROR_EOF ? 0 : ret;
+}
+
+static int drain_audio_encoder(struct abr *a, int k)
+{
+    int ret;
+    while ((ret = avcodec_receive_packet(a->aenc[k], a->pkt)) >= 0) {
+        av_packet_rescale_ts(a->pkt, a->aenc[k]->time_base, tb90k);
+        a->pkt->stream_index = a->has_video ? 1 : 0;
+        for (int i = 0; i < a->n; i++) {
+            if (a->rung_aenc[i] != k)
+                continue;
+            if (a->has_video)
+                aq_push(a, i, a->pkt);
+            else
+                seg_write(&a->segs[i], a->pkt);
+        }
+        if (!a->has_video && k == 0)
+            status_media_time(a->pkt->dts);
+        av_packet_unref(a->pkt);
+    }
+    return ret == AVERROR(EAGAIN) || ret == AVERROR_EOF ? 0 : ret;
+}
+
+/* Pulls scaled frames for every rung and encodes them. */
+static void pull_video(struct abr *a)
+{
+    for (int i = 0; i < a->n; i++) {
+        while (av_buffersink_get_frame(a->vsink[i], a->filt) >= 0) {
+            AVFrame *f = a->filt;
+            AVCodecContext *c = a->venc[i];
+            if (f->pts == AV_NOPTS_VALUE || f->pts <= a->last_vpts[i] || f->width != c->width ||
+                f->height != c->height || f->format != c->pix_fmt) {
+                /* Out-of-order or resized frames would break the encoder; a
+                 * new source of another size keeps the first one's rungs. */
+                av_frame_unref(f);
+                continue;
+            }
+            a->last_vpts[i] = f->pts;
+            /* Keyframes on one time grid: every rung cuts at the same pts. */
+            if (a->next_kf[i] == INT64_MIN || f->pts >= a->next_kf[i] - (a->frame_dur / 2)) {
+                f->pict_type = AV_PICTURE_TYPE_I;
+                if (a->next_kf[i] == INT64_MIN || f->pts - a->next_kf[i] > a->segs[i].target)
+                    a->next_kf[i] = f->pts; /* re-grid after a gap */
+                while (a->next_kf[i] <= f->pts + (a->frame_dur / 2))
+                    a->next_kf[i] += a->segs[i].target;
+            } else {
+                f->pict_type = AV_PICTURE_TYPE_NONE;
+            }
+            int ret = avcodec_send_frame(c, f);
+            av_frame_unref(f);
+            if (ret < 0 || drain_video_encoder(a, i) < 0)
+                status_set_error("encode %s: %s", a->args->rungs[i].name, av_err2str(ret));
+        }
+    }
+}
+
+static void pull_audio(struct abr *a)
+{
+    while (av_buffersink_get_frame(a->asink, a->filt) >= 0) {
+        AVFrame *f = a->filt;
+        if (f->pts != AV_NOPTS_VALUE)
+            f->pts = av_rescale_q(f->pts, av_buffersink_get_time_base(a->asink), a->aenc[0]->time_base);
+        for (int k = 0; k < a->nb_aenc; k++) {
+            if (avcodec_send_frame(a->aenc[k], f) < 0)
+                continue;
+            drain_audio_encoder(a, k);
+        }
+        av_frame_unref(f);
+    }
+}
+
+/* Decodes what the decoder has ready and pushes it through the graph. */
+static void decode_ready(struct abr *a, int is_video)
+{
+    AVCodecContext *d = is_video ? a->vdec : a->adec;
+    while (avcodec_receive_frame(d, a->frame) >= 0) {
+        a->frame->pts = a->frame->best_effort_timestamp;
+        if (a->frame->pts == AV_NOPTS_VALUE) {
+            av_frame_unref(a->frame);
+            continue;
+        }
+        if (is_video) {
+            if (a->frame->width != a->vdec->width || a->frame->height != a->vdec->height) {
+                av_frame_unref(a->frame); /* mid-stream size change: dropped */
+                continue;
+            }
+            if (av_buffersrc_add_frame_flags(a->vsrc, a->frame, 0) >= 0)
+                pull_video(a);
+        } else {
+            if (a->frame->sample_rate != a->adec->sample_rate || a->frame->format != a->adec->sample_fmt) {
+                av_frame_unref(a->frame);
+                continue;
+            }
+            if (av_buffersrc_add_frame_flags(a->asrc, a->frame, 0) >= 0)
+                pull_audio(a);
+        }
+        av_frame_unref(a->frame);
+    }
+}
+
+int abr_packet(struct abr *a, AVPacket *pkt, int is_video)
+{
+    AVCodecContext *d = is_video ? a->vdec : a->adec;
+    if (!d || !(is_video ? a->vsrc : a->asrc))
+        return 0;
+    int ret = avcodec_send_packet(d, pkt);
+    if (ret < 0 && ret != AVERROR(EAGAIN))
+        return 0; /* a corrupt packet is skipped, not fatal */
+    decode_ready(a, is_video);
+    return 0;
+}
+
+void abr_close_input(struct abr *a)
+{
+    /* Frames still inside the decoders belong to this input's last moments. */
+    if (a->vdec && a->vsrc && avcodec_send_packet(a->vdec, NULL) >= 0)
+        decode_ready(a, 1);
+    if (a->adec && a->asrc && avcodec_send_packet(a->adec, NULL) >= 0)
+        decode_ready(a, 0);
+    avcodec_free_context(&a->vdec);
+    avcodec_free_context(&a->adec);
+    free_graphs(a);
+}
+
+void abr_finish(struct abr *a, int drain)
+{
+    if (drain && a->enc_ready) {
+        for (int k = 0; k < a->nb_aenc; k++)
+            if (avcodec_send_frame(a->aenc[k], NULL) >= 0)
+                drain_audio_encoder(a, k);
+        for (int i = 0; i < a->n && a->has_video; i++)
+            if (avcodec_send_frame(a->venc[i], NULL) >= 0)
+                drain_video_encoder(a, i);
+        for (int i = 0; i < a->n; i++)
+            aq_flush_until(a, i, INT64_MAX);
+    }
+    for (int i = 0; i < a->n; i++)
+        aq_clear(a, i);
+}
+
+void abr_variant(const struct abr *a, int i, int *w, int *h, int64_t *bandwidth)
+{
+    const struct xtw_rung *r = &a->args->rungs[i];
+    *w = a->has_video && a->venc[i] ? a->venc[i]->width : 0;
+    *h = a->has_video && a->venc[i] ? a->venc[i]->height : 0;
+    /* Peak, as HLS wants: the rate cap plus audio and TS overhead. */
+    *bandwidth = ((a->has_video ? (int64_t)r->video_kbps * 11 / 10 : 0) + (a->has_audio ? r->audio_kbps : 0)) * 1000 * 21 / 20;
+}
+
+void abr_free(struct abr *a)
+{
+    if (!a)
+        return;
+    avcodec_free_context(&a->vdec); /* no drain: we are stopping */
+    avcodec_free_context(&a->adec);
+    free_graphs(a);
+    for (int i = 0; i < a->n; i++) {
+        avcodec_free_context(&a->venc[i]);
+        aq_clear(a, i);
+        for (int k = 0; k < AQ_CAP; k++)
+            av_packet_free(&a->aq[i].p[k]);
+    }
+    for (int k = 0; k < a->nb_aenc; k++)
+        avcodec_free_context(&a->aenc[k]);
+    av_frame_free(&a->frame);
+    av_frame_free(&a->filt);
+    av_packet_free(&a->pkt);
+    av_free(a);
+}

@@ -1,0 +1,240 @@
+/*
+ * lines.snap: LINES sorted by id, LINE_INDEX (open addressing on
+ * xt_snap_hash(username)), each line's bouquet ids in the U32 pool in
+ * line_bouquets.sort_order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xt_compile.h"
+#include "xt_snap_writer.h"
+
+/* line_bouquets as two parallel arrays: the bouquet ids of one line are
+   then contiguous and go into the U32 pool in one call */
+typedef struct {
+    uint32_t  *line;
+    uint32_t  *bouquet;
+    size_t     n;
+} xt_lb_t;
+
+
+/* every line's bouquets, ordered by line then sort order */
+static int
+xt_load_line_bouquets(xt_db_t *db, xt_lb_t *lb)
+{
+    MYSQL_STMT  *st;
+    xt_row_t     r;
+    uint32_t    *nl, *nb;
+    size_t       cap = 0;
+    int          rc;
+
+    st = xt_db_prepare(db, "SELECT line_id, bouquet_id FROM line_bouquets "
+                       "ORDER BY line_id, sort_order, bouquet_id");
+    if (st == NULL) {
+        return -1;
+    }
+    xt_row_init(&r);
+    xt_row_int(&r);
+    xt_row_int(&r);
+    if (xt_db_run(db, st, NULL) != 0 || xt_db_bind_row(db, st, &r) != 0) {
+        mysql_stmt_close(st);
+        return -1;
+    }
+    while ((rc = xt_db_fetch(db, st)) == 1) {
+        if (lb->n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            nl = realloc(lb->line, cap * sizeof(uint32_t));
+            if (nl) {
+                lb->line = nl;
+            }
+            nb = realloc(lb->bouquet, cap * sizeof(uint32_t));
+            if (nb) {
+                lb->bouquet = nb;
+            }
+            if (nl == NULL || nb == NULL) {
+                db->errnum = 0;
+                snprintf(db->err, sizeof(db->err), "out of memory");
+                rc = -1;
+                break;
+            }
+        }
+        lb->line[lb->n] = (uint32_t) r.ival[0];
+        lb->bouquet[lb->n] = (uint32_t) r.ival[1];
+        lb->n++;
+    }
+    mysql_stmt_close(st);
+    return rc < 0 ? -1 : 0;
+}
+
+
+enum { C_ID, C_USER, C_SALT, C_HASH, C_STATUS, C_EXP, C_MAXC, C_TRIAL,
+       C_OUT, C_IPS, C_UAS, C_MSG, C_CREATED };
+
+int
+xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
+    char *err, size_t errlen)
+{
+    MYSQL_STMT        *st = NULL;
+    xt_row_t           r;
+    xt_lb_t            lb = { NULL, NULL, 0 };
+    size_t             ilb = 0, n = 0, cap = 0, i, nslots;
+    xt_snap_line_t    *lines = NULL, *l, *nl;
+    uint32_t          *slots = NULL, *uhash = NULL, *nh, slot;
+    xt_snap_writer_t  *w = NULL;
+    int                rc = -1, frc;
+
+    xt_row_init(&r);
+    if (xt_load_line_bouquets(db, &lb) != 0) {
+        goto db_fail;
+    }
+
+    /* status+0 and allowed_outputs+0 give the ENUM index and the SET
+       bitmask: XT_LINE_* + 1 and XT_OUT_* by the schema's value order */
+    st = xt_db_prepare(db, "SELECT id, username, password_salt, "
+                       "password_hash, status + 0, COALESCE(exp_date, 0), "
+                       "max_connections, is_trial, allowed_outputs + 0, "
+                       "allowed_ips, allowed_uas, message, created_at "
+                       "FROM `lines` ORDER BY id");
+    if (st == NULL) {
+        goto db_fail;
+    }
+    xt_row_int(&r);
+    if (xt_row_str(&r, 256) != 0 || xt_row_str(&r, XT_SALT_LEN) != 0
+        || xt_row_str(&r, XT_HASH_LEN) != 0)
+    {
+        goto oom;
+    }
+    for (i = 0; i < 5; i++) {
+        xt_row_int(&r);
+    }
+    /* VARCHAR(1024) in utf8mb4: at most 4096 bytes */
+    if (xt_row_str(&r, 4096) != 0 || xt_row_str(&r, 4096) != 0
+        || xt_row_str(&r, 4096) != 0)
+    {
+        goto oom;
+    }
+    xt_row_int(&r);
+
+    stats->generation = xt_snap_next_generation(dir, XT_SNAP_FILE_LINES,
+                                                XT_SNAP_KIND_LINES);
+    w = xt_snap_writer_new(XT_SNAP_KIND_LINES, stats->generation);
+    if (w == NULL) {
+        goto oom;
+    }
+
+    if (xt_db_run(db, st, NULL) != 0 || xt_db_bind_row(db, st, &r) != 0) {
+        goto db_fail;
+    }
+
+    while ((frc = xt_db_fetch(db, st)) == 1) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            nl = realloc(lines, cap * sizeof(*lines));
+            if (nl == NULL) {
+                goto oom;
+            }
+            lines = nl;
+            nh = realloc(uhash, cap * sizeof(uint32_t));
+            if (nh == NULL) {
+                goto oom;
+            }
+            uhash = nh;
+        }
+        l = &lines[n];
+        memset(l, 0, sizeof(*l));
+        l->id = (uint32_t) r.ival[C_ID];
+        l->status = r.ival[C_STATUS] >= 1 && r.ival[C_STATUS] <= 3
+                    ? (uint32_t) r.ival[C_STATUS] - 1 : XT_LINE_DISABLED;
+        l->exp_date = r.ival[C_EXP];
+        l->created_at = r.ival[C_CREATED];
+        l->max_connections = (uint32_t) r.ival[C_MAXC];
+        l->flags = r.ival[C_TRIAL] ? XT_LINE_TRIAL : 0;
+        l->outputs = (uint32_t) r.ival[C_OUT]
+                     & (XT_OUT_TS | XT_OUT_M3U8 | XT_OUT_RTMP);
+        if (r.len[C_SALT] != XT_SALT_LEN || r.len[C_HASH] != XT_HASH_LEN) {
+            snprintf(err, errlen, "line %u: bad password hash length",
+                     l->id);
+            goto fail;
+        }
+        memcpy(l->salt, r.sval[C_SALT], XT_SALT_LEN);
+        memcpy(l->hash, r.sval[C_HASH], XT_HASH_LEN);
+        l->username = xt_snap_writer_str(w, r.sval[C_USER], r.len[C_USER]);
+        l->message = xt_snap_writer_str(w, r.sval[C_MSG], r.len[C_MSG]);
+        l->allowed_ips = xt_snap_writer_str(w, r.sval[C_IPS], r.len[C_IPS]);
+        l->allowed_uas = xt_snap_writer_str(w, r.sval[C_UAS], r.len[C_UAS]);
+        uhash[n] = xt_snap_hash((const unsigned char *) r.sval[C_USER],
+                                (uint32_t) r.len[C_USER]);
+
+        /* both result sets are ordered by line id: merge */
+        while (ilb < lb.n && lb.line[ilb] < l->id) {
+            ilb++;
+        }
+        i = ilb;
+        while (ilb < lb.n && lb.line[ilb] == l->id) {
+            ilb++;
+        }
+        l->nbouquets = (uint32_t) (ilb - i);
+        l->bouquets = l->nbouquets
+                      ? xt_snap_writer_u32(w, &lb.bouquet[i], ilb - i) : 0;
+        n++;
+    }
+    if (frc < 0) {
+        goto db_fail;
+    }
+    mysql_stmt_close(st);
+    st = NULL;
+
+    nslots = 16;
+    while (nslots < 2 * n) {
+        nslots *= 2;
+    }
+    if (nslots > UINT32_MAX) {
+        snprintf(err, errlen, "too many lines");
+        goto fail;
+    }
+    slots = calloc(nslots, sizeof(uint32_t));
+    if (slots == NULL) {
+        goto oom;
+    }
+    for (i = 0; i < n; i++) {
+        slot = uhash[i] & (uint32_t) (nslots - 1);
+        while (slots[slot] != 0) {
+            slot = (slot + 1) & (uint32_t) (nslots - 1);
+        }
+        slots[slot] = (uint32_t) i + 1;
+    }
+
+    if (xt_snap_writer_section(w, XT_SEC_LINES, (uint32_t) n, lines,
+                               n * sizeof(*lines)) != 0
+        || xt_snap_writer_section(w, XT_SEC_LINE_INDEX, (uint32_t) nslots,
+                                  slots, nslots * sizeof(uint32_t)) != 0)
+    {
+        snprintf(err, errlen, "%s", xt_snap_writer_error(w));
+        goto fail;
+    }
+    stats->records = n;
+    rc = xt_compile_install(w, dir, XT_SNAP_FILE_LINES, stats, err, errlen);
+    w = NULL;
+    goto out;
+
+oom:
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+db_fail:
+    snprintf(err, errlen, "%s", db->err);
+fail:
+    rc = -1;
+out:
+    if (st) {
+        mysql_stmt_close(st);
+    }
+    xt_row_free(&r);
+    free(lb.line);
+    free(lb.bouquet);
+    free(lines);
+    free(uhash);
+    free(slots);
+    xt_snap_writer_free(w);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* xtreamd.conf: "key = value" lines, "#" comments (docs/CONTRACTS.md). */
+#ifndef XT_CONFIG_H
+#define XT_CONFIG_H
+
+#include <stddef.h>
+
+#define XT_CONF_PATH_MAX  1024
+
+typedef struct {
+    char      db_socket[XT_CONF_PATH_MAX];
+    char      db_host[256];
+    unsigned  db_port;
+    char      db_user[128];
+    char      db_password[256];
+    char      db_name[65];
+    char      snapshot_dir[XT_CONF_PATH_MAX];
+    char      media_root[XT_CONF_PATH_MAX];
+    char      event_socket[XT_CONF_PATH_MAX];
+    char      pid_file[XT_CONF_PATH_MAX];
+    char      log_file[XT_CONF_PATH_MAX];
+    unsigned  poll_interval_ms;
+    unsigned  server_id;
+} xt_config_t;
+
+/* parse text (need not be NUL-terminated); on error err holds
+   "line N: ..." and -1 is returned */
+int xt_config_parse(xt_config_t *cf, const char *text, size_t len,
+    char *err, size_t errlen);
+
+/* read and parse a file; err names the file on I/O errors */
+int xt_config_load(xt_config_t *cf, const char *path, char *err,
+    size_t errlen);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * xtreamctl: admin command.  Exit 0 on success, 1 with one
+ * "xtreamctl: ..." line on bad input, 2 on database/internal errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "xt_config.h"
+#include "xt_db.h"
+#include "xt_import.h"
+#include "xt_line_cmd.h"
+#include "xt_log.h"
+#include "xt_migrate.h"
+
+
+static void
+xt_usage(FILE *f)
+{
+    fprintf(f,
+"usage: xtreamctl [-c CONF] COMMAND (CONF defaults to $XTREAM_CONF)\n"
+"  migrate                      apply pending schema migrations\n"
+"  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
+"                               transaction, strict\n"
+"  line add USERNAME [OPTIONS]  create a line (prints the generated\n"
+"                               password when --password is not given)\n"
+"  line set USERNAME [OPTIONS]  change the given fields of a line\n"
+"  line del USERNAME\n"
+"  line list                    id, username, status, exp_date,\n"
+"                               max_connections, bouquets (tab-separated)\n"
+"options: --password P --exp-date UNIX|never --max-connections N\n"
+"  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
+"  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
+}
+
+
+static char *
+xt_read_file(const char *path, int *status)
+{
+    FILE         *f;
+    struct stat   sb;
+    char         *buf;
+    size_t        n;
+
+    f = fopen(path, "re");
+    if (f == NULL || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fprintf(stderr, "xtreamctl: %s: %s\n", path,
+                f ? "not a regular file" : strerror(errno));
+        if (f) {
+            fclose(f);
+        }
+        *status = 1;
+        return NULL;
+    }
+    if ((unsigned long long) sb.st_size > XT_IMPORT_MAX_BYTES) {
+        fprintf(stderr, "xtreamctl: %s: larger than 1 GiB\n", path);
+        fclose(f);
+        *status = 1;
+        return NULL;
+    }
+    buf = malloc((size_t) sb.st_size + 1);
+    if (buf == NULL) {
+        fclose(f);
+        fprintf(stderr, "xtreamctl: out of memory\n");
+        *status = 2;
+        return NULL;
+    }
+    n = fread(buf, 1, (size_t) sb.st_size, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (memchr(buf, '\0', n) != NULL) {
+        free(buf);
+        fprintf(stderr, "xtreamctl: %s: contains a NUL byte\n", path);
+        *status = 1;
+        return NULL;
+    }
+    return buf;
+}
+
+
+static int
+xt_cmd_import(xt_db_t *db, const char *path)
+{
+    xt_import_t  im;
+    char        *text, err[1024];
+    int          status = 0, bad;
+    size_t       k, total = 0;
+
+    text = xt_read_file(path, &status);
+    if (text == NULL) {
+        return status;
+    }
+    if (xt_import_validate(&im, text, err, sizeof(err)) != 0) {
+        fprintf(stderr, "xtreamctl: %s\n", err);
+        xt_import_free(&im);
+        free(text);
+        return 1;
+    }
+    free(text);     /* the tree holds its own copies */
+    if (xt_import_apply(db, &im, err, sizeof(err), &bad) != 0) {
+        fprintf(stderr, "xtreamctl: %s\n", err);
+        xt_import_free(&im);
+        return bad ? 1 : 2;
+    }
+    for (k = 0; k < XT_E_COUNT; k++) {
+        if (im.lists[k]) {
+            printf("%s: %zu\n", xt_import_entities[k]->name, im.lists[k]->n);
+            total += im.lists[k]->n;
+        }
+    }
+    xt_import_free(&im);
+    return 0;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    const char   *conf = getenv("XTREAM_CONF");
+    char          err[1200];
+    int           i = 1, rc;
+    unsigned      applied;
+    xt_config_t   cf;
+    xt_db_t       db;
+
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0
+                     || strcmp(argv[1], "-h") == 0))
+    {
+        xt_usage(stdout);
+        return 0;
+    }
+    if (argc > 2 && strcmp(argv[1], "-c") == 0) {
+        conf = argv[2];
+        i = 3;
+    }
+    if (i >= argc) {
+        xt_usage(stderr);
+        return 1;
+    }
+    if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
+        && strcmp(argv[i], "line"))
+    {
+        fprintf(stderr, "xtreamctl: unknown command \"%.32s\" (see "
+                "--help)\n", argv[i]);
+        return 1;
+    }
+    if (strcmp(argv[i], "import") == 0 && argc != i + 2) {
+        fprintf(stderr, "xtreamctl: import takes one FILE.json\n");
+        return 1;
+    }
+    if (strcmp(argv[i], "migrate") == 0 && argc != i + 1) {
+        fprintf(stderr, "xtreamctl: migrate takes no arguments\n");
+        return 1;
+    }
+    if (conf == NULL) {
+        fprintf(stderr, "xtreamctl: no configuration (-c CONF or "
+                "XTREAM_CONF)\n");
+        return 1;
+    }
+    if (xt_config_load(&cf, conf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "xtreamctl: %s\n", err);
+        return 1;
+    }
+    if (xt_db_connect(&db, &cf) != 0) {
+        fprintf(stderr, "xtreamctl: %s\n", db.err);
+        return 2;
+    }
+    /* every command runs against the current schema */
+    if (xt_migrate(&db, &applied) != 0) {
+        fprintf(stderr, "xtreamctl: %s\n", db.err);
+        xt_db_close(&db);
+        return 2;
+    }
+
+    if (strcmp(argv[i], "migrate") == 0) {
+        printf("%u migration(s) applied\n", applied);
+        rc = 0;
+    } else if (strcmp(argv[i], "import") == 0) {
+        rc = xt_cmd_import(&db, argv[i + 1]);
+    } else {
+        rc = xt_line_cmd(&db, argc - i - 1, argv + i + 1);
+    }
+    xt_db_close(&db);
+    return rc;
+}
