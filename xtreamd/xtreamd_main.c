@@ -134,6 +134,7 @@ xt_run(const xt_config_t *cf, int once)
 
     memset(&db, 0, sizeof(db));
     memset(built, 0, sizeof(built));
+    memset(seen, 0, sizeof(seen));
 
     while (!xt_stop) {
         if (db.my == NULL) {
