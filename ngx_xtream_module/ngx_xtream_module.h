@@ -22,6 +22,7 @@
 typedef enum {
     NGX_XTREAM_SNAP_LINES = 0,
     NGX_XTREAM_SNAP_CATALOG,
+    NGX_XTREAM_SNAP_EPG,
     NGX_XTREAM_SNAP_NKINDS
 } ngx_xtream_snap_kind_e;
 

@@ -158,6 +158,10 @@ xt_check_catalog(xt_snap_t *s, const char **err)
 {
     uint32_t                   i;
     const xt_snap_live_t      *lv;
+    const xt_snap_movie_t     *mv;
+    const xt_snap_series_t    *se;
+    const xt_snap_server_t    *sv;
+    const xt_snap_episode_t   *ep;
     const xt_snap_bouquet_t   *b;
     const xt_snap_setting_t   *st;
     const xt_snap_category_t  *c;
@@ -205,6 +209,147 @@ xt_check_catalog(xt_snap_t *s, const char **err)
         {
             XT_FAIL("live string out of bounds");
         }
+
+        if (s->live_m3u && !xt_str_ok(s, s->live_m3u[i])) {
+            XT_FAIL("live m3u string out of bounds");
+        }
+    }
+
+    for (i = 0; i < s->nmovies; i++) {
+        mv = &s->movies[i];
+
+        if (i > 0 && mv->id <= s->movies[i - 1].id) {
+            XT_FAIL("movies not sorted by id");
+        }
+
+        if (!xt_str_ok(s, mv->name) || !xt_str_ok(s, mv->icon)
+            || !xt_str_ok(s, mv->ext) || !xt_str_ok(s, mv->path)
+            || !xt_str_ok(s, mv->category_name) || !xt_obj_ok(s, mv->json)
+            || !xt_obj_ok(s, mv->info_json) || !xt_str_ok(s, mv->m3u))
+        {
+            XT_FAIL("movie string out of bounds");
+        }
+    }
+
+    for (i = 0; i < s->nseries; i++) {
+        se = &s->series[i];
+
+        if (i > 0 && se->id <= s->series[i - 1].id) {
+            XT_FAIL("series not sorted by id");
+        }
+
+        if (!xt_str_ok(s, se->name) || !xt_str_ok(s, se->cover)
+            || !xt_str_ok(s, se->category_name) || !xt_obj_ok(s, se->json)
+            || !xt_obj_ok(s, se->info_json))
+        {
+            XT_FAIL("series string out of bounds");
+        }
+    }
+
+    for (i = 0; i < s->nepisodes; i++) {
+        ep = &s->episodes[i];
+
+        if (i > 0 && ep->id <= s->episodes[i - 1].id) {
+            XT_FAIL("episodes not sorted by id");
+        }
+
+        if (!xt_str_ok(s, ep->title) || !xt_str_ok(s, ep->ext)
+            || !xt_str_ok(s, ep->path) || !xt_str_ok(s, ep->m3u))
+        {
+            XT_FAIL("episode string out of bounds");
+        }
+    }
+
+    for (i = 0; i < s->nservers; i++) {
+        sv = &s->servers[i];
+
+        if (i > 0 && sv->id <= s->servers[i - 1].id) {
+            XT_FAIL("servers not sorted by id");
+        }
+
+        if (!xt_str_ok(s, sv->name) || !xt_str_ok(s, sv->host)) {
+            XT_FAIL("server string out of bounds");
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+xt_str_cmp(const xt_snap_t *s, xt_snap_str_t a, const char *b, size_t blen)
+{
+    int     c;
+    size_t  m;
+
+    m = a.len < blen ? a.len : blen;
+    c = m ? memcmp(xt_snap_strp(s, a), b, m) : 0;
+
+    if (c == 0) {
+        c = (a.len > blen) - (a.len < blen);
+    }
+
+    return c;
+}
+
+
+static int
+xt_check_epg(xt_snap_t *s, const char **err)
+{
+    uint32_t                      i, j, end;
+    const xt_snap_epg_prog_t     *pg;
+    const xt_snap_epg_channel_t  *ch;
+
+    for (i = 0; i < s->nepg_channels; i++) {
+        ch = &s->epg_channels[i];
+
+        if (!xt_str_ok(s, ch->id) || !xt_str_ok(s, ch->display_name)
+            || !xt_str_ok(s, ch->icon))
+        {
+            XT_FAIL("epg channel string out of bounds");
+        }
+
+        if (i > 0
+            && xt_str_cmp(s, s->epg_channels[i - 1].id,
+                          xt_snap_strp(s, ch->id), ch->id.len) >= 0)
+        {
+            XT_FAIL("epg channels not sorted by id");
+        }
+
+        if (ch->first > s->nepg_progs
+            || ch->count > s->nepg_progs - ch->first)
+        {
+            XT_FAIL("epg channel programmes out of bounds");
+        }
+
+        /* a channel's run is sorted by start: row selection bisects it */
+        end = ch->first + ch->count;
+
+        for (j = ch->first; j < end; j++) {
+            pg = &s->epg_progs[j];
+
+            if (pg->channel != i) {
+                XT_FAIL("epg programme in another channel's run");
+            }
+
+            if (j > ch->first && pg->start < s->epg_progs[j - 1].start) {
+                XT_FAIL("epg programmes not sorted by start");
+            }
+        }
+    }
+
+    for (i = 0; i < s->nepg_progs; i++) {
+        pg = &s->epg_progs[i];
+
+        if (pg->channel >= s->nepg_channels) {
+            XT_FAIL("epg programme channel out of bounds");
+        }
+
+        if (!xt_str_ok(s, pg->title) || !xt_str_ok(s, pg->description)
+            || !xt_str_ok(s, pg->lang))
+        {
+            XT_FAIL("epg programme string out of bounds");
+        }
     }
 
     return 0;
@@ -215,7 +360,7 @@ int
 xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
     const char **err)
 {
-    uint32_t                  i, j;
+    uint32_t                  i, j, n;
     const void               *p;
     const xt_snap_header_t   *h;
     const xt_snap_section_t  *sec, *byid[XT_SEC_EPG_PROGS + 1];
@@ -347,11 +492,62 @@ xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
         }
         s->live = p;
 
-        /* record layouts not fixed yet: only the counts bound the lists */
-        s->nmovies = byid[XT_SEC_MOVIES] ? byid[XT_SEC_MOVIES]->count : 0;
-        s->nseries = byid[XT_SEC_SERIES] ? byid[XT_SEC_SERIES]->count : 0;
+        if (xt_records(s, byid[XT_SEC_LIVE_M3U], sizeof(xt_snap_str_t), &p,
+                       &n) != 0
+            || (p != NULL && n != s->nlive))
+        {
+            XT_FAIL("bad LIVE_M3U section size");
+        }
+        s->live_m3u = p;
+
+        if (xt_records(s, byid[XT_SEC_MOVIES], sizeof(xt_snap_movie_t), &p,
+                       &s->nmovies) != 0)
+        {
+            XT_FAIL("bad MOVIES section size");
+        }
+        s->movies = p;
+
+        if (xt_records(s, byid[XT_SEC_SERIES], sizeof(xt_snap_series_t), &p,
+                       &s->nseries) != 0)
+        {
+            XT_FAIL("bad SERIES section size");
+        }
+        s->series = p;
+
+        if (xt_records(s, byid[XT_SEC_EPISODES], sizeof(xt_snap_episode_t),
+                       &p, &s->nepisodes) != 0)
+        {
+            XT_FAIL("bad EPISODES section size");
+        }
+        s->episodes = p;
+
+        if (xt_records(s, byid[XT_SEC_SERVERS], sizeof(xt_snap_server_t), &p,
+                       &s->nservers) != 0)
+        {
+            XT_FAIL("bad SERVERS section size");
+        }
+        s->servers = p;
 
         return xt_check_catalog(s, err);
+    }
+
+    if (kind == XT_SNAP_KIND_EPG) {
+        if (xt_records(s, byid[XT_SEC_EPG_CHANNELS],
+                       sizeof(xt_snap_epg_channel_t), &p, &s->nepg_channels)
+            != 0)
+        {
+            XT_FAIL("bad EPG_CHANNELS section size");
+        }
+        s->epg_channels = p;
+
+        if (xt_records(s, byid[XT_SEC_EPG_PROGS], sizeof(xt_snap_epg_prog_t),
+                       &p, &s->nepg_progs) != 0)
+        {
+            XT_FAIL("bad EPG_PROGS section size");
+        }
+        s->epg_progs = p;
+
+        return xt_check_epg(s, err);
     }
 
     return 0;
@@ -460,6 +656,84 @@ xt_snap_setting_find(const xt_snap_t *s, const char *key, size_t len)
 
         if (c == 0) {
             return st;
+        }
+
+        if (c < 0) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
+}
+
+
+const xt_snap_movie_t *
+xt_snap_movie_find(const xt_snap_t *s, uint32_t id)
+{
+    return xt_find_by_id(s->movies, s->nmovies, sizeof(xt_snap_movie_t), id);
+}
+
+
+const xt_snap_series_t *
+xt_snap_series_find(const xt_snap_t *s, uint32_t id)
+{
+    return xt_find_by_id(s->series, s->nseries, sizeof(xt_snap_series_t),
+                         id);
+}
+
+
+const xt_snap_episode_t *
+xt_snap_episode_find(const xt_snap_t *s, uint32_t id)
+{
+    return xt_find_by_id(s->episodes, s->nepisodes,
+                         sizeof(xt_snap_episode_t), id);
+}
+
+
+const xt_snap_server_t *
+xt_snap_server_find(const xt_snap_t *s, uint32_t id)
+{
+    return xt_find_by_id(s->servers, s->nservers, sizeof(xt_snap_server_t),
+                         id);
+}
+
+
+const xt_snap_server_t *
+xt_snap_server_main(const xt_snap_t *s)
+{
+    uint32_t  i;
+
+    for (i = 0; i < s->nservers; i++) {
+        if (s->servers[i].is_main) {
+            return &s->servers[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+const xt_snap_epg_channel_t *
+xt_snap_epg_channel_find(const xt_snap_t *s, const char *id, size_t len)
+{
+    int                           c;
+    uint32_t                      lo, hi, mid;
+    const xt_snap_epg_channel_t  *ch;
+
+    lo = 0;
+    hi = s->nepg_channels;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        ch = &s->epg_channels[mid];
+
+        c = xt_str_cmp(s, ch->id, id, len);
+
+        if (c == 0) {
+            return ch;
         }
 
         if (c < 0) {

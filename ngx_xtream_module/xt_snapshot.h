@@ -38,8 +38,21 @@ typedef struct {
     uint32_t                    nbouquets;
     const xt_snap_live_t       *live;
     uint32_t                    nlive;
-    uint32_t                    nmovies;    /* counts only, for bounds */
+    const xt_snap_str_t        *live_m3u;   /* nlive entries, or NULL */
+    const xt_snap_movie_t      *movies;
+    uint32_t                    nmovies;
+    const xt_snap_series_t     *series;
     uint32_t                    nseries;
+    const xt_snap_episode_t    *episodes;
+    uint32_t                    nepisodes;
+    const xt_snap_server_t     *servers;
+    uint32_t                    nservers;
+
+    /* epg kind */
+    const xt_snap_epg_channel_t  *epg_channels;
+    uint32_t                      nepg_channels;
+    const xt_snap_epg_prog_t     *epg_progs;
+    uint32_t                      nepg_progs;
 } xt_snap_t;
 
 
@@ -63,6 +76,22 @@ const xt_snap_line_t *xt_snap_line_find(const xt_snap_t *s,
 const xt_snap_bouquet_t *xt_snap_bouquet_find(const xt_snap_t *s,
     uint32_t id);
 const xt_snap_live_t *xt_snap_live_find(const xt_snap_t *s, uint32_t id);
+const xt_snap_movie_t *xt_snap_movie_find(const xt_snap_t *s, uint32_t id);
+const xt_snap_series_t *xt_snap_series_find(const xt_snap_t *s, uint32_t id);
+const xt_snap_episode_t *xt_snap_episode_find(const xt_snap_t *s,
+    uint32_t id);
+const xt_snap_server_t *xt_snap_server_find(const xt_snap_t *s, uint32_t id);
+/* the server with is_main set (the first one), or NULL */
+const xt_snap_server_t *xt_snap_server_main(const xt_snap_t *s);
+
+/* record indexes of found records (p must come from the same snapshot) */
+#define xt_snap_live_idx(s, p)     ((uint32_t) ((p) - (s)->live))
+#define xt_snap_movie_idx(s, p)    ((uint32_t) ((p) - (s)->movies))
+#define xt_snap_series_idx(s, p)   ((uint32_t) ((p) - (s)->series))
+
+/* EPG: the channel of an epg_channel_id (bytewise binary search), or NULL */
+const xt_snap_epg_channel_t *xt_snap_epg_channel_find(const xt_snap_t *s,
+    const char *id, size_t len);
 
 /* value of a catalog setting, or NULL */
 const xt_snap_setting_t *xt_snap_setting_find(const xt_snap_t *s,
