@@ -271,6 +271,36 @@ xt_conns_release(xt_conns_t *t, uint32_t slot, uint64_t key)
 }
 
 
+xt_acq_rc_e
+xt_conns_touch(xt_conns_t *t, uint32_t line_id, uint64_t key, int64_t now_ms,
+    uint32_t *slot)
+{
+    uint32_t    found, oldest;
+    xt_conn_t  *c;
+
+    if (key == 0) {
+        return XT_ACQ_FULL;
+    }
+
+    (void) xt_conns_scan(t, line_id, now_ms, NULL, key, &found, &oldest);
+
+    if (found == XT_CONNS_NIL) {
+        return XT_ACQ_FULL;
+    }
+
+    c = &xt_conns_recs(t)[found];
+
+    if (c->state == XT_CONN_EVICTED) {
+        return XT_ACQ_ENDED;
+    }
+
+    c->last_seen = now_ms;
+    *slot = found;
+
+    return XT_ACQ_OK;
+}
+
+
 const xt_conn_t *
 xt_conns_get(xt_conns_t *t, uint32_t slot)
 {

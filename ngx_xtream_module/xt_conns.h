@@ -98,6 +98,15 @@ xt_acq_rc_e xt_conns_acquire(xt_conns_t *t, uint32_t line_id,
  * dropped and reused) is left alone. */
 void xt_conns_release(xt_conns_t *t, uint32_t slot, uint64_t key);
 
+/*
+ * An HLS session's later request (segment, variant playlist): refreshes
+ * last_seen of the session key of line_id.  Returns XT_ACQ_OK (refreshed,
+ * *slot set), XT_ACQ_ENDED (evicted) or XT_ACQ_FULL when no such session
+ * is live (expired or never admitted: the caller admits it again).
+ */
+xt_acq_rc_e xt_conns_touch(xt_conns_t *t, uint32_t line_id, uint64_t key,
+    int64_t now_ms, uint32_t *slot);
+
 /* The record at slot, or NULL. */
 const xt_conn_t *xt_conns_get(xt_conns_t *t, uint32_t slot);
 

@@ -50,6 +50,65 @@ xt_route_valid_cred(const char *p, size_t len)
 }
 
 
+int
+xt_route_raw_ok(const char *raw, size_t len)
+{
+    size_t         i, seg;
+    unsigned char  c, h1, h2;
+
+    seg = 0;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) raw[i];
+
+        if (c == '?') {
+            break;
+        }
+
+        if (c <= 0x20 || c >= 0x7f || c == '\\') {
+            return 0;
+        }
+
+        if (c == '%') {
+            if (i + 2 >= len) {
+                return 0;
+            }
+
+            h1 = (unsigned char) raw[i + 1] | 0x20;
+            h2 = (unsigned char) raw[i + 2] | 0x20;
+
+            /* %2e %2f %5c %00 and any other control byte */
+            if ((h1 == '2' && (h2 == 'e' || h2 == 'f'))
+                || (h1 == '5' && h2 == 'c')
+                || (h1 == '7' && h2 == 'f')
+                || h1 == '0' || h1 == '1' || h1 >= '8')
+            {
+                return 0;
+            }
+        }
+
+        if (c == '/') {
+            /* the segment that just ended: "." or ".." */
+            if ((i - seg == 1 && raw[seg] == '.')
+                || (i - seg == 2 && raw[seg] == '.' && raw[seg + 1] == '.'))
+            {
+                return 0;
+            }
+
+            seg = i + 1;
+        }
+    }
+
+    if ((i - seg == 1 && raw[seg] == '.')
+        || (i - seg == 2 && raw[seg] == '.' && raw[seg + 1] == '.'))
+    {
+        return 0;
+    }
+
+    return 1;
+}
+
+
 /* Splits "/a/b/c" into non-empty segments; an empty segment is an error. */
 static int
 xt_route_split(const char *path, size_t len, xt_segs_t *s)

@@ -64,6 +64,15 @@ typedef enum {
 
 xt_route_rc_e xt_route_parse(const char *path, size_t len, xt_route_t *rt);
 
+/*
+ * The raw request target as sent (before nginx decodes it), path part
+ * only (stops at '?'): 0 when it carries what no delivery URL needs and
+ * traversal attempts use: an encoded dot, slash, backslash or NUL, a
+ * backslash, a "." or ".." segment, control or non-ASCII bytes.  1 when
+ * clean.
+ */
+int xt_route_raw_ok(const char *raw, size_t len);
+
 /* [A-Za-z0-9._@-]{1,64}: what players keep intact in URLs */
 int xt_route_valid_cred(const char *p, size_t len);
 

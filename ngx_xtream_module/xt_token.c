@@ -180,3 +180,62 @@ xt_token_verify(const unsigned char *secret, size_t secret_len,
 
     return t->expires < now ? XT_TOKEN_EXPIRED : XT_TOKEN_OK;
 }
+
+
+uint64_t
+xt_token_session(const unsigned char *secret, size_t secret_len,
+    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
+    size_t ua_len, uint32_t stream_id)
+{
+    int            n;
+    size_t         maclen, len, i;
+    uint64_t       id;
+    char           msg[64 + 64 + XT_SESSION_UA_MAX + 64];
+    unsigned char  mac[EVP_MAX_MD_SIZE];
+
+    if (addr_len > 64) {
+        return 0;
+    }
+
+    if (ua_len > XT_SESSION_UA_MAX) {
+        ua_len = XT_SESSION_UA_MAX;
+    }
+
+    n = snprintf(msg, sizeof(msg), "xs1|%u|%zu:", line_id, addr_len);
+    if (n < 0) {
+        return 0;
+    }
+    len = (size_t) n;
+
+    memcpy(msg + len, addr, addr_len);
+    len += addr_len;
+
+    n = snprintf(msg + len, sizeof(msg) - len, "|%zu:", ua_len);
+    if (n < 0) {
+        return 0;
+    }
+    len += (size_t) n;
+
+    memcpy(msg + len, ua, ua_len);
+    len += ua_len;
+
+    n = snprintf(msg + len, sizeof(msg) - len, "|%u", stream_id);
+    if (n < 0 || (size_t) n >= sizeof(msg) - len) {
+        return 0;
+    }
+    len += (size_t) n;
+
+    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, secret_len,
+                  (unsigned char *) msg, len, mac, sizeof(mac), &maclen)
+        == NULL || maclen < 8)
+    {
+        return 0;
+    }
+
+    id = 0;
+    for (i = 0; i < 8; i++) {
+        id = (id << 8) | mac[i];
+    }
+
+    return id ? id : 1;
+}

@@ -50,4 +50,16 @@ size_t xt_token_sign(const unsigned char *secret, size_t secret_len,
 xt_token_rc_e xt_token_verify(const unsigned char *secret, size_t secret_len,
     const char *s, size_t len, int64_t now, xt_token_t *t);
 
+/*
+ * The HLS session of one viewer: the first 64 bits of
+ * HMAC-SHA256(secret, "xs1|line|len:addr|len:ua|stream") (length-prefixed
+ * so no field can shift into another; the user agent counts up to
+ * XT_SESSION_UA_MAX bytes).  Never 0.  Returns 0 on an internal error.
+ */
+#define XT_SESSION_UA_MAX  512
+
+uint64_t xt_token_session(const unsigned char *secret, size_t secret_len,
+    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
+    size_t ua_len, uint32_t stream_id);
+
 #endif /* XT_TOKEN_H */

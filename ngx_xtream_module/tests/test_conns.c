@@ -117,6 +117,16 @@ main(void)
                            NULL) == XT_ACQ_ENDED);
     CHECK(xt_conns_count(t, 7, 20003, alive) == 1);
 
+    /* touch: refreshes a live session, reports evicted and unknown ones */
+    CHECK(xt_conns_touch(t, 7, 0x2, 20500, &slot) == XT_ACQ_OK
+          && slot == s2);
+    CHECK(xt_conns_touch(t, 7, 0x1, 20500, &slot) == XT_ACQ_ENDED);
+    CHECK(xt_conns_touch(t, 7, 0x3, 20500, &slot) == XT_ACQ_FULL);
+    CHECK(xt_conns_touch(t, 8, 0x2, 20500, &slot) == XT_ACQ_FULL);
+    CHECK(xt_conns_touch(t, 7, 0, 20500, &slot) == XT_ACQ_FULL);
+    CHECK(xt_conns_count(t, 7, 20500 + 9999, alive) == 1);  /* refreshed */
+    CHECK(xt_conns_touch(t, 7, 0x2, 20500 + 10001, &slot) == XT_ACQ_FULL);
+
     CHECK(xt_conns_get(t, 99) == NULL);
     xt_conns_release(t, 99, 1);                         /* out of range */
 

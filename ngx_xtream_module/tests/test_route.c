@@ -112,6 +112,32 @@ main(void)
     CHECK(!xt_route_valid_cred("a b", 3));
     CHECK(!xt_route_valid_cred("a+b", 3));
 
+    /* raw request targets: traversal and encoding tricks are refused */
+    {
+        static const char  *bad[] = {
+            "/live/u/p/../1.ts", "/live/u/p/%2e%2e/1.ts", "/live/u/p/%2E./1.ts",
+            "/movie/u/p/1.mp4%00", "/movie/u%2fp/1.mp4", "/movie/u%2Fp/x/1.mp4",
+            "/live/u/p/1.ts%5c", "/live/u\\p/1.ts", "/live/u/./p/1.ts",
+            "/live/u/p/..", "/live/u/p/.", "/live/u/p/1.ts%", "/live/u/p/1.ts%2",
+            "/live/u/p/%0a1.ts", "/live/u/p/%c3%a91.ts", "/live/u/p/\x01.ts",
+            "/live/u/p /1.ts", "/live/u/p/%7f1.ts",
+            NULL
+        };
+        static const char  *good[] = {
+            "/live/u/p/1.ts", "/u/p/1", "/movie/a.b/c..d/7.mp4",
+            "/hls/1/0/5.ts?t=1_2_3/../..%2e", "/live/u/p/...", "/live/%41/p/1.ts",
+            NULL
+        };
+        const char  **s;
+
+        for (s = bad; *s; s++) {
+            CHECK(xt_route_raw_ok(*s, strlen(*s)) == 0);
+        }
+        for (s = good; *s; s++) {
+            CHECK(xt_route_raw_ok(*s, strlen(*s)) == 1);
+        }
+    }
+
     printf("test_route: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

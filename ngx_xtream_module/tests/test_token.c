@@ -106,6 +106,40 @@ main(void)
     CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 0, &v)
           == XT_TOKEN_MALFORMED);
 
+    /* session ids: stable per (line, addr, ua, stream), distinct otherwise */
+    {
+        uint64_t  a, b;
+        char      longua[2000];
+
+        a = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
+                             "VLC/3", 5, 42);
+        b = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
+                             "VLC/3", 5, 42);
+        CHECK(a != 0 && a == b);
+        CHECK(a != xt_token_session(key, sizeof(key) - 1, 8, "127.0.0.1", 9,
+                                    "VLC/3", 5, 42));
+        CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.2", 9,
+                                    "VLC/3", 5, 42));
+        CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
+                                    "VLC/4", 5, 42));
+        CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
+                                    "VLC/3", 5, 43));
+        CHECK(a != xt_token_session(key2, sizeof(key2) - 1, 7, "127.0.0.1",
+                                    9, "VLC/3", 5, 42));
+        /* no shifting of bytes between fields */
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "1a", 2, "b", 1, 42)
+              != xt_token_session(key, sizeof(key) - 1, 7, "1", 1, "ab", 2,
+                                  42));
+        /* a huge user agent is bounded, an empty one works */
+        memset(longua, 'x', sizeof(longua));
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, longua,
+                               sizeof(longua), 42) != 0);
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, "", 0, 42)
+              != 0);
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, longua, 65, "", 0, 42)
+              == 0);
+    }
+
     printf("test_token: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
