@@ -12,7 +12,8 @@
 typedef enum {
     XT_ARG_CRED,
     XT_ARG_ACTION,
-    XT_ARG_ID
+    XT_ARG_ID,
+    XT_ARG_IDLIST
 } xt_arg_kind_e;
 
 typedef struct {
@@ -21,7 +22,12 @@ typedef struct {
     size_t          offset;     /* of the destination in xt_args_t */
     const char     *too_long;
     const char     *invalid;
+    size_t          has;        /* of the "present" flag (ids) */
 } xt_arg_def_t;
+
+#define XT_ID(name, field)                                                   \
+    { name, XT_ARG_ID, offsetof(xt_args_t, field), name " too long",         \
+      "invalid " name, offsetof(xt_args_t, has_##field) }
 
 
 /* the keys the API understands; later actions add their ids here */
@@ -31,10 +37,25 @@ static const xt_arg_def_t  xt_arg_defs[] = {
     { "password", XT_ARG_CRED, offsetof(xt_args_t, password),
       "password too long", "invalid password" },
     { "action", XT_ARG_ACTION, offsetof(xt_args_t, action),
-      "action too long", "invalid action" },
-    { "category_id", XT_ARG_ID, offsetof(xt_args_t, category_id),
-      "category_id too long", "invalid category_id" },
-    { NULL, XT_ARG_CRED, 0, NULL, NULL }
+      "action too long", "invalid action", 0 },
+    { "type", XT_ARG_ACTION, offsetof(xt_args_t, type),
+      "type too long", "invalid type", 0 },
+    { "output", XT_ARG_ACTION, offsetof(xt_args_t, output),
+      "output too long", "invalid output", 0 },
+    XT_ID("category_id", category_id),
+    XT_ID("vod_id", vod_id),
+    XT_ID("series_id", series_id),
+    XT_ID("limit", limit),
+    XT_ID("prev_days", prev_days),
+    XT_ID("next_days", next_days),
+    { "params[offset]", XT_ARG_ID, offsetof(xt_args_t, offset),
+      "offset too long", "invalid offset", offsetof(xt_args_t, has_offset) },
+    { "params[items_per_page]", XT_ARG_ID,
+      offsetof(xt_args_t, items_per_page), "items_per_page too long",
+      "invalid items_per_page", offsetof(xt_args_t, has_items_per_page) },
+    { "stream_id", XT_ARG_IDLIST, 0, "too many stream_id values",
+      "invalid stream_id", 0 },
+    { NULL, XT_ARG_CRED, 0, NULL, NULL, 0 }
 };
 
 
@@ -152,12 +173,13 @@ xt_arg_store(xt_args_t *a, const xt_arg_def_t *def, const unsigned char *v,
     size_t vlen, const char **err)
 {
     long            n;
-    size_t          i, max;
-    uint32_t       *id;
+    size_t          i, max, j;
+    uint32_t       *id, *has;
     xt_arg_str_t   *s;
-    unsigned char   buf[3 * XT_ARG_ACTION_MAX];
+    unsigned char   buf[3 * XT_ARG_IDLIST_MAX];
 
     max = def->kind == XT_ARG_ID ? XT_ARG_ID_DIGITS
+          : def->kind == XT_ARG_IDLIST ? XT_ARG_IDLIST_MAX
           : def->kind == XT_ARG_CRED ? XT_ARG_CRED_MAX : XT_ARG_ACTION_MAX;
 
     /* encoded input can be 3x the decoded bound; refuse anything longer */
@@ -180,10 +202,11 @@ xt_arg_store(xt_args_t *a, const xt_arg_def_t *def, const unsigned char *v,
 
     if (def->kind == XT_ARG_ID) {
         id = (uint32_t *) ((char *) a + def->offset);
+        has = (uint32_t *) ((char *) a + def->has);
 
         if (n == 0) {
             /* "category_id=" means all, as if absent */
-            a->has_category_id = 0;
+            *has = 0;
             return 0;
         }
 
@@ -192,7 +215,41 @@ xt_arg_store(xt_args_t *a, const xt_arg_def_t *def, const unsigned char *v,
             return -1;
         }
 
-        a->has_category_id = 1;
+        *has = 1;
+        return 0;
+    }
+
+    if (def->kind == XT_ARG_IDLIST) {
+        /* "1,2,3": each a strict id; a repeated key replaces the list */
+        a->nstream_ids = 0;
+        a->stream_id_multi = 0;
+
+        for (i = 0; i < (size_t) n; i = j + 1) {
+            for (j = i; j < (size_t) n && buf[j] != ','; j++) { /* void */ }
+
+            if (j < (size_t) n) {
+                a->stream_id_multi = 1;
+            }
+
+            if (a->nstream_ids == XT_ARG_IDS_MAX) {
+                *err = def->too_long;
+                return -1;
+            }
+
+            if (xt_parse_u32(buf + i, j - i, &a->stream_ids[a->nstream_ids])
+                != 0)
+            {
+                if (n == 0) {
+                    break;
+                }
+                *err = def->invalid;
+                a->nstream_ids = 0;
+                return -1;
+            }
+
+            a->nstream_ids++;
+        }
+
         return 0;
     }
 

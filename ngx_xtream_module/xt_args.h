@@ -16,6 +16,8 @@
 #define XT_ARG_ACTION_MAX   64
 #define XT_ARG_ID_DIGITS    10      /* ids fit uint32_t */
 #define XT_ARG_KEY_MAX      32      /* longer keys are unknown by definition */
+#define XT_ARG_IDS_MAX      100     /* stream_id=1,2,3: at most this many */
+#define XT_ARG_IDLIST_MAX   (XT_ARG_IDS_MAX * (XT_ARG_ID_DIGITS + 1))
 
 
 typedef struct {
@@ -24,12 +26,36 @@ typedef struct {
     uint32_t       set;
 } xt_arg_str_t;
 
+/*
+ * Numbers are strict unsigned decimals that fit uint32_t; an empty value
+ * counts as absent (has_X = 0).  A repeated key: the last one wins (PHP's
+ * rule, which XC follows), the body after the query.
+ */
 typedef struct {
     xt_arg_str_t   username;
     xt_arg_str_t   password;
     xt_arg_str_t   action;
+    xt_arg_str_t   type;                /* get.php */
+    xt_arg_str_t   output;              /* get.php */
     uint32_t       category_id;
     uint32_t       has_category_id;     /* 0 when absent or empty */
+    uint32_t       vod_id;
+    uint32_t       has_vod_id;
+    uint32_t       series_id;
+    uint32_t       has_series_id;
+    uint32_t       limit;
+    uint32_t       has_limit;
+    uint32_t       prev_days;
+    uint32_t       has_prev_days;
+    uint32_t       next_days;
+    uint32_t       has_next_days;
+    uint32_t       offset;              /* params[offset] */
+    uint32_t       has_offset;
+    uint32_t       items_per_page;      /* params[items_per_page] */
+    uint32_t       has_items_per_page;
+    uint32_t       stream_ids[XT_ARG_IDS_MAX];  /* stream_id=1[,2...] */
+    uint32_t       nstream_ids;         /* 0 when absent or empty */
+    uint32_t       stream_id_multi;     /* a comma was present */
 } xt_args_t;
 
 

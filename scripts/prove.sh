@@ -23,10 +23,16 @@ export XT_BUILD=$build
 # one private MariaDB for the run, under a short path (socket length limit)
 dbdir=$(mktemp -d /tmp/xt-testdb.XXXXXX)
 export XT_TEST_DB_DIR=$dbdir
+# a servroot of this run's own, so two runs on one machine never collide
+if [ -z "${TEST_NGINX_SERVROOT:-}" ]; then
+    export TEST_NGINX_SERVROOT=$(mktemp -d /tmp/xt-servroot.XXXXXX)
+    own_servroot=1
+fi
 started_db=0
 stop_db() {
     if [ $started_db -eq 1 ]; then "$repo/scripts/db.sh" stop "$dbdir" >/dev/null || true; fi
     rm -rf "$dbdir"
+    if [ -n "${own_servroot:-}" ] && [ -z "${XT_KEEP:-}" ]; then rm -rf "$TEST_NGINX_SERVROOT"; fi
 }
 trap stop_db EXIT
 if "$repo/scripts/db.sh" start "$dbdir" >"$dbdir.log" 2>&1; then
