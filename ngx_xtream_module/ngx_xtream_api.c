@@ -15,9 +15,11 @@ typedef struct {
 } ngx_xtream_endpoint_t;
 
 
-/* get.php, xmltv.php and panel_api.php join this table later */
 static ngx_xtream_endpoint_t  ngx_xtream_endpoints[] = {
     { ngx_string("player_api.php"), ngx_xtream_player_api },
+    { ngx_string("get.php"), ngx_xtream_get_php },
+    { ngx_string("xmltv.php"), ngx_xtream_xmltv_php },
+    { ngx_string("panel_api.php"), ngx_xtream_panel_api },
     { ngx_null_string, NULL }
 };
 

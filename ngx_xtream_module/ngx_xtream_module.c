@@ -15,6 +15,8 @@ static char *ngx_xtream_timezone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_xtream_port(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_xtream_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_xtream_public_url(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_int_t ngx_xtream_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_xtream_init_process(ngx_cycle_t *cycle);
 static void ngx_xtream_exit_process(ngx_cycle_t *cycle);
@@ -55,6 +57,13 @@ static ngx_command_t  ngx_xtream_commands[] = {
       ngx_xtream_port,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_xtream_loc_conf_t, rtmp_port),
+      NULL },
+
+    { ngx_string("xtream_public_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_xtream_public_url,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_xtream_loc_conf_t, public_url),
       NULL },
 
     { ngx_string("xtream_api"),
@@ -214,6 +223,66 @@ ngx_xtream_port(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* "http[s]://host[:port]" only: it is pasted into every playlist URL */
+static char *
+ngx_xtream_public_url(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    u_char     *s, *end, c;
+    ngx_str_t  *field, *value;
+
+    field = (ngx_str_t *) (p + cmd->offset);
+
+    if (field->data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    s = value[1].data;
+    end = s + value[1].len;
+
+    if (value[1].len > 256) {
+        goto invalid;
+    }
+
+    if (ngx_strncmp(s, "http://", 7) == 0) {
+        s += 7;
+
+    } else if (ngx_strncmp(s, "https://", 8) == 0) {
+        s += 8;
+
+    } else {
+        goto invalid;
+    }
+
+    if (s == end) {
+        goto invalid;
+    }
+
+    for ( /* void */ ; s < end; s++) {
+        c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'
+              || c == '[' || c == ']'))
+        {
+            goto invalid;
+        }
+    }
+
+    *field = value[1];
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid public url \"%V\" (http[s]://host[:port], "
+                       "no path)", &value[1]);
+    return NGX_CONF_ERROR;
+}
+
+
 static char *
 ngx_xtream_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -250,6 +319,7 @@ ngx_xtream_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_str_value(conf->https_port, prev->https_port, "443");
     ngx_conf_merge_str_value(conf->rtmp_port, prev->rtmp_port, "1935");
+    ngx_conf_merge_str_value(conf->public_url, prev->public_url, "");
 
     return NGX_CONF_OK;
 }

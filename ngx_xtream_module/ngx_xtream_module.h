@@ -11,6 +11,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "xt_sink.h"
 #include "xt_snapshot.h"
 #include "xt_tz.h"
 
@@ -37,6 +38,8 @@ typedef struct {
 typedef struct {
     ngx_str_t                https_port;
     ngx_str_t                rtmp_port;
+    ngx_str_t                public_url;    /* scheme://host[:port], or
+                                               empty: from the request */
 } ngx_xtream_loc_conf_t;
 
 
@@ -69,6 +72,7 @@ ngx_int_t ngx_xtream_api_handler(ngx_http_request_t *r);
 typedef struct {
     ngx_pool_t              *pool;
     ngx_buf_t               *buf;
+    size_t                   max;       /* bytes at most */
     ngx_uint_t               failed;
 } ngx_xtream_sink_t;
 
@@ -81,8 +85,12 @@ ngx_int_t ngx_xtream_send_sink(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_xtream_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *msg);
 
-/* ngx_xtream_list_output.c: a spliced list sent in rounds; returns
+/* ngx_xtream_list_output.c: large answers sent in rounds from a chunk
+   source (xt_sink.h); the caller sets status and headers first.  Returns
    NGX_DONE while output continues from the write event handler */
+ngx_int_t ngx_xtream_send_stream(ngx_http_request_t *r,
+    xt_chunk_next_pt next, void *data, size_t gen_size);
+/* a spliced JSON list (an xt_list_chunk_t) */
 ngx_int_t ngx_xtream_send_list(ngx_http_request_t *r, void *list);
 
 #endif /* NGX_XTREAM_MODULE_H */

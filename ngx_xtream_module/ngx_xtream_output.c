@@ -17,6 +17,7 @@ ngx_int_t
 ngx_xtream_sink_init(ngx_xtream_sink_t *s, ngx_pool_t *pool)
 {
     s->pool = pool;
+    s->max = NGX_XTREAM_SINK_MAX;
     s->failed = 0;
     s->buf = ngx_create_temp_buf(pool, NGX_XTREAM_SINK_START);
 
@@ -40,7 +41,7 @@ ngx_xtream_sink(void *ctx, const char *p, size_t len)
 
     if ((size_t) (b->end - b->last) < len) {
         need = (size_t) (b->last - b->pos) + len;
-        if (need > NGX_XTREAM_SINK_MAX) {
+        if (need > s->max) {
             s->failed = 1;
             return;
         }
@@ -237,4 +238,22 @@ ngx_xtream_send_error(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     return ngx_xtream_send_sink(r, status, &s);
+}
+
+
+ngx_int_t
+ngx_xtream_send_empty(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_int_t  rc;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_send_special(r, NGX_HTTP_LAST);
 }

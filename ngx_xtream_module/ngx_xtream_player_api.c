@@ -6,6 +6,7 @@
  */
 
 #include "xt_password.h"
+#include "xt_render_epg.h"
 #include "xt_render_list.h"
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
@@ -13,53 +14,64 @@
 
 typedef enum {
     NGX_XTREAM_ACT_LOGIN = 0,
-    NGX_XTREAM_ACT_LIVE_CATEGORIES,
-    NGX_XTREAM_ACT_LIVE_STREAMS,
-    NGX_XTREAM_ACT_EMPTY_LIST       /* lists of the next issue: [] */
+    NGX_XTREAM_ACT_LIST,            /* spliced lists, by list kind */
+    NGX_XTREAM_ACT_VOD_INFO,
+    NGX_XTREAM_ACT_SERIES_INFO,
+    NGX_XTREAM_ACT_SHORT_EPG,
+    NGX_XTREAM_ACT_EPG_TABLE
 } ngx_xtream_action_e;
 
 typedef struct {
     const char            *name;
     const char            *alias;   /* XC2 numeric alias */
     ngx_xtream_action_e    act;
+    xt_list_kind_e         list;
 } ngx_xtream_action_t;
 
 
 /* anything not listed (get_profile, get_server_info, get_account_info,
    unknown) is answered with the login object, as XC2 and clients expect */
 static ngx_xtream_action_t  ngx_xtream_actions[] = {
-    { "get_live_categories", "201", NGX_XTREAM_ACT_LIVE_CATEGORIES },
-    { "get_live_streams", "202", NGX_XTREAM_ACT_LIVE_STREAMS },
-    { "get_vod_categories", "200", NGX_XTREAM_ACT_EMPTY_LIST },
-    { "get_vod_streams", "203", NGX_XTREAM_ACT_EMPTY_LIST },
-    { "get_series_categories", "206", NGX_XTREAM_ACT_EMPTY_LIST },
-    { "get_series", "208", NGX_XTREAM_ACT_EMPTY_LIST },
-    { NULL, NULL, NGX_XTREAM_ACT_LOGIN }
+    { "get_live_categories", "201", NGX_XTREAM_ACT_LIST,
+      XT_LIST_LIVE_CATEGORIES },
+    { "get_live_streams", "202", NGX_XTREAM_ACT_LIST, XT_LIST_LIVE_STREAMS },
+    { "get_vod_categories", "200", NGX_XTREAM_ACT_LIST,
+      XT_LIST_VOD_CATEGORIES },
+    { "get_vod_streams", "203", NGX_XTREAM_ACT_LIST, XT_LIST_VOD_STREAMS },
+    { "get_series_info", "204", NGX_XTREAM_ACT_SERIES_INFO, 0 },
+    { "get_short_epg", "205", NGX_XTREAM_ACT_SHORT_EPG, 0 },
+    { "get_series_categories", "206", NGX_XTREAM_ACT_LIST,
+      XT_LIST_SERIES_CATEGORIES },
+    { "get_simple_data_table", "207", NGX_XTREAM_ACT_EPG_TABLE, 0 },
+    { "get_simple_date_table", NULL, NGX_XTREAM_ACT_EPG_TABLE, 0 },
+    { "get_series", "208", NGX_XTREAM_ACT_LIST, XT_LIST_SERIES },
+    { "get_vod_info", "209", NGX_XTREAM_ACT_VOD_INFO, 0 },
+    { NULL, NULL, NGX_XTREAM_ACT_LOGIN, 0 }
 };
 
 
-static ngx_xtream_action_e
+static ngx_xtream_action_t *
 ngx_xtream_action(xt_args_t *args)
 {
     ngx_xtream_action_t  *a;
 
-    if (!args->action.set) {
-        return NGX_XTREAM_ACT_LOGIN;
-    }
-
     for (a = ngx_xtream_actions; a->name; a++) {
+        if (!args->action.set) {
+            continue;
+        }
+
         if (ngx_strcmp(args->action.data, a->name) == 0
-            || ngx_strcmp(args->action.data, a->alias) == 0)
+            || (a->alias && ngx_strcmp(args->action.data, a->alias) == 0))
         {
-            return a->act;
+            return a;
         }
     }
 
-    return NGX_XTREAM_ACT_LOGIN;
+    return a;       /* the terminator: login */
 }
 
 
-static const xt_snap_line_t *
+const xt_snap_line_t *
 ngx_xtream_authenticate(xt_snap_t *lines, xt_args_t *args)
 {
     int                    ok;
@@ -79,7 +91,7 @@ ngx_xtream_authenticate(xt_snap_t *lines, xt_args_t *args)
 
 
 /* url = Host without port, port = Host's port or the local port */
-static ngx_int_t
+ngx_int_t
 ngx_xtream_server_addr(ngx_http_request_t *r, ngx_str_t *url,
     ngx_str_t *port)
 {
@@ -149,23 +161,67 @@ ngx_xtream_server_addr(ngx_http_request_t *r, ngx_str_t *url,
 }
 
 
-static ngx_int_t
-ngx_xtream_send_login(ngx_http_request_t *r, xt_snap_t *lines,
-    const xt_snap_line_t *line, xt_args_t *args)
+ngx_int_t
+ngx_xtream_base_url(ngx_http_request_t *r, ngx_str_t *base)
+{
+    u_char                 *p;
+    ngx_str_t               url, port;
+    ngx_xtream_loc_conf_t  *xlcf;
+
+    xlcf = ngx_http_get_module_loc_conf(r, ngx_xtream_module);
+
+    if (xlcf->public_url.len) {
+        *base = xlcf->public_url;
+        return NGX_OK;
+    }
+
+    /* headers_in.server was validated by nginx (no "/", no spaces) */
+    if (ngx_xtream_server_addr(r, &url, &port) != NGX_OK
+        || url.len > 255)
+    {
+        return NGX_ERROR;
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("https://:") - 1 + url.len + port.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    base->data = p;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        p = ngx_cpymem(p, "https://", 8);
+    } else
+#endif
+    {
+        p = ngx_cpymem(p, "http://", 7);
+    }
+
+    p = ngx_cpymem(p, url.data, url.len);
+    *p++ = ':';
+    p = ngx_cpymem(p, port.data, port.len);
+
+    base->len = p - base->data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_xtream_login_input(ngx_http_request_t *r, xt_snap_t *lines,
+    const xt_snap_line_t *line, xt_args_t *args, xt_login_t *in_)
 {
     ngx_str_t                url, port;
-    xt_login_t               in;
-    ngx_xtream_sink_t        s;
     ngx_xtream_loc_conf_t   *xlcf;
     ngx_xtream_main_conf_t  *xmcf;
 
+#define in  (*in_)
     xlcf = ngx_http_get_module_loc_conf(r, ngx_xtream_module);
     xmcf = ngx_http_get_module_main_conf(r, ngx_xtream_module);
 
-    if (ngx_xtream_server_addr(r, &url, &port) != NGX_OK
-        || ngx_xtream_sink_init(&s, r->pool) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (ngx_xtream_server_addr(r, &url, &port) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     ngx_memzero(&in, sizeof(xt_login_t));
@@ -197,6 +253,24 @@ ngx_xtream_send_login(ngx_http_request_t *r, xt_snap_t *lines,
         in.protocol.data = "http";
         in.protocol.len = 4;
     }
+#undef in
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_xtream_send_login(ngx_http_request_t *r, xt_snap_t *lines,
+    const xt_snap_line_t *line, xt_args_t *args)
+{
+    xt_login_t         in;
+    ngx_xtream_sink_t  s;
+
+    if (ngx_xtream_login_input(r, lines, line, args, &in) != NGX_OK
+        || ngx_xtream_sink_init(&s, r->pool) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     if (xt_render_login(&in, ngx_xtream_sink, &s) != 0) {
         s.failed = 1;
@@ -206,7 +280,7 @@ ngx_xtream_send_login(ngx_http_request_t *r, xt_snap_t *lines,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_xtream_send_auth_failed(ngx_http_request_t *r)
 {
     ngx_xtream_sink_t  s;
@@ -224,42 +298,207 @@ ngx_xtream_send_auth_failed(ngx_http_request_t *r)
 
 
 static ngx_int_t
-ngx_xtream_send_live_list(ngx_http_request_t *r, xt_snap_t *lines,
-    const xt_snap_line_t *line, xt_list_kind_e kind, xt_args_t *args)
+ngx_xtream_send_catalog_list(ngx_http_request_t *r, ngx_xtream_map_t *cat,
+    xt_snap_t *lines, const xt_snap_line_t *line, xt_list_kind_e kind,
+    xt_args_t *args)
 {
-    void              *scratch;
-    xt_list_t         *l;
-    ngx_xtream_map_t  *cat;
+    void             *scratch;
+    xt_list_chunk_t  *lc;
 
-    cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
-    if (cat == NULL) {
-        return ngx_xtream_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                     "catalog not available yet");
-    }
-
-    l = ngx_palloc(r->pool, sizeof(xt_list_t));
+    lc = ngx_palloc(r->pool, sizeof(xt_list_chunk_t));
     scratch = ngx_palloc(r->pool, xt_list_scratch_size(&cat->snap));
-    if (l == NULL || scratch == NULL) {
+    if (lc == NULL || scratch == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    xt_list_init(l, kind, &cat->snap, lines, line,
+    xt_list_init(&lc->list, kind, &cat->snap, lines, line,
                  args->has_category_id ? args->category_id : 0, scratch);
 
-    return ngx_xtream_send_list(r, l);
+    /* params[items_per_page] without a value or 0: everything */
+    xt_list_page(&lc->list, args->has_offset ? args->offset : 0,
+                 args->has_items_per_page ? args->items_per_page : 0);
+
+    return ngx_xtream_send_list(r, lc);
+}
+
+
+/* a fragment of the snapshot as the whole JSON answer */
+static ngx_int_t
+ngx_xtream_send_fragment(ngx_http_request_t *r, const char *p, size_t len)
+{
+    ngx_int_t    rc;
+    ngx_buf_t   *b;
+    ngx_chain_t  out;
+
+    if (ngx_xtream_set_json_headers(r, NGX_HTTP_OK, (off_t) len) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* the request holds the snapshot until its pool goes */
+    b->start = b->pos = (u_char *) p;
+    b->end = b->last = (u_char *) p + len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
 
 
 static ngx_int_t
-ngx_xtream_send_empty_list(ngx_http_request_t *r)
+ngx_xtream_send_static(ngx_http_request_t *r, const char *json)
 {
-    ngx_xtream_sink_t  s;
+    return ngx_xtream_send_fragment(r, json, ngx_strlen(json));
+}
 
-    if (ngx_xtream_sink_init(&s, r->pool) != NGX_OK) {
+
+/*
+ * Unknown or unentitled: {"info":[]} for VOD (XC2; NPM detects "not
+ * found" only so).  For series the XUI shape with an empty episodes
+ * object: NPM sees info.name === null as not found and Object.keys() on
+ * episodes still works; IPTVN and Hypnotix find no seasons.
+ */
+#define NGX_XTREAM_NO_VOD     "{\"info\":[]}"
+#define NGX_XTREAM_NO_SERIES                                                 \
+    "{\"seasons\":[],\"info\":{\"name\":null,\"cover\":null,"              \
+    "\"plot\":null,\"cast\":null,\"director\":null,\"genre\":null,"         \
+    "\"releaseDate\":null,\"last_modified\":null,\"rating\":null,"          \
+    "\"rating_5based\":null,\"backdrop_path\":[],"                          \
+    "\"youtube_trailer\":null,\"episode_run_time\":null,"                   \
+    "\"category_id\":null,\"category_ids\":[]},\"episodes\":{}}"
+
+
+static ngx_int_t
+ngx_xtream_send_vod_info(ngx_http_request_t *r, ngx_xtream_map_t *cat,
+    xt_snap_t *lines, const xt_snap_line_t *line, xt_args_t *args)
+{
+    xt_snap_str_t           j;
+    const xt_snap_movie_t  *mv;
+
+    mv = args->has_vod_id ? xt_snap_movie_find(&cat->snap, args->vod_id)
+                          : NULL;
+
+    if (mv == NULL
+        || !xt_entitle_movie(&cat->snap, lines, line,
+                             xt_snap_movie_idx(&cat->snap, mv)))
+    {
+        return ngx_xtream_send_static(r, NGX_XTREAM_NO_VOD);
+    }
+
+    j = mv->info_json;
+
+    return ngx_xtream_send_fragment(r, xt_snap_strp(&cat->snap, j), j.len);
+}
+
+
+static ngx_int_t
+ngx_xtream_send_series_info(ngx_http_request_t *r, ngx_xtream_map_t *cat,
+    xt_snap_t *lines, const xt_snap_line_t *line, xt_args_t *args)
+{
+    xt_snap_str_t            j;
+    const xt_snap_series_t  *se;
+
+    se = args->has_series_id ? xt_snap_series_find(&cat->snap,
+                                                   args->series_id)
+                             : NULL;
+
+    if (se == NULL
+        || !xt_entitle_series(&cat->snap, lines, line,
+                              xt_snap_series_idx(&cat->snap, se)))
+    {
+        return ngx_xtream_send_static(r, NGX_XTREAM_NO_SERIES);
+    }
+
+    j = se->info_json;
+
+    return ngx_xtream_send_fragment(r, xt_snap_strp(&cat->snap, j), j.len);
+}
+
+
+#define NGX_XTREAM_EPG_SINK_MAX  (8 * 1024 * 1024)
+
+
+static ngx_int_t
+ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
+    xt_snap_t *lines, const xt_snap_line_t *line, xt_args_t *args,
+    int table)
+{
+    uint32_t                 i, j, n, *idx;
+    xt_epg_req_t             req;
+    ngx_xtream_map_t        *epg;
+    ngx_xtream_sink_t        s;
+    const xt_snap_live_t    *lv;
+    ngx_xtream_main_conf_t  *xmcf;
+
+    xmcf = ngx_http_get_module_main_conf(r, ngx_xtream_module);
+    epg = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_EPG);
+
+    idx = ngx_palloc(r->pool, XT_ARG_IDS_MAX * sizeof(uint32_t));
+    if (idx == NULL || ngx_xtream_sink_init(&s, r->pool) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_xtream_sink(&s, "[]", 2);
+    s.max = NGX_XTREAM_EPG_SINK_MAX;
+
+    /* unique ids, in the order asked */
+    n = 0;
+    for (i = 0; i < args->nstream_ids; i++) {
+        for (j = 0; j < n; j++) {
+            if (args->stream_ids[j] == args->stream_ids[i]) {
+                break;
+            }
+        }
+
+        if (j == n) {
+            args->stream_ids[n++] = args->stream_ids[i];
+        }
+    }
+
+    for (i = 0; i < n; i++) {
+        lv = xt_snap_live_find(&cat->snap, args->stream_ids[i]);
+        idx[i] = UINT32_MAX;
+
+        if (lv != NULL
+            && xt_entitle_live(&cat->snap, lines, line,
+                               xt_snap_live_idx(&cat->snap, lv)))
+        {
+            idx[i] = xt_snap_live_idx(&cat->snap, lv);
+        }
+    }
+
+    ngx_memzero(&req, sizeof(xt_epg_req_t));
+    req.cat = &cat->snap;
+    req.epg = epg ? &epg->snap : NULL;
+    req.tz = xmcf->tz;
+    req.now = ngx_time();
+    req.table = table;
+    req.limit = XT_EPG_LIMIT_DEFAULT;
+
+    if (args->has_limit && args->limit > 0) {
+        req.limit = ngx_min(args->limit, XT_EPG_LIMIT_MAX);
+    }
+
+    req.ids = args->stream_ids;
+    req.live_idx = idx;
+    req.n = n;
+    req.multi = args->stream_id_multi;
+
+    if (xt_render_epg(&req, ngx_xtream_sink, &s) != 0) {
+        s.failed = 1;
+    }
 
     return ngx_xtream_send_sink(r, NGX_HTTP_OK, &s);
 }
@@ -268,7 +507,8 @@ ngx_xtream_send_empty_list(ngx_http_request_t *r)
 ngx_int_t
 ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args)
 {
-    ngx_xtream_map_t      *lm;
+    ngx_xtream_map_t      *lm, *cat;
+    ngx_xtream_action_t   *a;
     const xt_snap_line_t  *line;
 
     lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
@@ -289,24 +529,36 @@ ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args)
         return ngx_xtream_send_auth_failed(r);
     }
 
-    if (xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE) {
+    a = ngx_xtream_action(args);
+
+    if (xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE
+        || a->act == NGX_XTREAM_ACT_LOGIN)
+    {
         return ngx_xtream_send_login(r, &lm->snap, line, args);
     }
 
-    switch (ngx_xtream_action(args)) {
+    cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
+    if (cat == NULL) {
+        return ngx_xtream_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                     "catalog not available yet");
+    }
 
-    case NGX_XTREAM_ACT_LIVE_CATEGORIES:
-        return ngx_xtream_send_live_list(r, &lm->snap, line,
-                                         XT_LIST_LIVE_CATEGORIES, args);
+    switch (a->act) {
 
-    case NGX_XTREAM_ACT_LIVE_STREAMS:
-        return ngx_xtream_send_live_list(r, &lm->snap, line,
-                                         XT_LIST_LIVE_STREAMS, args);
+    case NGX_XTREAM_ACT_LIST:
+        return ngx_xtream_send_catalog_list(r, cat, &lm->snap, line, a->list,
+                                            args);
 
-    case NGX_XTREAM_ACT_EMPTY_LIST:
-        return ngx_xtream_send_empty_list(r);
+    case NGX_XTREAM_ACT_VOD_INFO:
+        return ngx_xtream_send_vod_info(r, cat, &lm->snap, line, args);
 
-    default:
-        return ngx_xtream_send_login(r, &lm->snap, line, args);
+    case NGX_XTREAM_ACT_SERIES_INFO:
+        return ngx_xtream_send_series_info(r, cat, &lm->snap, line, args);
+
+    case NGX_XTREAM_ACT_SHORT_EPG:
+        return ngx_xtream_send_epg(r, cat, &lm->snap, line, args, 0);
+
+    default: /* NGX_XTREAM_ACT_EPG_TABLE */
+        return ngx_xtream_send_epg(r, cat, &lm->snap, line, args, 1);
     }
 }

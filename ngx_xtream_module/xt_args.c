@@ -33,9 +33,9 @@ typedef struct {
 /* the keys the API understands; later actions add their ids here */
 static const xt_arg_def_t  xt_arg_defs[] = {
     { "username", XT_ARG_CRED, offsetof(xt_args_t, username),
-      "username too long", "invalid username" },
+      "username too long", "invalid username", 0 },
     { "password", XT_ARG_CRED, offsetof(xt_args_t, password),
-      "password too long", "invalid password" },
+      "password too long", "invalid password", 0 },
     { "action", XT_ARG_ACTION, offsetof(xt_args_t, action),
       "action too long", "invalid action", 0 },
     { "type", XT_ARG_ACTION, offsetof(xt_args_t, type),

@@ -16,9 +16,57 @@ xt_list_scratch_size(const xt_snap_t *cat)
 {
     size_t  bm;
 
-    bm = (xt_live_bitmap_size(cat) + 3) & ~(size_t) 3;
+    uint32_t  n;
 
-    return bm + (size_t) cat->nlive * sizeof(uint32_t) + 4;
+    bm = (xt_title_bitmap_size(cat) + 3) & ~(size_t) 3;
+
+    n = cat->nlive;
+    n = cat->nmovies > n ? cat->nmovies : n;
+    n = cat->nseries > n ? cat->nseries : n;
+
+    return bm + (size_t) n * sizeof(uint32_t) + 4;
+}
+
+
+static uint32_t
+xt_title_category(const xt_snap_t *cat, xt_title_kind_e kind, uint32_t idx)
+{
+    switch (kind) {
+
+    case XT_TITLE_MOVIE:
+        return cat->movies[idx].category_id;
+
+    case XT_TITLE_SERIES:
+        return cat->series[idx].category_id;
+
+    default:
+        return cat->live[idx].category_id;
+    }
+}
+
+
+static xt_snap_str_t
+xt_title_json(const xt_snap_t *cat, xt_title_kind_e kind, uint32_t idx)
+{
+    switch (kind) {
+
+    case XT_TITLE_MOVIE:
+        return cat->movies[idx].json;
+
+    case XT_TITLE_SERIES:
+        return cat->series[idx].json;
+
+    default:
+        return cat->live[idx].json;
+    }
+}
+
+
+static int
+xt_list_numbered(const xt_list_t *l)
+{
+    return l->kind == XT_LIST_LIVE_STREAMS || l->kind == XT_LIST_VOD_STREAMS
+           || l->kind == XT_LIST_SERIES;
 }
 
 
@@ -46,19 +94,38 @@ xt_list_init(xt_list_t *l, xt_list_kind_e kind, const xt_snap_t *cat,
     l->cat = cat;
     l->category_id = category_id;
 
-    xt_live_iter_init(&l->live, cat, lines, line, scratch);
+    switch (kind) {
 
-    if (kind != XT_LIST_LIVE_CATEGORIES) {
+    case XT_LIST_VOD_STREAMS:
+    case XT_LIST_VOD_CATEGORIES:
+        l->title = XT_TITLE_MOVIE;
+        l->cat_type = XT_CAT_MOVIE;
+        break;
+
+    case XT_LIST_SERIES:
+    case XT_LIST_SERIES_CATEGORIES:
+        l->title = XT_TITLE_SERIES;
+        l->cat_type = XT_CAT_SERIES;
+        break;
+
+    default:
+        l->title = XT_TITLE_LIVE;
+        l->cat_type = XT_CAT_LIVE;
+    }
+
+    xt_title_iter_init(&l->live, l->title, cat, lines, line, scratch);
+
+    if (xt_list_numbered(l)) {
         return;
     }
 
-    /* the categories the line's streams use, sorted and unique */
-    bm = (xt_live_bitmap_size(cat) + 3) & ~(size_t) 3;
+    /* the categories the line's titles use, sorted and unique */
+    bm = (xt_title_bitmap_size(cat) + 3) & ~(size_t) 3;
     ids = (uint32_t *) ((char *) scratch + bm);
     n = 0;
 
-    while (xt_live_iter_next(&l->live, &idx)) {
-        ids[n++] = cat->live[idx].category_id;
+    while (xt_title_iter_next(&l->live, &idx)) {
+        ids[n++] = xt_title_category(cat, l->title, idx);
     }
 
     qsort(ids, n, sizeof(uint32_t), xt_u32_cmp);
@@ -79,11 +146,20 @@ xt_list_rewind(xt_list_t *l)
 {
     l->n = 0;
     l->ci = 0;
+    l->skipped = 0;
 
-    if (l->kind == XT_LIST_LIVE_STREAMS) {
-        xt_live_iter_init(&l->live, l->live.cat, l->live.lines, l->live.line,
-                          l->live.seen);
+    if (xt_list_numbered(l)) {
+        xt_title_iter_init(&l->live, l->title, l->live.cat, l->live.lines,
+                           l->live.line, l->live.seen);
     }
+}
+
+
+void
+xt_list_page(xt_list_t *l, uint32_t offset, uint32_t limit)
+{
+    l->offset = offset;
+    l->limit = limit;
 }
 
 
@@ -91,16 +167,27 @@ static int
 xt_list_next_fragment(xt_list_t *l, xt_snap_str_t *json)
 {
     uint32_t                   idx;
-    const xt_snap_live_t      *lv;
     const xt_snap_category_t  *c;
 
-    if (l->kind == XT_LIST_LIVE_STREAMS) {
-        while (xt_live_iter_next(&l->live, &idx)) {
-            lv = &l->cat->live[idx];
-            if (l->category_id == 0 || lv->category_id == l->category_id) {
-                *json = lv->json;
-                return 1;
+    if (l->limit && l->n >= l->limit) {
+        return 0;
+    }
+
+    if (xt_list_numbered(l)) {
+        while (xt_title_iter_next(&l->live, &idx)) {
+            if (l->category_id != 0
+                && xt_title_category(l->cat, l->title, idx) != l->category_id)
+            {
+                continue;
             }
+
+            if (l->skipped < l->offset) {
+                l->skipped++;
+                continue;
+            }
+
+            *json = xt_title_json(l->cat, l->title, idx);
+            return 1;
         }
 
         return 0;
@@ -109,10 +196,15 @@ xt_list_next_fragment(xt_list_t *l, xt_snap_str_t *json)
     while (l->ci < l->cat->ncategories) {
         c = &l->cat->categories[l->ci++];
 
-        if (c->type == XT_CAT_LIVE
+        if (c->type == l->cat_type
             && bsearch(&c->id, l->used, l->nused, sizeof(uint32_t),
                        xt_u32_cmp) != NULL)
         {
+            if (l->skipped < l->offset) {
+                l->skipped++;
+                continue;
+            }
+
             *json = c->json;
             return 1;
         }
@@ -135,7 +227,7 @@ xt_list_next(xt_list_t *l, xt_piece_t *pc)
     l->n++;
     open = l->n == 1 ? "[" : ",";
 
-    if (l->kind == XT_LIST_LIVE_STREAMS) {
+    if (xt_list_numbered(l)) {
         pc->prefix_len = (size_t) snprintf(pc->prefix, XT_PREFIX_MAX,
                                            "%s{\"num\":%u,", open,
                                            (unsigned) l->n);
@@ -202,4 +294,33 @@ xt_list_size(xt_list_t *l)
     xt_list_rewind(l);
 
     return total;
+}
+
+
+int
+xt_list_chunk_next(void *data, xt_chunk_t *c)
+{
+    xt_list_chunk_t *lc = data;
+
+    size_t  len;
+
+    if (lc->closed) {
+        return 0;
+    }
+
+    if (xt_list_next(&lc->list, &lc->pc)) {
+        c->gen = lc->pc.prefix;
+        c->gen_len = lc->pc.prefix_len;
+        c->frag = lc->pc.frag;
+        c->frag_len = lc->pc.frag_len;
+        return 1;
+    }
+
+    c->gen = xt_list_close(&lc->list, &len);
+    c->gen_len = len;
+    c->frag = NULL;
+    c->frag_len = 0;
+    lc->closed = 1;
+
+    return 1;
 }

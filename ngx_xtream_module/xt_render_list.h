@@ -21,7 +21,11 @@
 
 typedef enum {
     XT_LIST_LIVE_STREAMS = 1,
-    XT_LIST_LIVE_CATEGORIES
+    XT_LIST_LIVE_CATEGORIES,
+    XT_LIST_VOD_STREAMS,
+    XT_LIST_VOD_CATEGORIES,
+    XT_LIST_SERIES,
+    XT_LIST_SERIES_CATEGORIES
 } xt_list_kind_e;
 
 typedef struct {
@@ -33,9 +37,16 @@ typedef struct {
 
 typedef struct {
     xt_list_kind_e   kind;
+    xt_title_kind_e  title;             /* what the iterator walks */
+    uint32_t         cat_type;          /* XT_CAT_* of category lists */
     const xt_snap_t *cat;
     xt_live_iter_t   live;
     uint32_t         category_id;       /* 0 = all */
+
+    /* params[offset], params[items_per_page]: 0 = no limit */
+    uint32_t         offset;
+    uint32_t         limit;
+    uint32_t         skipped;
 
     /* categories: sorted ids used by the line's streams */
     uint32_t        *used;
@@ -55,6 +66,19 @@ void xt_list_init(xt_list_t *l, xt_list_kind_e kind, const xt_snap_t *cat,
     void *scratch);
 
 void xt_list_rewind(xt_list_t *l);
+
+/* server-side paging of the items (after the category filter) */
+void xt_list_page(xt_list_t *l, uint32_t offset, uint32_t limit);
+
+/* the list as an xt_chunk_next_pt source (xt_sink.h): data is the list,
+   which must also hold room for the piece (see xt_list_chunk_t) */
+typedef struct {
+    xt_list_t    list;
+    xt_piece_t   pc;
+    int          closed;
+} xt_list_chunk_t;
+
+int xt_list_chunk_next(void *data, xt_chunk_t *c);
 
 /* 1 with the next piece, 0 at the end */
 int xt_list_next(xt_list_t *l, xt_piece_t *pc);

@@ -71,8 +71,10 @@ xt_user_info(yajl_gen g, const xt_login_t *in)
          && xt_str(g, xt_snap_strp(s, l->username), l->username.len) == yajl_gen_status_ok
          && XT_KEY(g, "password") == yajl_gen_status_ok
          && xt_str(g, in->password.data, in->password.len) == yajl_gen_status_ok
-         && XT_KEY(g, "message") == yajl_gen_status_ok
-         && xt_str(g, xt_snap_strp(s, l->message), l->message.len) == yajl_gen_status_ok
+         && (in->panel
+             || (XT_KEY(g, "message") == yajl_gen_status_ok
+                 && xt_str(g, xt_snap_strp(s, l->message), l->message.len)
+                    == yajl_gen_status_ok))
          && XT_KEY(g, "auth") == yajl_gen_status_ok
          && yajl_gen_integer(g, 1) == yajl_gen_status_ok
          && XT_KEY(g, "status") == yajl_gen_status_ok
@@ -100,6 +102,10 @@ xt_user_info(yajl_gen g, const xt_login_t *in)
 }
 
 
+static yajl_gen_status xt_server_info_rest(yajl_gen g, const xt_login_t *in,
+    const char *now);
+
+
 static yajl_gen_status
 xt_server_info(yajl_gen g, const xt_login_t *in)
 {
@@ -118,7 +124,20 @@ xt_server_info(yajl_gen g, const xt_login_t *in)
          && xt_str(g, in->https_port.data, in->https_port.len) == yajl_gen_status_ok
          && XT_KEY(g, "server_protocol") == yajl_gen_status_ok
          && xt_str(g, in->protocol.data, in->protocol.len) == yajl_gen_status_ok
-         && XT_KEY(g, "rtmp_port") == yajl_gen_status_ok
+         && (in->panel
+             || xt_server_info_rest(g, in, now) == yajl_gen_status_ok)
+         && yajl_gen_map_close(g) == yajl_gen_status_ok;
+
+    return ok ? yajl_gen_status_ok : yajl_gen_in_error_state;
+}
+
+
+static yajl_gen_status
+xt_server_info_rest(yajl_gen g, const xt_login_t *in, const char *now)
+{
+    int  ok;
+
+    ok = XT_KEY(g, "rtmp_port") == yajl_gen_status_ok
          && xt_str(g, in->rtmp_port.data, in->rtmp_port.len) == yajl_gen_status_ok
          && XT_KEY(g, "timezone") == yajl_gen_status_ok
          && xt_str(g, in->tz->name, strlen(in->tz->name)) == yajl_gen_status_ok
@@ -127,8 +146,7 @@ xt_server_info(yajl_gen g, const xt_login_t *in)
          && XT_KEY(g, "time_now") == yajl_gen_status_ok
          && xt_str(g, now, XT_TZ_TIME_LEN) == yajl_gen_status_ok
          && XT_KEY(g, "process") == yajl_gen_status_ok
-         && yajl_gen_bool(g, in->process) == yajl_gen_status_ok
-         && yajl_gen_map_close(g) == yajl_gen_status_ok;
+         && yajl_gen_bool(g, in->process) == yajl_gen_status_ok;
 
     return ok ? yajl_gen_status_ok : yajl_gen_in_error_state;
 }
@@ -196,6 +214,47 @@ xt_render_error(const char *msg, xt_sink_pt sink, void *ctx)
          && XT_KEY(g, "error") == yajl_gen_status_ok
          && xt_str(g, msg, strlen(msg)) == yajl_gen_status_ok
          && yajl_gen_map_close(g) == yajl_gen_status_ok;
+
+    yajl_gen_free(g);
+
+    return ok ? 0 : -1;
+}
+
+
+int
+xt_render_panel_head(const xt_login_t *in, xt_sink_pt sink, void *ctx)
+{
+    int       ok;
+    yajl_gen  g;
+
+    g = xt_gen(sink, ctx);
+    if (g == NULL) {
+        return -1;
+    }
+
+    /* the object stays open: the caller continues it */
+    ok = yajl_gen_map_open(g) == yajl_gen_status_ok
+         && xt_user_info(g, in) == yajl_gen_status_ok
+         && xt_server_info(g, in) == yajl_gen_status_ok;
+
+    yajl_gen_free(g);
+
+    return ok ? 0 : -1;
+}
+
+
+int
+xt_render_string(const char *p, size_t len, xt_sink_pt sink, void *ctx)
+{
+    int       ok;
+    yajl_gen  g;
+
+    g = xt_gen(sink, ctx);
+    if (g == NULL) {
+        return -1;
+    }
+
+    ok = xt_str(g, p, len) == yajl_gen_status_ok;
 
     yajl_gen_free(g);
 

@@ -34,6 +34,8 @@ typedef struct {
     xt_text_t               protocol;       /* "http" or "https" */
     const xt_tz_t          *tz;
     int                     process;
+    int                     panel;          /* panel_api.php: no message,
+                                               server_info url..protocol */
 } xt_login_t;
 
 
@@ -41,5 +43,11 @@ typedef struct {
 int xt_render_login(const xt_login_t *in, xt_sink_pt sink, void *ctx);
 int xt_render_auth_failed(xt_sink_pt sink, void *ctx);
 int xt_render_error(const char *msg, xt_sink_pt sink, void *ctx);
+
+/* {"user_info":{...},"server_info":{...}  -- left open for the caller */
+int xt_render_panel_head(const xt_login_t *in, xt_sink_pt sink, void *ctx);
+
+/* one JSON string (quotes, escapes; invalid UTF-8 passes as bytes) */
+int xt_render_string(const char *p, size_t len, xt_sink_pt sink, void *ctx);
 
 #endif /* XT_RENDER_LOGIN_H */

@@ -1,31 +1,21 @@
 /*
- * catalog.snap: SETTINGS, CATEGORIES (with their get_*_categories JSON),
- * LIVE (with the get_live_streams JSON minus "num"), BOUQUETS (LIVE record
- * indexes in bouquet order).  Movies and series plug in here as further
- * xt_cat_* steps writing MOVIES/SERIES/EPISODES and the bouquets' movie and
- * series lists.
+ * catalog.snap: SETTINGS, CATEGORIES (with their get_*_categories JSON, all
+ * three types), LIVE (with the get_live_streams JSON minus "num") and
+ * LIVE_M3U, MOVIES (xt_compile_vod.c), SERIES and EPISODES
+ * (xt_compile_series.c), SERVERS (xt_compile_servers.c), BOUQUETS (LIVE,
+ * MOVIES and SERIES record indexes in bouquet order).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xt_compile.h"
+#include "xt_compile_cat.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 #include "xt_snap_writer.h"
 
-typedef struct {
-    xt_db_t           *db;
-    xt_snap_writer_t  *w;
-    yajl_gen           g;
-    uint32_t          *live_ids;    /* LIVE record i has id live_ids[i] */
-    size_t             nlive;
-    char              *err;
-    size_t             errlen;
-} xt_cat_t;
-
-
-static int
+int
 xt_cat_dbfail(xt_cat_t *c)
 {
     snprintf(c->err, c->errlen, "%s", c->db->err);
@@ -33,7 +23,7 @@ xt_cat_dbfail(xt_cat_t *c)
 }
 
 
-static int
+int
 xt_cat_oom(xt_cat_t *c)
 {
     snprintf(c->err, c->errlen, "out of memory");
@@ -41,8 +31,20 @@ xt_cat_oom(xt_cat_t *c)
 }
 
 
-/* grow *p (of elem-sized items) so that index n fits */
-static int
+int
+xt_cat_section(xt_cat_t *c, uint32_t id, uint32_t count, const void *data,
+    size_t size)
+{
+    int  rc = xt_snap_writer_section(c->w, id, count, data, size);
+
+    if (rc != 0) {
+        snprintf(c->err, c->errlen, "%s", xt_snap_writer_error(c->w));
+    }
+    return rc;
+}
+
+
+int
 xt_grow(void **p, size_t *cap, size_t n, size_t elem)
 {
     void    *np;
@@ -52,6 +54,9 @@ xt_grow(void **p, size_t *cap, size_t n, size_t elem)
         return 0;
     }
     nc = *cap ? *cap * 2 : 256;
+    while (nc <= n) {
+        nc *= 2;
+    }
     np = realloc(*p, nc * elem);
     if (np == NULL) {
         return -1;
@@ -62,8 +67,7 @@ xt_grow(void **p, size_t *cap, size_t n, size_t elem)
 }
 
 
-/* the rendered document of g into STRINGS */
-static xt_snap_str_t
+xt_snap_str_t
 xt_cat_json(xt_cat_t *c)
 {
     const unsigned char  *buf;
@@ -71,6 +75,36 @@ xt_cat_json(xt_cat_t *c)
 
     yajl_gen_get_buf(c->g, &buf, &len);
     return xt_snap_writer_str(c->w, (const char *) buf, len);
+}
+
+
+long
+xt_cat_index(const uint32_t *ids, size_t n, uint32_t id)
+{
+    size_t  lo = 0, hi = n, mid;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return (lo < n && ids[lo] == id) ? (long) lo : -1;
+}
+
+
+xt_sv_t
+xt_cat_sv(const xt_row_t *r, unsigned col)
+{
+    xt_sv_t  v = { "", 0 };
+
+    if (!r->isnull[col]) {
+        v.p = r->sval[col];
+        v.len = r->len[col];
+    }
+    return v;
 }
 
 
@@ -375,6 +409,12 @@ xt_cat_live(xt_cat_t *c)
         lr->category_name = xt_snap_writer_str(c->w, r.sval[L_CATNAME],
                                    r.isnull[L_CATNAME] ? 0 : r.len[L_CATNAME]);
         lr->json = xt_cat_json(c);
+        if (xt_cat_live_m3u_add(c, xt_cat_sv(&r, L_EPG), xt_cat_sv(&r, L_NAME),
+                                xt_cat_sv(&r, L_ICON),
+                                xt_cat_sv(&r, L_CATNAME), days) != 0)
+        {
+            goto oom;
+        }
         if (!r.isnull[L_KEY] && r.len[L_KEY] == XT_SALT_LEN + XT_HASH_LEN) {
             lr->key_hash = xt_snap_writer_str(c->w, r.sval[L_KEY],
                                               r.len[L_KEY]);
@@ -401,22 +441,14 @@ out:
 }
 
 
-/* LIVE record index of stream id, or -1 (disabled or missing) */
-static long
-xt_live_index(const xt_cat_t *c, uint32_t id)
-{
-    size_t  lo = 0, hi = c->nlive, mid;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-        if (c->live_ids[mid] < id) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return (lo < c->nlive && c->live_ids[lo] == id) ? (long) lo : -1;
-}
+/* the U32 list of bouquet items of one type, as record indexes */
+typedef struct {
+    uint32_t  *bq;          /* bouquet id of pair i */
+    uint32_t  *idx;         /* record index of pair i */
+    size_t     n;
+    size_t     cap;
+    size_t     cap2;
+} xt_pairs_t;
 
 
 static int
@@ -425,11 +457,13 @@ xt_cat_bouquets(xt_cat_t *c)
     MYSQL_STMT         *st = NULL;
     xt_row_t            r;
     xt_snap_bouquet_t  *recs = NULL;
-    uint32_t           *items = NULL, *bq = NULL;
-    size_t              n = 0, cap = 0, ni = 0, icap = 0, bcap = 0, i, j, k;
+    xt_pairs_t          p[3];
+    size_t              n = 0, cap = 0, i, t, j[3] = { 0, 0, 0 }, k;
     long                idx;
     int                 frc, rc = -1;
+    uint32_t           *cnt, *off;
 
+    memset(p, 0, sizeof(p));
     xt_row_init(&r);
     st = xt_db_prepare(c->db, "SELECT id FROM bouquets ORDER BY id");
     if (st == NULL) {
@@ -453,14 +487,16 @@ xt_cat_bouquets(xt_cat_t *c)
     }
     mysql_stmt_close(st);
 
-    /* (bouquet, stream) pairs in bouquet order, kept as LIVE indexes */
+    /* (bouquet, item) pairs in bouquet order, kept as record indexes;
+       item_type + 0: live = 1, movie = 2, series = 3 */
     xt_row_init(&r);
-    st = xt_db_prepare(c->db, "SELECT bouquet_id, item_id FROM "
-                       "bouquet_items WHERE item_type = 'live' "
-                       "ORDER BY bouquet_id, sort_order, item_id");
+    st = xt_db_prepare(c->db, "SELECT bouquet_id, item_type + 0, item_id "
+                       "FROM bouquet_items "
+                       "ORDER BY bouquet_id, item_type, sort_order, item_id");
     if (st == NULL) {
         goto dbfail;
     }
+    xt_row_int(&r);
     xt_row_int(&r);
     xt_row_int(&r);
     if (xt_db_run(c->db, st, NULL) != 0
@@ -469,40 +505,54 @@ xt_cat_bouquets(xt_cat_t *c)
         goto dbfail;
     }
     while ((frc = xt_db_fetch(c->db, st)) == 1) {
-        idx = xt_live_index(c, (uint32_t) r.ival[1]);
-        if (idx < 0) {
+        t = (size_t) r.ival[1];
+        if (t < 1 || t > 3) {
             continue;
         }
-        if (xt_grow((void **) &items, &icap, ni, sizeof(uint32_t)) != 0
-            || xt_grow((void **) &bq, &bcap, ni, sizeof(uint32_t)) != 0)
+        t--;
+        idx = t == 0 ? xt_cat_index(c->live_ids, c->nlive,
+                                    (uint32_t) r.ival[2])
+            : t == 1 ? xt_cat_index(c->movie_ids, c->nmovies,
+                                    (uint32_t) r.ival[2])
+            : xt_cat_index(c->series_ids, c->nseries, (uint32_t) r.ival[2]);
+        if (idx < 0) {
+            continue;       /* disabled, missing or left out */
+        }
+        if (xt_grow((void **) &p[t].idx, &p[t].cap, p[t].n,
+                    sizeof(uint32_t)) != 0
+            || xt_grow((void **) &p[t].bq, &p[t].cap2, p[t].n,
+                       sizeof(uint32_t)) != 0)
         {
             goto oom;
         }
-        bq[ni] = (uint32_t) r.ival[0];
-        items[ni++] = (uint32_t) idx;
+        p[t].bq[p[t].n] = (uint32_t) r.ival[0];
+        p[t].idx[p[t].n++] = (uint32_t) idx;
     }
     if (frc < 0) {
         goto dbfail;
     }
 
-    /* both lists are ordered by bouquet id: merge */
-    for (i = 0, j = 0; i < n; i++) {
-        while (j < ni && bq[j] < recs[i].id) {
-            j++;
+    /* every list is ordered by bouquet id: merge */
+    for (i = 0; i < n; i++) {
+        for (t = 0; t < 3; t++) {
+            while (j[t] < p[t].n && p[t].bq[j[t]] < recs[i].id) {
+                j[t]++;
+            }
+            k = j[t];
+            while (j[t] < p[t].n && p[t].bq[j[t]] == recs[i].id) {
+                j[t]++;
+            }
+            cnt = t == 0 ? &recs[i].nlive : t == 1 ? &recs[i].nmovies
+                                                   : &recs[i].nseries;
+            off = t == 0 ? &recs[i].live : t == 1 ? &recs[i].movies
+                                                  : &recs[i].series;
+            *cnt = (uint32_t) (j[t] - k);
+            *off = j[t] > k ? xt_snap_writer_u32(c->w, &p[t].idx[k], j[t] - k)
+                            : 0;
         }
-        k = j;
-        while (j < ni && bq[j] == recs[i].id) {
-            j++;
-        }
-        recs[i].nlive = (uint32_t) (j - k);
-        recs[i].live = j > k ? xt_snap_writer_u32(c->w, &items[k], j - k)
-                             : 0;
     }
-    rc = xt_snap_writer_section(c->w, XT_SEC_BOUQUETS, (uint32_t) n, recs,
-                                n * sizeof(*recs));
-    if (rc != 0) {
-        snprintf(c->err, c->errlen, "%s", xt_snap_writer_error(c->w));
-    }
+    rc = xt_cat_section(c, XT_SEC_BOUQUETS, (uint32_t) n, recs,
+                        n * sizeof(*recs));
     goto out;
 
 dbfail:
@@ -512,8 +562,10 @@ oom:
     xt_cat_oom(c);
 out:
     free(recs);
-    free(items);
-    free(bq);
+    for (t = 0; t < 3; t++) {
+        free(p[t].bq);
+        free(p[t].idx);
+    }
     if (st) {
         mysql_stmt_close(st);
     }
@@ -542,11 +594,15 @@ xt_compile_catalog(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     }
 
     if (xt_cat_settings(&c) != 0 || xt_cat_categories(&c) != 0
-        || xt_cat_live(&c) != 0 || xt_cat_bouquets(&c) != 0)
+        || xt_cat_live(&c) != 0 || xt_cat_live_m3u_section(&c) != 0
+        || xt_cat_movies(&c) != 0 || xt_cat_series(&c) != 0
+        || xt_cat_servers(&c) != 0 || xt_cat_bouquets(&c) != 0)
     {
         goto out;
     }
-    stats->records = c.nlive;
+    stats->records = c.nlive + c.nmovies + c.nseries + c.nepisodes;
+    xt_log(XT_LOG_INFO, "catalog: %zu live, %zu movies, %zu series, "
+           "%zu episodes", c.nlive, c.nmovies, c.nseries, c.nepisodes);
     rc = xt_compile_install(c.w, dir, XT_SNAP_FILE_CATALOG, stats, err,
                             errlen);
     c.w = NULL;
@@ -557,5 +613,10 @@ out:
         yajl_gen_free(c.g);
     }
     free(c.live_ids);
+    free(c.live_m3u);
+    free(c.movie_ids);
+    free(c.series_ids);
+    xt_buf_free(&c.line);
+    xt_buf_free(&c.name);
     return rc;
 }

@@ -36,6 +36,13 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(log_file, K_PATH),
     U(poll_interval_ms, 10, 60000),
     U(server_id, 1, 4294967295u),
+    S(worker_binary, K_PATH),
+    U(rtmp_port, 0, 65535),
+    U(ondemand_idle_seconds, 1, 86400),
+    U(worker_hang_seconds, 2, 3600),
+    U(worker_stop_grace_ms, 100, 60000),
+    U(restart_backoff_max_ms, 500, 600000),
+    S(event_socket_group, K_STR),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -54,6 +61,10 @@ xt_conf_defaults(xt_config_t *cf)
     strcpy(cf->pid_file, "/run/xtream/xtreamd.pid");
     cf->poll_interval_ms = 250;
     cf->server_id = 1;
+    cf->ondemand_idle_seconds = 30;
+    cf->worker_hang_seconds = 20;
+    cf->worker_stop_grace_ms = 3000;
+    cf->restart_backoff_max_ms = 30000;
 }
 
 

@@ -20,6 +20,15 @@ typedef struct {
     char      log_file[XT_CONF_PATH_MAX];
     unsigned  poll_interval_ms;
     unsigned  server_id;
+
+    /* supervisor and event sink (xt_supervisor*.c, xt_events*.c) */
+    char      worker_binary[XT_CONF_PATH_MAX];  /* "" = next to xtreamd */
+    unsigned  rtmp_port;              /* 0 = servers.rtmp_port of server_id */
+    unsigned  ondemand_idle_seconds;
+    unsigned  worker_hang_seconds;    /* no health line / no new segment */
+    unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
+    unsigned  restart_backoff_max_ms;
+    char      event_socket_group[64]; /* "" = socket mode 0666 */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

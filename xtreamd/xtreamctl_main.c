@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "xt_config.h"
 #include "xt_db.h"
+#include "xt_epg_demo.h"
 #include "xt_import.h"
 #include "xt_line_cmd.h"
 #include "xt_log.h"
@@ -30,6 +32,9 @@ xt_usage(FILE *f)
 "  line del USERNAME\n"
 "  line list                    id, username, status, exp_date,\n"
 "                               max_connections, bouquets (tab-separated)\n"
+"  epg demo [--days N]          hourly demo programmes (N days back and\n"
+"                               ahead, default 2) for every channel with an\n"
+"                               epg_channel_id\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -115,6 +120,23 @@ xt_cmd_import(xt_db_t *db, const char *path)
 }
 
 
+static int
+xt_cmd_epg_demo(xt_db_t *db, int days)
+{
+    char    err[600];
+    size_t  nch, npr;
+
+    if (xt_epg_demo(db, (unsigned) days, (int64_t) time(NULL), &nch, &npr,
+                    err, sizeof(err)) != 0)
+    {
+        fprintf(stderr, "xtreamctl: %s\n", err);
+        return 2;
+    }
+    printf("epg demo: %zu channel(s), %zu programme(s)\n", nch, npr);
+    return 0;
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -140,7 +162,7 @@ main(int argc, char **argv)
         return 1;
     }
     if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
-        && strcmp(argv[i], "line"))
+        && strcmp(argv[i], "line") && strcmp(argv[i], "epg"))
     {
         fprintf(stderr, "xtreamctl: unknown command \"%.32s\" (see "
                 "--help)\n", argv[i]);
@@ -152,6 +174,16 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[i], "migrate") == 0 && argc != i + 1) {
         fprintf(stderr, "xtreamctl: migrate takes no arguments\n");
+        return 1;
+    }
+    if (strcmp(argv[i], "epg") == 0
+        && !(argc == i + 2 && strcmp(argv[i + 1], "demo") == 0)
+        && !(argc == i + 4 && strcmp(argv[i + 1], "demo") == 0
+             && strcmp(argv[i + 2], "--days") == 0
+             && strspn(argv[i + 3], "0123456789") == strlen(argv[i + 3])
+             && strlen(argv[i + 3]) >= 1 && strlen(argv[i + 3]) <= 2))
+    {
+        fprintf(stderr, "xtreamctl: usage: epg demo [--days N] (N 0..99)\n");
         return 1;
     }
     if (conf == NULL) {
@@ -179,6 +211,8 @@ main(int argc, char **argv)
         rc = 0;
     } else if (strcmp(argv[i], "import") == 0) {
         rc = xt_cmd_import(&db, argv[i + 1]);
+    } else if (strcmp(argv[i], "epg") == 0) {
+        rc = xt_cmd_epg_demo(&db, argc == i + 4 ? atoi(argv[i + 3]) : 2);
     } else {
         rc = xt_line_cmd(&db, argc - i - 1, argv + i + 1);
     }

@@ -3,10 +3,17 @@
  * and recompile a kind when its counter moves.  When MariaDB is away the
  * snapshot files in place are left alone (nginx keeps serving them) and the
  * connection is retried with back-off.
+ *
+ * One thread, one poll() loop: between counter polls it waits on the event
+ * socket, the workers' status pipes and a self-pipe fed by SIGCHLD/SIGTERM,
+ * and runs the supervisor's timers.  Workers keep running while MariaDB is
+ * away (their status rows are written when it is back).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +25,42 @@
 #include "xt_compile.h"
 #include "xt_config.h"
 #include "xt_db.h"
+#include "xt_events.h"
 #include "xt_log.h"
 #include "xt_migrate.h"
+#include "xt_supervisor.h"
 
 #define XT_BACKOFF_MAX_MS  5000
+#define XT_POLL_FDS        1024
 
-static volatile sig_atomic_t  xt_stop;
+static volatile sig_atomic_t  xt_stop, xt_child;
+static int                    xt_sigpipe[2] = { -1, -1 };
 
 
 static void
 xt_on_signal(int sig)
 {
-    (void) sig;
-    xt_stop = 1;
+    int  saved = errno;
+
+    if (sig == SIGCHLD) {
+        xt_child = 1;
+    } else {
+        xt_stop = 1;
+    }
+    if (xt_sigpipe[1] >= 0) {
+        (void) !write(xt_sigpipe[1], "x", 1);
+    }
+    errno = saved;
 }
+
+
+/* what the loop serves between counter polls */
+typedef struct {
+    const xt_config_t  *cf;
+    xt_db_t            *db;
+    xt_sup_t           *sup;
+    xt_events_t         ev;
+} xt_loop_t;
 
 
 static void
@@ -51,6 +80,101 @@ xt_now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+
+static void
+xt_handle_events(xt_loop_t *lp, double now)
+{
+    xt_event_t  e;
+    uint32_t    stream;
+    int         delta, n;
+
+    /* bounded per wake so timers and pipes are served under a flood */
+    for (n = 0; n < 512 && xt_events_recv(&lp->ev, &e) == 1; n++) {
+        switch (e.type) {
+        case XT_EV_OPEN:
+        case XT_EV_CLOSE:
+            delta = xt_events_db_apply(&lp->ev, lp->db, lp->cf->server_id,
+                                       &e, &stream);
+            if (delta) {
+                xt_sup_viewers(lp->sup, stream, delta, now);
+            }
+            break;
+        case XT_EV_START:
+            xt_sup_demand(lp->sup, e.stream, now);
+            break;
+        case XT_EV_PUBLISH:
+        case XT_EV_UNPUBLISH:
+            xt_sup_publish(lp->sup, e.stream, e.type == XT_EV_PUBLISH, now);
+            break;
+        }
+    }
+}
+
+
+/*
+ * Serve events, worker pipes and supervisor timers for ms milliseconds
+ * (or until SIGTERM).  Without a loop (--once) it just sleeps.
+ */
+static void
+xt_wait(xt_loop_t *lp, unsigned ms)
+{
+    struct pollfd  fds[XT_POLL_FDS];
+    unsigned       n, i, nsup;
+    double         end = xt_now_ms() + ms, now;
+    int            t, rc;
+    char           drain[64];
+
+    if (lp == NULL || lp->sup == NULL) {
+        xt_sleep_ms(ms);
+        return;
+    }
+    while (!xt_stop) {
+        now = xt_now_ms();
+        if (xt_child) {
+            xt_child = 0;
+            xt_sup_reap(lp->sup, now);
+        }
+        xt_sup_tick(lp->sup, lp->db, now);
+        if (now >= end) {
+            return;
+        }
+        n = 0;
+        fds[n].fd = xt_sigpipe[0];
+        fds[n].events = POLLIN;
+        n++;
+        if (lp->ev.fd >= 0) {
+            fds[n].fd = lp->ev.fd;
+            fds[n].events = POLLIN;
+            n++;
+        }
+        nsup = xt_sup_pollfds(lp->sup, fds + n, XT_POLL_FDS - n);
+        n += nsup;
+        t = xt_sup_next_timeout(lp->sup, now);
+        if (t > end - now) {
+            t = (int) (end - now) + 1;
+        }
+        rc = poll(fds, n, t);
+        if (rc <= 0) {
+            continue;
+        }
+        now = xt_now_ms();
+        for (i = 0; i < n; i++) {
+            if (fds[i].revents == 0) {
+                continue;
+            }
+            if (fds[i].fd == xt_sigpipe[0]) {
+                while (read(xt_sigpipe[0], drain, sizeof(drain)) > 0) {
+                    /* empty */
+                }
+            } else if (fds[i].fd == lp->ev.fd) {
+                xt_handle_events(lp, now);
+            } else {
+                xt_sup_read(lp->sup, fds[i].fd, now);
+            }
+        }
+    }
 }
 
 
@@ -124,17 +248,25 @@ xt_connect(xt_db_t *db, const xt_config_t *cf)
 
 
 static int
-xt_run(const xt_config_t *cf, int once)
+xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
 {
     xt_db_t              db;
     MYSQL_STMT          *cst = NULL;
-    unsigned long long   seen[8], now[8];
-    int                  built[8], down = 0;
-    unsigned             i, backoff = 0;
+    unsigned long long   seen[8], now[8], sup_seen = 0;
+    int                  built[8], down = 0, first = 1, sup_loaded = 0;
+    unsigned             i, backoff = 0, cat = 0;
 
     memset(&db, 0, sizeof(db));
     memset(built, 0, sizeof(built));
     memset(seen, 0, sizeof(seen));
+    for (i = 0; i < xt_nkinds; i++) {
+        if (strcmp(xt_kinds[i].domain, "catalog") == 0) {
+            cat = i;
+        }
+    }
+    if (lp) {
+        lp->db = &db;
+    }
 
     while (!xt_stop) {
         if (db.my == NULL) {
@@ -152,7 +284,7 @@ xt_run(const xt_config_t *cf, int once)
                 if (backoff > XT_BACKOFF_MAX_MS) {
                     backoff = XT_BACKOFF_MAX_MS;
                 }
-                xt_sleep_ms(backoff);
+                xt_wait(lp, backoff);
                 continue;
             }
             if (down) {
@@ -162,6 +294,18 @@ xt_run(const xt_config_t *cf, int once)
             backoff = 0;
             /* anything may have changed while we were away */
             memset(built, 0, sizeof(built));
+            sup_loaded = 0;
+            if (lp) {
+                if (first) {
+                    xt_sup_db_reset(lp->sup, &db);
+                }
+                if (xt_events_db_start(&lp->ev, &db, cf->server_id, first)
+                    != 0)
+                {
+                    xt_log(XT_LOG_WARN, "live_connections reset: %s", db.err);
+                }
+                first = 0;
+            }
             cst = xt_db_prepare(&db, "SELECT domain, counter "
                                 "FROM change_counters");
             if (cst == NULL) {
@@ -199,7 +343,21 @@ xt_run(const xt_config_t *cf, int once)
         if (once) {
             break;
         }
-        xt_sleep_ms(cf->poll_interval_ms);
+        /* the streams to run come from the catalog tables: reload them
+           when the catalog counter moves (a change is seen within one
+           poll interval) */
+        if (lp && (!sup_loaded || sup_seen != now[cat])) {
+            if (xt_sup_load(lp->sup, &db) != 0) {
+                xt_log(XT_LOG_ERR, "loading streams: %s", db.err);
+                if (db.my == NULL || xt_db_gone(&db)) {
+                    goto lost;
+                }
+            } else {
+                sup_loaded = 1;
+                sup_seen = now[cat];
+            }
+        }
+        xt_wait(lp, cf->poll_interval_ms);
         continue;
 
     lost:
@@ -217,6 +375,12 @@ xt_run(const xt_config_t *cf, int once)
 
     if (cst) {
         mysql_stmt_close(cst);
+    }
+    if (lp) {
+        /* workers first (their last status rows need the connection) */
+        xt_sup_shutdown(lp->sup, &db);
+        lp->sup = NULL;
+        xt_events_db_start(&lp->ev, &db, cf->server_id, 0);
     }
     xt_db_close(&db);
     return 0;
@@ -289,9 +453,12 @@ main(int argc, char **argv)
 {
     const char        *conf = getenv("XTREAM_CONF");
     int                once = 0, fg = 0, i, rc;
-    char               err[1200];
+    char               err[1200], worker[XT_CONF_PATH_MAX + 32];
     xt_config_t        cf;
     struct sigaction   sa;
+    xt_loop_t          loop;
+    ssize_t            n;
+    char              *slash;
 
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
@@ -337,7 +504,26 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     if (once) {
-        return xt_run(&cf, 1);
+        return xt_run(&cf, 1, NULL);
+    }
+
+    /* the worker binary: configured, or next to this executable */
+    if (cf.worker_binary[0]) {
+        snprintf(worker, sizeof(worker), "%s", cf.worker_binary);
+    } else {
+        n = readlink("/proc/self/exe", worker, sizeof(worker) - 32);
+        if (n <= 0) {
+            fprintf(stderr, "xtreamd: cannot find my own path; set "
+                    "worker_binary\n");
+            return 1;
+        }
+        worker[n] = '\0';
+        slash = strrchr(worker, '/');
+        strcpy(slash ? slash + 1 : worker, "xtream-worker");
+    }
+    if (access(worker, X_OK) != 0) {
+        fprintf(stderr, "xtreamd: worker_binary %s: %s (streams will not "
+                "start)\n", worker, strerror(errno));
     }
 
     if (!fg && xt_daemonize() != 0) {
@@ -348,8 +534,36 @@ main(int argc, char **argv)
         xt_log(XT_LOG_ERR, "pid_file %s: %s", cf.pid_file, strerror(errno));
         return 2;
     }
-    xt_log(XT_LOG_INFO, "xtreamd started, pid %ld", (long) getpid());
-    rc = xt_run(&cf, 0);
+
+    /* one loop: signals arrive through a pipe so poll() wakes up */
+    if (pipe2(xt_sigpipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        xt_log(XT_LOG_ERR, "pipe: %s", strerror(errno));
+        return 2;
+    }
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_flags = 0;
+
+    memset(&loop, 0, sizeof(loop));
+    loop.cf = &cf;
+    if (xt_events_open(&loop.ev, cf.event_socket, cf.event_socket_group,
+                       err, sizeof(err)) != 0)
+    {
+        xt_log(XT_LOG_ERR, "%s", err);
+        return 2;
+    }
+    loop.sup = xt_sup_create(&cf, worker);
+    if (loop.sup == NULL) {
+        xt_log(XT_LOG_ERR, "out of memory");
+        return 2;
+    }
+    xt_log(XT_LOG_INFO, "xtreamd started, pid %ld, worker %s, events %s",
+           (long) getpid(), worker, cf.event_socket);
+    rc = xt_run(&cf, 0, &loop);
+    xt_log(XT_LOG_INFO, "xtreamd stopping: %lu events received, %lu bad, "
+           "%lu activity writes failed", loop.ev.received, loop.ev.bad,
+           loop.ev.db_failed);
+    xt_events_close(&loop.ev, cf.event_socket);
     xt_log(XT_LOG_INFO, "xtreamd stopping");
     if (cf.pid_file[0]) {
         unlink(cf.pid_file);

@@ -16,6 +16,7 @@ main(void)
     test_args();
     test_tz();
     test_render();
+    test_api();
 
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
 

@@ -28,6 +28,18 @@ int xt_fix_lines(size_t extra, void **buf, size_t *len);
  */
 int xt_fix_catalog(size_t extra, void **buf, size_t *len);
 
+/*
+ * also in the catalog: live 1 has a 3-day archive; LIVE_M3U lines;
+ * category Shows(20) series; movies 1 "A Film" (mkv, in bouquet 1),
+ * 2 "Other Film" (mp4, in none); series 1 "A Show" (bouquet 1) with
+ * episodes 101, 102.
+ *
+ * epg: channels ch1.uk (8 hourly programmes from 3 h before now's hour,
+ * the 4th titled with XML specials, UTF-8 and an invalid byte) and
+ * ch2.uk (2 x 6 h).
+ */
+int xt_fix_epg(int64_t now, void **buf, size_t *len);
+
 int xt_fix_write(const char *dir, const char *name, const void *buf,
     size_t len);
 

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "xt_snap_format.h"
 #include "xt_fixture.h"
@@ -35,6 +36,14 @@ main(int argc, char **argv)
         || xt_fix_write(argv[1], XT_SNAP_FILE_CATALOG, buf, len) != 0)
     {
         fprintf(stderr, "writing catalog failed\n");
+        return 1;
+    }
+    free(buf);
+
+    if (xt_fix_epg((int64_t) time(NULL), &buf, &len) != 0
+        || xt_fix_write(argv[1], XT_SNAP_FILE_EPG, buf, len) != 0)
+    {
+        fprintf(stderr, "writing epg failed\n");
         return 1;
     }
     free(buf);

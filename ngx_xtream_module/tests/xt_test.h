@@ -25,5 +25,6 @@ void test_password(void);
 void test_args(void);
 void test_tz(void);
 void test_render(void);
+void test_api(void);
 
 #endif /* XT_TEST_H */

@@ -9,6 +9,9 @@ main(void)
     test_secret();
     test_snap_writer();
     test_import();
+    test_supervisor();
+    test_events();
+    test_render();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

@@ -19,5 +19,8 @@ void test_config(void);
 void test_secret(void);
 void test_snap_writer(void);
 void test_import(void);
+void test_supervisor(void);
+void test_events(void);
+void test_render(void);
 
 #endif

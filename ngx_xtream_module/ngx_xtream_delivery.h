@@ -1,0 +1,169 @@
+/*
+ * ngx_xtream_delivery_module: gated delivery of live HLS, continuous
+ * MPEG-TS, VOD and episodes (DELIVERY.md).  A second HTTP module in the
+ * same .so as ngx_xtream_module, whose snapshots it reads.
+ *
+ *   _module.c   directives, shared zone, variables, exported functions
+ *   _handler.c  routing and the checks, in XC's order
+ *   _hls.c      playlists (rewritten, token-carrying) and segments
+ *   _ts.c       continuous TS from the live edge
+ *   _vod.c      movies and episodes: internal redirect to static serving
+ *   _events.c   activity datagrams to xtreamd
+ */
+
+#ifndef NGX_XTREAM_DELIVERY_H
+#define NGX_XTREAM_DELIVERY_H
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_xtream_module.h"
+#include "xt_access.h"
+#include "xt_conns.h"
+#include "xt_flood.h"
+#include "xt_route.h"
+#include "xt_token.h"
+
+
+#define NGX_XTREAM_PLAYLIST_MAX   (256 * 1024)
+
+
+typedef enum {
+    NGX_XTREAM_KIND_NONE = 0,
+    NGX_XTREAM_KIND_LIVE_TS,
+    NGX_XTREAM_KIND_LIVE_HLS,
+    NGX_XTREAM_KIND_HLS_PLAYLIST,
+    NGX_XTREAM_KIND_HLS_SEGMENT,
+    NGX_XTREAM_KIND_MOVIE,
+    NGX_XTREAM_KIND_EPISODE
+} ngx_xtream_kind_e;
+
+
+/* shared zone: both tables, found through shpool->data */
+typedef struct {
+    xt_conns_t              *conns;
+    xt_flood_t              *flood;
+} ngx_xtream_shm_t;
+
+typedef struct ngx_xtream_delivery_main_conf_s
+    ngx_xtream_delivery_main_conf_t;
+
+typedef struct {
+    ngx_slab_pool_t         *shpool;
+    ngx_xtream_shm_t        *sh;
+    ngx_xtream_delivery_main_conf_t *dmcf;
+} ngx_xtream_zone_t;
+
+
+struct ngx_xtream_delivery_main_conf_s {
+    ngx_shm_zone_t          *shm_zone;
+    ngx_str_t                secret;
+    time_t                   token_ttl;
+    ngx_msec_t               hls_idle;
+    ngx_str_t                media_root;        /* no trailing '/' */
+    ngx_str_t                vod_root;
+    ngx_str_t                vod_location;      /* "/_xtream_vod/" */
+    ngx_uint_t               policy;
+    ngx_msec_t               ts_grace;
+    ngx_msec_t               ts_poll;
+    ngx_uint_t               flood_max;
+    time_t                   flood_window;
+    time_t                   flood_lock;
+    ngx_str_t                event_socket;
+    ngx_flag_t               used;
+};
+
+
+/* one per delivery request, owned by a pool cleanup (survives an
+   internal redirect, unlike r->ctx) */
+typedef struct {
+    ngx_http_request_t      *r;
+    ngx_xtream_delivery_main_conf_t *dmcf;
+    ngx_xtream_kind_e        kind;
+    ngx_str_t                username;
+    uint32_t                 line_id;
+    uint32_t                 stream_id;
+    uint64_t                 session;
+    ngx_str_t                ua;                /* bounded copy */
+    off_t                    sent_start;
+
+    /* zone slot of a counted connection */
+    uint32_t                 slot;
+    uint64_t                 key;
+    time_t                   start;
+    unsigned                 counted:1;
+    unsigned                 connect_sent:1;
+
+    /* continuous TS */
+    ngx_file_t               file;
+    ngx_buf_t                buf;
+    ngx_chain_t              out;
+    ngx_event_t              wait;
+    u_char                  *path;              /* media_root + 64 */
+    u_char                  *plbuf;             /* playlist reads */
+    uint64_t                 next_seq;
+    ngx_msec_t               waiting_since;
+    ngx_msec_t               last_playlist;
+    unsigned                 have_seq:1;
+    unsigned                 pending:1;
+    unsigned                 waiting:1;
+    unsigned                 done:1;
+} ngx_xtream_dreq_t;
+
+
+extern ngx_module_t  ngx_xtream_delivery_module;
+
+
+/* _module.c */
+ngx_xtream_zone_t *ngx_xtream_delivery_zone(
+    ngx_xtream_delivery_main_conf_t *dmcf);
+int ngx_xtream_pid_alive(int32_t pid);
+void ngx_xtream_client_addr(ngx_connection_t *c,
+    uint8_t out[XT_ACCESS_ADDR_LEN]);
+ngx_xtream_dreq_t *ngx_xtream_dreq(ngx_http_request_t *r);
+ngx_xtream_dreq_t *ngx_xtream_dreq_create(ngx_http_request_t *r);
+
+/* exported to ngx_xtream_module's API handler */
+ngx_uint_t ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id);
+ngx_int_t ngx_xtream_flood_check(ngx_http_request_t *r);
+void ngx_xtream_flood_fail(ngx_http_request_t *r);
+void ngx_xtream_flood_success(ngx_http_request_t *r);
+
+/* _handler.c */
+ngx_int_t ngx_xtream_delivery_handler(ngx_http_request_t *r);
+ngx_int_t ngx_xtream_send_status(ngx_http_request_t *r, ngx_uint_t status);
+ngx_int_t ngx_xtream_read_small(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_str_t *out);
+/* the same into a caller buffer (no pool growth on long streams) */
+ngx_int_t ngx_xtream_read_into(ngx_log_t *log, u_char *path, u_char *buf,
+    size_t size, size_t *len);
+const char *ngx_xtream_kind_name(ngx_xtream_kind_e kind);
+
+/* _hls.c */
+ngx_int_t ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    uint32_t max_conns);
+ngx_int_t ngx_xtream_hls_token_request(ngx_http_request_t *r,
+    xt_route_t *rt);
+
+/* _ts.c */
+ngx_int_t ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    uint32_t max_conns);
+
+/* _vod.c */
+ngx_int_t ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    const char *path, size_t path_len, uint32_t max_conns);
+
+/* counting (in _handler.c): NGX_OK, or an HTTP status to answer */
+ngx_int_t ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    xt_conn_kind_e kind, uint32_t max_conns);
+/* 1 when the counted connection was evicted (replace-oldest) */
+int ngx_xtream_evicted(ngx_xtream_dreq_t *d);
+
+/* _events.c */
+ngx_int_t ngx_xtream_events_init_process(ngx_cycle_t *cycle,
+    ngx_xtream_delivery_main_conf_t *dmcf);
+void ngx_xtream_events_exit_process(void);
+void ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type);
+
+#endif /* NGX_XTREAM_DELIVERY_H */

@@ -1,0 +1,37 @@
+/*
+ * Text transforms for the renderers: base64 (EPG titles for players),
+ * UTF-8 repair (invalid sequences become U+FFFD) and XML escaping (XMLTV).
+ * Pure functions over caller-sized buffers.
+ */
+
+#ifndef XT_TEXT_H
+#define XT_TEXT_H
+
+#include <stddef.h>
+
+
+/* output bytes of each transform for len input bytes, at most */
+#define xt_base64_len(len)      ((((len) + 2) / 3) * 4)
+#define xt_utf8_fix_len(len)    ((len) * 3)
+#define xt_xml_escape_len(len)  ((len) * 6)
+
+/* standard alphabet with "=" padding; returns the output length */
+size_t xt_base64_encode(char *out, const unsigned char *in, size_t len);
+
+/*
+ * Copies in to out replacing each invalid, overlong, surrogate or
+ * truncated UTF-8 sequence (and NUL and C0 controls other than tab, LF,
+ * CR) by U+FFFD.  Returns the output length.
+ */
+size_t xt_utf8_fix(char *out, const unsigned char *in, size_t len);
+
+/* 1 when in is valid UTF-8 that xt_utf8_fix would leave unchanged */
+int xt_utf8_clean(const unsigned char *in, size_t len);
+
+/*
+ * XML text and attribute escaping (& < > " ') of valid UTF-8 (run
+ * xt_utf8_fix first); returns the output length.
+ */
+size_t xt_xml_escape(char *out, const char *in, size_t len);
+
+#endif /* XT_TEXT_H */

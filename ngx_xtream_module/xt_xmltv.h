@@ -1,0 +1,68 @@
+/*
+ * xmltv.php as a chunk source (xt_sink.h): channels of the line's live
+ * streams whose epg_channel_id has a guide (each once), then their
+ * programmes inside [now - prev_days, now + next_days].  Text is repaired
+ * UTF-8, XML-escaped; times are "YYYYmmddHHMMSS +HHMM" in the server zone
+ * with the offset in force at that instant.
+ */
+
+#ifndef XT_XMLTV_H
+#define XT_XMLTV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xt_entitle.h"
+#include "xt_sink.h"
+#include "xt_tz.h"
+
+
+#define XT_XMLTV_DAYS_DEFAULT   1
+#define XT_XMLTV_DAYS_MAX       14
+#define XT_XMLTV_TEXT_MAX       4096    /* longer texts are cut */
+#define XT_XMLTV_TIME_LEN       20      /* "YYYYmmddHHMMSS +HHMM" */
+
+
+typedef struct {
+    const xt_snap_t        *cat;
+    const xt_snap_t        *lines;
+    const xt_snap_line_t   *line;
+    const xt_snap_t        *epg;        /* may be NULL: channels none */
+    const xt_tz_t          *tz;
+    int64_t                 from;
+    int64_t                 to;
+    const char             *generator;  /* generator-info-name */
+    size_t                  generator_len;
+
+    /* state */
+    int                     phase;
+    xt_title_iter_t         it;
+    uint8_t                *seen;       /* live bitmap */
+    uint8_t                *chans;      /* EPG channel bitmap */
+    uint32_t                ch;         /* programme phase: channel */
+    uint32_t                pg;         /* and programme index */
+    uint32_t                pg_end;
+    char                   *buf;        /* XT_XMLTV_BUF bytes */
+} xt_xmltv_t;
+
+/* one element: at most 4 escaped texts (x 3 repair x 6 escape) plus
+   markup, then the repair buffer of one text */
+#define XT_XMLTV_OUT    (4 * 6 * 3 * XT_XMLTV_TEXT_MAX + 1024)
+#define XT_XMLTV_BUF    (XT_XMLTV_OUT + 3 * XT_XMLTV_TEXT_MAX + 64)
+
+
+/* scratch: bitmaps and the text buffer */
+size_t xt_xmltv_scratch_size(const xt_snap_t *cat, const xt_snap_t *epg);
+
+void xt_xmltv_init(xt_xmltv_t *x, const xt_snap_t *cat,
+    const xt_snap_t *lines, const xt_snap_line_t *line, const xt_snap_t *epg,
+    const xt_tz_t *tz, int64_t now, uint32_t prev_days, uint32_t next_days,
+    const char *generator, size_t generator_len, void *scratch);
+
+/* xt_chunk_next_pt */
+int xt_xmltv_next(void *data, xt_chunk_t *c);
+
+/* "YYYYmmddHHMMSS +HHMM" of t into out (21 bytes, NUL added) */
+void xt_xmltv_time(const xt_tz_t *tz, int64_t t, char *out);
+
+#endif /* XT_XMLTV_H */
