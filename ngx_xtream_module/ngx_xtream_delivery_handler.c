@@ -41,10 +41,8 @@ ngx_xtream_send_status(ngx_http_request_t *r, ngx_uint_t status)
     ngx_str_null(&r->headers_out.content_type);
     r->headers_out.content_type_len = 0;
 
-    if (status >= NGX_HTTP_BAD_REQUEST) {
-        r->keepalive = (status < NGX_HTTP_INTERNAL_SERVER_ERROR
-                        && status != NGX_HTTP_BAD_REQUEST);
-    }
+    /* a refused stream request ends its connection (players reconnect) */
+    r->keepalive = 0;
 
     rc = ngx_http_send_header(r);
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {

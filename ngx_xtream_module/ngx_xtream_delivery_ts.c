@@ -383,6 +383,12 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return rc;
     }
 
+    /* the player sees the answer at once, even before a segment exists */
+    rc = ngx_http_send_special(r, NGX_HTTP_FLUSH);
+    if (rc == NGX_ERROR) {
+        return rc;
+    }
+
     ngx_http_set_ctx(r, d, ngx_xtream_delivery_module);
 
     d->wait.handler = ngx_xtream_ts_wait_handler;

@@ -37,13 +37,15 @@ sub make_media {
 sub src_seg { my $seq = shift; return "$Src/" . ($seq % 6) . ".ts" }
 
 # the worker's way: each file complete before it is renamed into place
+our %o_data;    # seq => bytes, to publish something else than the sample
+
 sub publish {
     my ($id, $v, @seqs) = @_;
     my $dir = "$Media/$id/$v";
     File::Path::make_path($dir);
     for my $s (@seqs) {
         next if -e "$dir/$s.ts";
-        my $data = ref $s ? $$s : slurp_b(src_seg($s));
+        my $data = $o_data{$s} // slurp_b(src_seg($s));
         spew_b("$dir/$s.ts.tmp", $data);
         rename "$dir/$s.ts.tmp", "$dir/$s.ts" or die "rename: $!";
     }
