@@ -74,8 +74,8 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
     r = d->r;
     c = r->connection;
 
-    if (type[0] == 'c') {
-        /* connect: remember what the disconnect will report */
+    if (type[0] == 'o') {
+        /* open: remember what the close will report */
         d->sent_start = c->sent;
         ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value
                                       : NULL;
@@ -97,7 +97,23 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
 
     ngx_memzero(&ev, sizeof(xt_event_t));
     ev.type = type;
-    ev.kind = ngx_xtream_kind_name(d->kind);
+    ev.detail = ngx_xtream_kind_name(d->kind);
+
+    switch (d->kind) {
+    case NGX_XTREAM_KIND_LIVE_TS:
+        ev.kind = "live";
+        break;
+    case NGX_XTREAM_KIND_MOVIE:
+        ev.kind = "movie";
+        break;
+    case NGX_XTREAM_KIND_EPISODE:
+        ev.kind = "episode";
+        break;
+    default:
+        ev.kind = "hls";
+        break;
+    }
+
     ev.line_id = d->line_id;
     ev.stream_id = d->stream_id;
     ev.username = (const char *) d->username.data;
@@ -109,7 +125,7 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
     ev.conn = d->session ? d->session : d->key;
     ev.start = d->start;
     ev.time = ngx_time();
-    ev.bytes = (type[0] == 'd' && c->sent > d->sent_start)
+    ev.bytes = (type[0] == 'c' && c->sent > d->sent_start)
                ? (uint64_t) (c->sent - d->sent_start) : 0;
     ev.pid = (int32_t) ngx_pid;
 

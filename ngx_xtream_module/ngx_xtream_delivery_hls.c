@@ -289,7 +289,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
             return ngx_xtream_send_status(r, rc);
         }
 
-        ngx_xtream_event(d, "connect");
+        ngx_xtream_event(d, "open");
     }
 
     path.len = d->dmcf->media_root.len + 32;
@@ -549,7 +549,7 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
             return ngx_xtream_send_status(r, rc);
         }
 
-        ngx_xtream_event(d, "connect");
+        ngx_xtream_event(d, "open");
     }
 
     if (rt->kind == XT_ROUTE_HLS_PLAYLIST) {

@@ -748,7 +748,7 @@ ngx_xtream_dreq_cleanup(void *data)
             ngx_shmtx_unlock(&zone->shpool->mutex);
         }
 
-        ngx_xtream_event(d, "disconnect");
+        ngx_xtream_event(d, "close");
     }
 }
 

@@ -362,7 +362,7 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     }
 
     d->counted = 1;
-    ngx_xtream_event(d, "connect");
+    ngx_xtream_event(d, "open");
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = -1;

@@ -93,7 +93,7 @@ ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     }
 
     d->counted = 1;
-    ngx_xtream_event(d, "connect");
+    ngx_xtream_event(d, "open");
 
     uri.len = dmcf->vod_location.len + path_len;
     uri.data = ngx_pnalloc(r->pool, uri.len);

@@ -10,6 +10,7 @@
 #include "xt_render_list.h"
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
+#include "ngx_xtream_delivery.h"
 
 
 typedef enum {
@@ -230,7 +231,7 @@ ngx_xtream_login_input(ngx_http_request_t *r, xt_snap_t *lines,
     in.line = line;
     in.password.data = (const char *) args->password.data;
     in.password.len = args->password.len;
-    in.active_cons = 0;             /* the connection zone comes next */
+    in.active_cons = (uint32_t) ngx_xtream_active_cons(r, line->id);
     in.now = ngx_time();
     in.url.data = (const char *) url.data;
     in.url.len = url.len;
@@ -517,17 +518,25 @@ ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args)
                                      "lines not available yet");
     }
 
+    if (ngx_xtream_flood_check(r) != NGX_OK) {
+        return ngx_xtream_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                     "too many failed logins");
+    }
+
     if (!args->username.set || !args->password.set) {
         return ngx_xtream_send_auth_failed(r);
     }
 
     line = ngx_xtream_authenticate(&lm->snap, args);
     if (line == NULL) {
+        ngx_xtream_flood_fail(r);
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: authentication failed for \"%s\"",
                       args->username.data);
         return ngx_xtream_send_auth_failed(r);
     }
+
+    ngx_xtream_flood_success(r);
 
     a = ngx_xtream_action(args);
 

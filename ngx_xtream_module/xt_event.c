@@ -99,23 +99,25 @@ xt_event_format(const xt_event_t *ev, char *buf, size_t size)
 
     snprintf(conn, sizeof(conn), "%016llx", (unsigned long long) ev->conn);
 
+    /* CONTRACTS.md "Event datagrams"; the extra keys are ignored there */
     bad = yajl_gen_map_open(g) != yajl_gen_status_ok
-          || xt_event_int(g, "v", 1)
-          || xt_event_text(g, "type", ev->type, ev->type ? strlen(ev->type) : 0,
-                           XT_EVENT_TEXT_MAX)
-          || xt_event_int(g, "line_id", ev->line_id)
-          || xt_event_text(g, "username", ev->username, ev->username_len,
-                           XT_EVENT_TEXT_MAX)
-          || xt_event_int(g, "stream_id", ev->stream_id)
-          || xt_event_text(g, "kind", ev->kind, ev->kind ? strlen(ev->kind) : 0,
+          || xt_event_text(g, "ev", ev->type, ev->type ? strlen(ev->type) : 0,
                            XT_EVENT_TEXT_MAX)
           || xt_event_text(g, "conn", conn, 16, 16)
-          || xt_event_text(g, "addr", ev->addr, ev->addr_len,
+          || xt_event_int(g, "line", ev->line_id)
+          || xt_event_int(g, "stream", ev->stream_id)
+          || xt_event_text(g, "kind", ev->kind, ev->kind ? strlen(ev->kind) : 0,
                            XT_EVENT_TEXT_MAX)
+          || xt_event_text(g, "ip", ev->addr, ev->addr_len, XT_EVENT_TEXT_MAX)
           || xt_event_text(g, "ua", ev->ua, ev->ua_len, XT_EVENT_UA_MAX)
-          || xt_event_int(g, "start", ev->start)
-          || xt_event_int(g, "time", ev->time)
+          || xt_event_int(g, "ts", ev->time)
           || xt_event_int(g, "bytes", (long long) ev->bytes)
+          || xt_event_text(g, "username", ev->username, ev->username_len,
+                           XT_EVENT_TEXT_MAX)
+          || xt_event_text(g, "detail", ev->detail,
+                           ev->detail ? strlen(ev->detail) : 0,
+                           XT_EVENT_TEXT_MAX)
+          || xt_event_int(g, "start", ev->start)
           || xt_event_int(g, "pid", ev->pid)
           || yajl_gen_map_close(g) != yajl_gen_status_ok;
 

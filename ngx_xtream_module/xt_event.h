@@ -4,10 +4,12 @@
  * fields are bounded and reduced to printable ASCII (others become '?'),
  * so a hostile user agent cannot break the sink's parser.  Pure C.
  *
- * {"v":1,"type":"connect","line_id":1,"username":"demo","stream_id":11,
- *  "kind":"live-ts","conn":"00000000000000a1","addr":"127.0.0.1",
- *  "ua":"VLC/3.0","start":1700000000,"time":1700000000,"bytes":0,
+ * The format is CONTRACTS.md "Event datagrams" (xtreamd parses it):
+ * {"ev":"open","conn":"00000000000000a1","line":1,"stream":11,
+ *  "kind":"live","ip":"127.0.0.1","ua":"VLC/3.0","ts":1700000000,
+ *  "bytes":0,"username":"demo","detail":"live-ts","start":1700000000,
  *  "pid":1234}
+ * (username, detail, start and pid are extras the sink ignores).
  */
 
 #ifndef XT_EVENT_H
@@ -17,13 +19,14 @@
 #include <stdint.h>
 
 
-#define XT_EVENT_MAX      1024      /* bytes of a datagram, at most */
+#define XT_EVENT_MAX      2048      /* bytes of a datagram, at most */
 #define XT_EVENT_UA_MAX   256
 #define XT_EVENT_TEXT_MAX 64
 
 typedef struct {
-    const char  *type;          /* "connect" | "disconnect" */
-    const char  *kind;          /* "live-ts", "live-hls", "movie", ... */
+    const char  *type;          /* "open" | "close" | "start" */
+    const char  *kind;          /* "live", "hls", "movie", "episode" */
+    const char  *detail;        /* finer: "live-ts", "hls-segment", ... */
     uint32_t     line_id;
     uint32_t     stream_id;     /* stream, movie or episode id */
     const char  *username;

@@ -6,6 +6,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xt_render_login.h"
@@ -48,7 +49,68 @@ xt_panel_sink(void *ctx, const char *p, size_t len)
 size_t
 xt_panel_scratch_size(const xt_snap_t *cat)
 {
-    return xt_title_bitmap_size(cat) + 8;
+    size_t    n;
+
+    n = cat->nlive;
+    n = cat->nmovies > n ? cat->nmovies : n;
+    n = cat->nseries > n ? cat->nseries : n;
+
+    return ((xt_title_bitmap_size(cat) + 3) & ~(size_t) 3)
+           + n * sizeof(uint32_t) + 8;
+}
+
+
+static int
+xt_panel_u32_cmp(const void *a, const void *b)
+{
+    uint32_t  x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+static uint32_t
+xt_panel_title_category(const xt_snap_t *cat, xt_title_kind_e kind,
+    uint32_t idx)
+{
+    switch (kind) {
+
+    case XT_TITLE_MOVIE:
+        return cat->movies[idx].category_id;
+
+    case XT_TITLE_SERIES:
+        return cat->series[idx].category_id;
+
+    default:
+        return cat->live[idx].category_id;
+    }
+}
+
+
+/* the sorted, unique category ids of the line's titles of one kind: a
+   line never sees another bouquet's categories (same set as player_api) */
+static void
+xt_panel_used(xt_panel_t *p, xt_title_kind_e kind)
+{
+    uint32_t  idx, i, n = 0;
+
+    p->used = (uint32_t *) (p->seen
+                            + ((xt_title_bitmap_size(p->cat) + 3)
+                               & ~(size_t) 3));
+
+    xt_title_iter_init(&p->it, kind, p->cat, p->lines, p->line, p->seen);
+    while (xt_title_iter_next(&p->it, &idx)) {
+        p->used[n++] = xt_panel_title_category(p->cat, kind, idx);
+    }
+
+    qsort(p->used, n, sizeof(uint32_t), xt_panel_u32_cmp);
+
+    p->nused = 0;
+    for (i = 0; i < n; i++) {
+        if (p->nused == 0 || p->used[p->nused - 1] != p->used[i]) {
+            p->used[p->nused++] = p->used[i];
+        }
+    }
 }
 
 
@@ -195,6 +257,11 @@ xt_panel_next(void *data, xt_chunk_t *c)
                 return 1;
             }
 
+            if (idx == 0) {
+                xt_panel_used(p, t == 0 ? XT_TITLE_LIVE
+                                 : t == 1 ? XT_TITLE_MOVIE : XT_TITLE_SERIES);
+            }
+
             p->ci++;
 
             if (idx == p->cat->ncategories) {
@@ -209,7 +276,10 @@ xt_panel_next(void *data, xt_chunk_t *c)
             }
 
             cg = &p->cat->categories[idx];
-            if (cg->type != xt_panel_types[t]) {
+            if (cg->type != xt_panel_types[t]
+                || bsearch(&cg->id, p->used, p->nused, sizeof(uint32_t),
+                           xt_panel_u32_cmp) == NULL)
+            {
                 continue;
             }
 

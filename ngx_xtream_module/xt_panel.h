@@ -1,7 +1,8 @@
 /*
  * panel_api.php full dump as a chunk source (xt_sink.h):
  * {"user_info":..,"server_info":..,"categories":{"live":[..],"movie":[..],
- * "series":[..]},"available_channels":{"ID":{...},...}}.  Channels are
+ * "series":[..]},"available_channels":{"ID":{...},...}}.  Categories are
+ * those the line's titles use (as in player_api's lists).  Channels are
  * the line's live streams, each the snapshot's item fragment
  * spliced with "num" in front and the panel-only keys after.  Live
  * streams only: movie ids live in their own id space and would collide as
@@ -34,6 +35,8 @@ typedef struct {
     uint32_t                n;          /* channels emitted */
     xt_title_iter_t         it;
     uint8_t                *seen;
+    uint32_t               *used;       /* sorted category ids of a type */
+    uint32_t                nused;
     size_t                  suffix_len; /* pending close of the previous */
     char                    suffix[2048];
     char                    gen[XT_PANEL_GEN_MAX];

@@ -19,11 +19,36 @@ enum {
 };
 
 
+static uint32_t
+xt_xmltv_id_slots(const xt_snap_t *cat)
+{
+    uint32_t  n = 16;
+
+    while (n < 2 * (uint64_t) cat->nlive && n < 0x40000000) {
+        n <<= 1;
+    }
+
+    return n;
+}
+
+
+static size_t
+xt_xmltv_ids_offset(const xt_snap_t *cat, const xt_snap_t *epg)
+{
+    size_t  off;
+
+    off = XT_XMLTV_BUF + xt_title_bitmap_size(cat) + 4
+          + (epg ? ((size_t) epg->nepg_channels + 7) / 8 : 0);
+
+    return (off + 7) & ~(size_t) 7;
+}
+
+
 size_t
 xt_xmltv_scratch_size(const xt_snap_t *cat, const xt_snap_t *epg)
 {
-    return XT_XMLTV_BUF + xt_title_bitmap_size(cat)
-           + (epg ? ((size_t) epg->nepg_channels + 7) / 8 : 0) + 8;
+    return xt_xmltv_ids_offset(cat, epg)
+           + (size_t) xt_xmltv_id_slots(cat) * sizeof(uint32_t) + 8;
 }
 
 
@@ -50,6 +75,42 @@ xt_xmltv_init(xt_xmltv_t *x, const xt_snap_t *cat, const xt_snap_t *lines,
 
     if (epg) {
         memset(x->chans, 0, ((size_t) epg->nepg_channels + 7) / 8);
+    }
+
+    x->nids = xt_xmltv_id_slots(cat);
+    x->ids = (uint32_t *) ((char *) scratch + xt_xmltv_ids_offset(cat, epg));
+    memset(x->ids, 0, (size_t) x->nids * sizeof(uint32_t));
+}
+
+
+/* 1 the first time the guide-less epg_channel_id of live[idx] is seen */
+static int
+xt_xmltv_first_id(xt_xmltv_t *x, uint32_t idx)
+{
+    uint32_t          h = 2166136261u, s, o;
+    size_t            i;
+    const char       *id, *oid;
+    xt_snap_str_t     sid, osid;
+
+    sid = x->cat->live[idx].epg_channel_id;
+    id = xt_snap_strp(x->cat, sid);
+
+    for (i = 0; i < sid.len; i++) {
+        h = (h ^ (unsigned char) id[i]) * 16777619u;
+    }
+
+    for (s = h & (x->nids - 1); ; s = (s + 1) & (x->nids - 1)) {
+        o = x->ids[s];
+        if (o == 0) {
+            x->ids[s] = idx + 1;
+            return 1;
+        }
+
+        osid = x->cat->live[o - 1].epg_channel_id;
+        oid = xt_snap_strp(x->cat, osid);
+        if (osid.len == sid.len && memcmp(oid, id, sid.len) == 0) {
+            return 0;
+        }
     }
 }
 
@@ -122,10 +183,15 @@ xt_xmltv_channel(xt_xmltv_t *x, const xt_snap_epg_channel_t *ch,
     tmp = x->buf + XT_XMLTV_OUT;
 
     p = XT_CPY(p, "  <channel id=\"");
-    p = xt_xmltv_text(p, xt_snap_strp(epg, ch->id), ch->id.len, tmp);
+    if (ch != NULL) {
+        p = xt_xmltv_text(p, xt_snap_strp(epg, ch->id), ch->id.len, tmp);
+    } else {
+        p = xt_xmltv_text(p, xt_snap_strp(cat, lv->epg_channel_id),
+                          lv->epg_channel_id.len, tmp);
+    }
     p = XT_CPY(p, "\">\n    <display-name>");
 
-    if (ch->display_name.len) {
+    if (ch != NULL && ch->display_name.len) {
         p = xt_xmltv_text(p, xt_snap_strp(epg, ch->display_name),
                           ch->display_name.len, tmp);
     } else {
@@ -135,7 +201,7 @@ xt_xmltv_channel(xt_xmltv_t *x, const xt_snap_epg_channel_t *ch,
 
     p = XT_CPY(p, "</display-name>\n");
 
-    if (ch->icon.len) {
+    if (ch != NULL && ch->icon.len) {
         p = XT_CPY(p, "    <icon src=\"");
         p = xt_xmltv_text(p, xt_snap_strp(epg, ch->icon), ch->icon.len, tmp);
         p = XT_CPY(p, "\"/>\n");
@@ -233,7 +299,7 @@ xt_xmltv_next(void *data, xt_chunk_t *c)
             return 1;
 
         case XT_XMLTV_CHANNELS:
-            if (x->epg == NULL || !xt_title_iter_next(&x->it, &idx)) {
+            if (!xt_title_iter_next(&x->it, &idx)) {
                 x->phase = XT_XMLTV_PROGRAMMES;
                 x->ch = 0;
                 x->pg = x->pg_end = 0;
@@ -245,11 +311,17 @@ xt_xmltv_next(void *data, xt_chunk_t *c)
                 continue;
             }
 
-            ch = xt_snap_epg_channel_find(x->epg,
-                                          xt_snap_strp(x->cat,
-                                                       lv->epg_channel_id),
-                                          lv->epg_channel_id.len);
+            ch = x->epg == NULL ? NULL
+                 : xt_snap_epg_channel_find(x->epg,
+                                            xt_snap_strp(x->cat,
+                                                         lv->epg_channel_id),
+                                            lv->epg_channel_id.len);
             if (ch == NULL) {
+                /* no guide: still the M3U tvg-id, so still a channel */
+                if (xt_xmltv_first_id(x, idx)) {
+                    c->gen_len = xt_xmltv_channel(x, NULL, lv);
+                    return 1;
+                }
                 continue;
             }
 

@@ -1,6 +1,8 @@
 /*
- * xmltv.php as a chunk source (xt_sink.h): channels of the line's live
- * streams whose epg_channel_id has a guide (each once), then their
+ * xmltv.php as a chunk source (xt_sink.h): one channel per distinct
+ * non-empty epg_channel_id of the line's live streams (the M3U tvg-id set;
+ * an id without a guide gets the stream's name and icon), then the
+ * programmes of those with a guide
  * programmes inside [now - prev_days, now + next_days].  Text is repaired
  * UTF-8, XML-escaped; times are "YYYYmmddHHMMSS +HHMM" in the server zone
  * with the offset in force at that instant.
@@ -39,6 +41,9 @@ typedef struct {
     xt_title_iter_t         it;
     uint8_t                *seen;       /* live bitmap */
     uint8_t                *chans;      /* EPG channel bitmap */
+    uint32_t               *ids;        /* guide-less ids emitted: hash set
+                                           of live index + 1 */
+    uint32_t                nids;       /* slots, a power of two */
     uint32_t                ch;         /* programme phase: channel */
     uint32_t                pg;         /* and programme index */
     uint32_t                pg_end;

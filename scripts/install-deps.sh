@@ -9,7 +9,7 @@ pkgs=(nginx nginx-dev libnginx-mod-rtmp mariadb-server mariadb-client libmariadb
       libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev
       libavutil-dev ffmpeg tini curl python3 valgrind bc wrk
       libtest-base-perl libtext-diff-perl libtest-longstring-perl liblist-moreutils-perl
-      libipc-run-perl libhttp-message-perl liburi-perl)
+      libipc-run-perl libhttp-message-perl liburi-perl libxml-libxml-perl)
 
 missing=()
 for p in "${pkgs[@]}"; do

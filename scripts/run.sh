@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: private MariaDB + xtreamd + nginx with ngx_xtream_module, all
-# under var/, listening on 127.0.0.1:$HTTP_PORT (8080) and RTMP $RTMP_PORT
+# `make run`: private MariaDB + xtreamd (with its stream workers) + nginx
+# with ngx_xtream_module and nginx-rtmp + a demo RTMP pusher, all under
+# var/, listening on 127.0.0.1:$HTTP_PORT (8080) and RTMP $RTMP_PORT
 # (1935).  Idempotent: when it is already running it prints the same info.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,21 @@ rtmp_so=/usr/lib/nginx/modules/ngx_rtmp_module.so
 
 mkdir -p "$var"/{mysql,snap,media,run,log,sources,nginx/conf,nginx/logs,nginx/tmp}
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# 0. demo sources (once): short looped files, a moving picture and a tone;
+#    the workers play them as live channels (--loop), music.ts is pushed
+#    over RTMP with the demo stream key
+mksrc() {   # name tone-Hz
+    local f=$var/sources/$1.ts
+    [ -s "$f" ] && return 0
+    ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=size=640x360:rate=25" \
+        -f lavfi -i "sine=frequency=$2:sample_rate=48000" -t 20 \
+        -c:v libx264 -preset veryfast -b:v 800k -g 50 -keyint_min 50 -sc_threshold 0 \
+        -pix_fmt yuv420p -c:a aac -b:a 96k -shortest "$f.tmp.ts" \
+        && mv -f "$f.tmp.ts" "$f" \
+        || { echo "run.sh: ffmpeg could not make $f" >&2; exit 1; }
+}
+mksrc news 440; mksrc world 523; mksrc sport 659; mksrc kids 784; mksrc music 330
 
 # 1. MariaDB
 "$repo/scripts/db.sh" start "$var/mysql" >/dev/null
@@ -101,6 +117,16 @@ else
     for _ in $(seq 1 50); do alive "$npid" && break; sleep 0.1; done
 fi
 
+# 5b. the demo RTMP encoder: pushes music.ts with the demo stream key
+#     (on_publish renames it to the stream id; xtreamd's worker reads it)
+ppid_file=$var/run/pusher.pid
+if ! alive "$ppid_file"; then
+    nohup ffmpeg -v error -nostdin -re -stream_loop -1 -i "$var/sources/music.ts" \
+        -c copy -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/demo-music-key" \
+        </dev/null >>"$var/log/pusher.log" 2>&1 &
+    echo $! > "$ppid_file"
+fi
+
 # 6. wait for a real login, then tell the user
 url=http://127.0.0.1:$HTTP_PORT
 user=demo; pass=demo-pass
@@ -118,5 +144,7 @@ xtream is running
   username   : $user
   password   : $pass
   try        : curl '$url/player_api.php?username=$user&password=$pass'
+  channels   : 1, 2 file loops (copy), 3 ABR 360p+180p, 4 on-demand, 5 RTMP push
+               (key demo-music-key); HLS under $var/media/<id>/
   logs       : $var/log/   stop with: make stop
 INFO

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make stop`: stop what `make run` started (nginx, xtreamd, MariaDB), by pid.
+# `make stop`: stop what `make run` started (pusher, nginx, xtreamd and its
+# workers, MariaDB), by pid.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 var=$repo/var
@@ -18,6 +19,7 @@ stop_pid() {   # name pidfile signal
     kill -KILL "$pid" 2>/dev/null || true
 }
 
+stop_pid pusher "$var/run/pusher.pid" TERM
 stop_pid nginx "$var/nginx/logs/nginx.pid" QUIT
 stop_pid xtreamd "$var/run/xtreamd.pid" TERM
 [ -d "$var/mysql" ] && "$repo/scripts/db.sh" stop "$var/mysql"

@@ -21,7 +21,7 @@ master(11, 1);
 publish(11, 0, 0, 1, 2);
 # big segments for the slow client (8 MB each)
 master(13, 1);
-{ local %main::o_data = (0 => "\x47" x (8 * 1024 * 1024)); publish(13, 0, 0); }
+{ no warnings "once"; local %main::o_data = (0 => "\x47" x (8 * 1024 * 1024)); publish(13, 0, 0); }
 
 our $Base = <<'CONF';
     xtream_snapshot_dir $TEST_NGINX_XT_SNAPDIR;
@@ -216,6 +216,7 @@ is((req("/live/demo/bad-pass/11.ts"))[0], 401, "failure 2: 401");
 is((req("/movie/demo/bad-pass/1.mp4"))[0], 401, "failure 3: 401");
 is((req("/live/demo/demo-pass/11.m3u8"))[0], 429, "locked: the right password gets 429");
 is((req("/hls/11/0/1.ts?t=x"))[0], 429, "locked: segments get 429");
+is((req("/player_api.php?username=demo&password=demo-pass"))[0], 429, "locked: player_api gets 429");
 --- no_error_log
 [alert]
 [crit]
@@ -237,19 +238,41 @@ sleep 0.5;
 my @ev;
 my $sel = IO::Select->new($sink);
 while ($sel->can_read(0.5)) { $sink->recv(my $d, 2048); push @ev, JSON::PP::decode_json($d) }
-my ($c) = grep { $_->{type} eq 'connect' && $_->{kind} eq 'live-ts' } @ev;
-my ($d) = grep { $_->{type} eq 'disconnect' && $_->{kind} eq 'live-ts' } @ev;
-ok($c && $d, "connect and disconnect received");
+my ($c) = grep { $_->{ev} eq 'open' && $_->{kind} eq 'live' } @ev;
+my ($d) = grep { $_->{ev} eq 'close' && $_->{kind} eq 'live' } @ev;
+ok($c && $d, "open and close received (CONTRACTS.md format)");
 is($c->{username}, 'demo', "username");
-is($c->{stream_id}, 11, "stream id");
+is($c->{line}, 1, "line id");
+is($c->{stream}, 11, "stream id");
 is($c->{ua}, 'Evt "Player"/1', "user agent");
-is($c->{addr}, '127.0.0.1', "address");
+is($c->{ip}, '127.0.0.1', "address");
 is($d->{conn}, $c->{conn}, "same connection id");
 ok($d->{bytes} > 1000, "bytes sent reported ($d->{bytes})");
 my $log = XtreamTest::slurp(Test::Nginx::Socket::server_root() . "/logs/xt.log");
 like($log, qr/^live-ts demo 1 11 - 200$/m, "access log: kind, line, id, stream");
 like($log, qr/^live-hls demo 1 11 [0-9a-f]{16} 200$/m, "access log: HLS session");
 unlink $path;
+--- no_error_log
+[alert]
+[crit]
+
+
+
+=== TEST 8: active_cons in the login answer counts open streams and HLS sessions across workers
+--- request
+GET /player_api.php?username=three&password=three-pass
+--- response_body_like eval
+qr/"active_cons":"0"/
+--- dv_check
+my @s = map { send_req("/live/three/three-pass/11.ts") } 1 .. 2;
+is(status_of($_), 200, "stream open") for @s;
+is((req("/live/three/three-pass/11.m3u8"))[0], 200, "plus one HLS session");
+my ($st, $h, $b) = req("/player_api.php?username=three&password=three-pass");
+like($b, qr/"active_cons":"3"/, "active_cons is 3");
+close $_ for @s;
+sleep 0.5;
+($st, $h, $b) = req("/player_api.php?username=three&password=three-pass");
+like($b, qr/"active_cons":"1"/, "streams closed: the HLS session remains");
 --- no_error_log
 [alert]
 [crit]

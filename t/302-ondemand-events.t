@@ -27,7 +27,7 @@ is((stat XtreamSup::event_socket())[2] & 07777, 0666, 'event socket mode 0666');
 
 # 1. start by datagram; time to first segment
 my $t0 = time;
-XtreamSup::send_event('{"ev":"start","stream":21,"ts":' . time . '}');
+XtreamSup::send_event('{"ev":"start","stream":21,"ts":' . int(time) . '}');
 my $t = XtreamSup::wait_for(10, sub { -e XtreamSup::media() . '/21/0/index.m3u8' });
 ok(defined $t, 'first segment after a start datagram');
 diag(sprintf('on-demand time to first segment (copy, 1 s segments): %.2f s', $t)) if defined $t;

@@ -3,6 +3,7 @@
  * and bounded lengths; unknown keys are ignored, a known key with the
  * wrong type or out of bounds refuses the whole datagram.
  */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include <yajl/yajl_tree.h>
@@ -87,6 +88,12 @@ xt_event_parse(const char *buf, size_t len, xt_event_t *out,
     }
     memcpy(text, buf, len);
     text[len] = '\0';
+    /* yajl hands strings back NUL-terminated: an escaped NUL would cut a
+       value short unseen, so refuse it here */
+    if (strcasestr(text, "\\u0000") != NULL) {
+        *why = "escaped NUL";
+        return -1;
+    }
     root = yajl_tree_parse(text, err, sizeof(err));
     if (root == NULL) {
         return -1;

@@ -369,7 +369,13 @@ test_catalog_sections(void)
         CHECK(strstr(o.buf, "<channel id=\"ch2.uk\">") != NULL);
         CHECK(strstr(o.buf, "<display-name>Sports &lt;One&gt;</display-name>")
               != NULL);
-        CHECK(strstr(o.buf, "<channel id=\"ch3.uk\">") == NULL);
+        /* guide-less tvg-id: still a channel (named after the stream),
+           once, so every M3U tvg-id resolves in xmltv.php */
+        CHECK(strstr(o.buf, "<channel id=\"ch3.uk\">\n    <display-name>"
+                            "News Two</display-name>") != NULL);
+        CHECK(strstr(strstr(o.buf, "<channel id=\"ch3.uk\">") + 1,
+                     "<channel id=\"ch3.uk\">") == NULL);
+        CHECK(strstr(o.buf, "channel=\"ch3.uk\"") == NULL);
         CHECK(strstr(o.buf, "<title lang=\"en\">News &amp; &lt;Weather&gt; "
                             "&quot;caf\xc3\xa9&quot; \xef\xbf\xbd!</title>")
               != NULL);
@@ -382,7 +388,10 @@ test_catalog_sections(void)
         xt_xmltv_init(x, &cat, &lines, demo, NULL, &tz, now, 1, 1, "x", 1,
                       scratch);
         drain(xt_xmltv_next, x, &o);
-        CHECK(strstr(o.buf, "<channel") == NULL && strstr(o.buf, "</tv>"));
+        /* no EPG snapshot: channels for the tvg-ids, no programmes */
+        CHECK(strstr(o.buf, "<channel id=\"ch1.uk\">") != NULL
+              && strstr(o.buf, "<programme") == NULL
+              && strstr(o.buf, "</tv>"));
         free(o.buf);
         free(x);
         free(scratch);
@@ -410,6 +419,10 @@ test_catalog_sections(void)
               && strcmp(ch2->u.object.keys[0], "3") == 0
               && strcmp(ch2->u.object.keys[2], "2") == 0);
         CHECK(yajl_tree_get(v, cpath, yajl_t_array) != NULL);
+        /* categories are the line's own: "Unused" (no title) is absent */
+        CHECK(strstr(o.buf, "\"category_name\":\"Unused\"") == NULL);
+        CHECK(strstr(o.buf, "\"category_name\":\"News\"") != NULL);
+        CHECK(strstr(o.buf, "\"category_name\":\"Films\"") != NULL);
         yajl_tree_free(v);
         free(o.buf);
         free(p);

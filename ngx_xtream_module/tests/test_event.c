@@ -46,8 +46,9 @@ main(void)
     xt_event_t  ev;
 
     memset(&ev, 0, sizeof(ev));
-    ev.type = "connect";
-    ev.kind = "live-ts";
+    ev.type = "open";
+    ev.kind = "live";
+    ev.detail = "live-ts";
     ev.line_id = 7;
     ev.stream_id = 11;
     ev.username = "demo";
@@ -70,17 +71,17 @@ main(void)
     v = yajl_tree_parse(buf, err, sizeof(err));
     CHECK(v != NULL);
     if (v) {
-        CHECK(int_at(v, "v") == 1);
-        CHECK(strcmp(str_at(v, "type"), "connect") == 0);
-        CHECK(strcmp(str_at(v, "kind"), "live-ts") == 0);
-        CHECK(int_at(v, "line_id") == 7);
-        CHECK(int_at(v, "stream_id") == 11);
+        CHECK(strcmp(str_at(v, "ev"), "open") == 0);
+        CHECK(strcmp(str_at(v, "kind"), "live") == 0);
+        CHECK(strcmp(str_at(v, "detail"), "live-ts") == 0);
+        CHECK(int_at(v, "line") == 7);
+        CHECK(int_at(v, "stream") == 11);
         CHECK(strcmp(str_at(v, "username"), "demo") == 0);
         CHECK(strcmp(str_at(v, "conn"), "00000000000000a1") == 0);
-        CHECK(strcmp(str_at(v, "addr"), "127.0.0.1") == 0);
+        CHECK(strcmp(str_at(v, "ip"), "127.0.0.1") == 0);
         CHECK(strcmp(str_at(v, "ua"), "VLC \"3\"???\\") == 0);
         CHECK(int_at(v, "start") == 1700000000);
-        CHECK(int_at(v, "time") == 1700000005);
+        CHECK(int_at(v, "ts") == 1700000005);
         CHECK(int_at(v, "bytes") == 123456789012LL);
         CHECK(int_at(v, "pid") == 4321);
         yajl_tree_free(v);

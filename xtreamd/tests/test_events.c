@@ -106,6 +106,10 @@ test_events(void)
     CHECK(ep(big, &e) == -1);                                  /* > 2048 */
     memset(big, '{', 2048);
     CHECK(xt_event_parse(big, 2048, &e, &why) == -1);
+    /* an escaped NUL would cut a string short */
+    CHECK(ep("{\"ev\":\"open\",\"conn\":\"00112233aabbccdd\",\"line\":1,"
+             "\"stream\":1,\"kind\":\"live\",\"ua\":\"a\\u0000b\"}", &e)
+          == -1);
     /* invalid UTF-8 */
     CHECK(ep("{\"ev\":\"start\",\"stream\":1,\"x\":\"\xff\xfe\"}", &e) == -1);
 }
