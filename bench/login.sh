@@ -13,6 +13,7 @@ SECS=${SECS:-5}
 CONNS=${CONNS:-32}
 
 work=$(mktemp -d /tmp/xtbench.XXXXXX)
+chmod 755 "$work"     # nginx workers (nobody) read the snapshots
 db=$work/db
 trap 'stop_nginx "$work/nginx"; "$repo/scripts/db.sh" stop "$db" >/dev/null; rm -rf "$work"' EXIT
 
@@ -77,8 +78,12 @@ CONF
 start_nginx "$work/nginx"
 sleep 0.5
 api="http://127.0.0.1:$port/player_api.php?username=$1&password=$2"
-curl -sf "$api" > "$work/nginx/html/static.json"
-grep -q '"auth":1' "$work/nginx/html/static.json" || { echo "login failed: $(head -c 300 "$work/nginx/html/static.json")"; exit 1; }
+code=$(curl -s -o "$work/nginx/html/static.json" -w '%{http_code}' "$api")
+if [ "$code" != 200 ] || ! grep -q '"auth":1' "$work/nginx/html/static.json"; then
+    echo "login failed: HTTP $code: $(head -c 300 "$work/nginx/html/static.json")"
+    tail -5 "$work/nginx/logs/error.log"
+    exit 1
+fi
 echo "login body: $(stat -c %s "$work/nginx/html/static.json") bytes"
 
 mod=(); ref=()
