@@ -67,6 +67,8 @@ struct ngx_xtream_delivery_main_conf_s {
     ngx_uint_t               policy;
     ngx_msec_t               ts_grace;
     ngx_msec_t               ts_poll;
+    ngx_msec_t               ondemand_wait;     /* 0: answer at once */
+    time_t                   ondemand_stale;    /* 0: off */
     ngx_uint_t               flood_max;
     time_t                   flood_window;
     time_t                   flood_lock;
@@ -109,6 +111,12 @@ typedef struct {
     unsigned                 pending:1;
     unsigned                 waiting:1;
     unsigned                 done:1;
+
+    /* on-demand start: waiting for the first segment before answering */
+    ngx_msec_t               od_since;
+    uint32_t                 od_max_conns;
+    unsigned                 od_waiting:1;
+    unsigned                 od_ondemand:1;
 } ngx_xtream_dreq_t;
 
 
@@ -147,6 +155,7 @@ ngx_int_t ngx_xtream_hls_token_request(ngx_http_request_t *r,
     xt_route_t *rt);
 
 /* _ts.c */
+ngx_int_t ngx_xtream_ts_ready(ngx_http_request_t *r, ngx_xtream_dreq_t *d);
 ngx_int_t ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns);
 
@@ -165,5 +174,12 @@ ngx_int_t ngx_xtream_events_init_process(ngx_cycle_t *cycle,
     ngx_xtream_delivery_main_conf_t *dmcf);
 void ngx_xtream_events_exit_process(void);
 void ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type);
+/* {"ev":"start"} for a stream, at most once a second per stream and
+   worker; 1 when a datagram went out */
+ngx_uint_t ngx_xtream_event_start(ngx_log_t *log, uint32_t stream_id);
+
+/* _handler.c: a live answer, after an on-demand wait when its media is
+   not there yet */
+ngx_int_t ngx_xtream_live_answer(ngx_http_request_t *r, ngx_xtream_dreq_t *d);
 
 #endif /* NGX_XTREAM_DELIVERY_H */

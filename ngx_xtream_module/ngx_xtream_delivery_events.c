@@ -148,3 +148,76 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
                        ngx_xtream_event_addr.sun_path);
     }
 }
+
+
+/*
+ * On-demand start.  Per worker, a small direct-mapped table remembers when
+ * a stream was last asked for, so a crowd of viewers (or one viewer's
+ * poll) sends at most one datagram a second per stream.  A collision only
+ * costs an extra datagram, which the daemon treats as a repeat.
+ */
+
+#define NGX_XTREAM_START_SLOTS     256
+#define NGX_XTREAM_START_EVERY_MS  1000
+
+typedef struct {
+    uint32_t     stream_id;
+    ngx_msec_t   sent;
+    ngx_uint_t   used;
+} ngx_xtream_start_slot_t;
+
+static ngx_xtream_start_slot_t  ngx_xtream_start_slots[NGX_XTREAM_START_SLOTS];
+
+
+ngx_uint_t
+ngx_xtream_event_start(ngx_log_t *log, uint32_t stream_id)
+{
+    size_t                    n;
+    ngx_err_t                 err;
+    ngx_xtream_start_slot_t  *s;
+    char                      buf[128];
+
+    s = &ngx_xtream_start_slots[stream_id % NGX_XTREAM_START_SLOTS];
+
+    if (s->used && s->stream_id == stream_id
+        && ngx_current_msec - s->sent < NGX_XTREAM_START_EVERY_MS)
+    {
+        return 0;
+    }
+
+    s->used = 1;
+    s->stream_id = stream_id;
+    s->sent = ngx_current_msec;
+
+    if (ngx_xtream_event_fd == (ngx_socket_t) -1) {
+        return 0;
+    }
+
+    n = xt_event_format_start(stream_id, (int64_t) ngx_time(), buf,
+                              sizeof(buf));
+    if (n == 0) {
+        return 0;
+    }
+
+    if (sendto(ngx_xtream_event_fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL,
+               (struct sockaddr *) &ngx_xtream_event_addr,
+               ngx_xtream_event_addrlen)
+        == -1)
+    {
+        err = ngx_socket_errno;
+        ngx_xtream_events_dropped++;
+
+        ngx_log_error(NGX_LOG_INFO, log, err,
+                      "xtream: start event for stream %uD dropped "
+                      "(%ui so far) to \"%s\"", stream_id,
+                      ngx_xtream_events_dropped,
+                      ngx_xtream_event_addr.sun_path);
+        return 0;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, log, 0,
+                  "xtream: stream %uD has no media yet, start requested",
+                  stream_id);
+
+    return 1;
+}

@@ -247,6 +247,226 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
 }
 
 
+/*
+ * On-demand start (DELIVERY.md "On-demand streams").  A live request whose
+ * media is not there (an on-demand stream nobody watches, or an always-on
+ * stream that is (re)starting) sends {"ev":"start"} to xtreamd and waits
+ * on a non-cancelable timer, polling every NGX_XTREAM_OD_POLL ms, for the
+ * stream's master playlist (HLS) or a finished segment in variant 0's
+ * playlist (TS), up to xtream_ondemand_wait; then it answers as usual, or
+ * 503 (on-demand) / 404 (always-on) on timeout.  A waiting TS request is
+ * counted (max_connections applies while it waits) and released by the
+ * dreq cleanup however the request ends: timeout, client abort
+ * (ngx_http_test_reading), reload (ngx_exiting: 503 at the next tick, so
+ * the old worker exits within a poll).  An HLS request is not counted
+ * while it waits (its session is admitted when it is answered, so a
+ * restarting stream never evicts the viewer's own session).
+ */
+
+#define NGX_XTREAM_OD_POLL  100
+
+
+/* NGX_OK: media there; NGX_DECLINED: not yet; NGX_ERROR */
+static ngx_int_t
+ngx_xtream_live_ready(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
+{
+    ngx_err_t         err;
+    ngx_file_info_t   fi;
+    u_char            path[NGX_MAX_PATH];
+
+    if (d->dmcf->media_root.len + 32 > NGX_MAX_PATH) {
+        return NGX_ERROR;
+    }
+
+    /* an on-demand stream's worker that was stopped leaves its media
+       behind: a variant playlist not rewritten for xtream_ondemand_stale
+       is not live */
+    if (d->od_ondemand && d->dmcf->ondemand_stale) {
+        (void) ngx_sprintf(path, "%V/%uD/0/index.m3u8%Z",
+                           &d->dmcf->media_root, d->stream_id);
+
+        if (ngx_file_info(path, &fi) == NGX_FILE_ERROR) {
+            err = ngx_errno;
+
+            if (err == NGX_ENOENT || err == NGX_ENOTDIR) {
+                return NGX_DECLINED;
+            }
+
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, err,
+                          ngx_file_info_n " \"%s\" failed", path);
+            return NGX_ERROR;
+        }
+
+        if (ngx_time() - ngx_file_mtime(&fi) > d->dmcf->ondemand_stale) {
+            return NGX_DECLINED;
+        }
+    }
+
+    if (d->kind == NGX_XTREAM_KIND_LIVE_TS) {
+        return ngx_xtream_ts_ready(r, d);
+    }
+
+    (void) ngx_sprintf(path, "%V/%uD/master.m3u8%Z", &d->dmcf->media_root,
+                       d->stream_id);
+
+    if (ngx_file_info(path, &fi) != NGX_FILE_ERROR) {
+        return NGX_OK;
+    }
+
+    err = ngx_errno;
+
+    if (err == NGX_ENOENT || err == NGX_ENOTDIR) {
+        return NGX_DECLINED;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, err,
+                  ngx_file_info_n " \"%s\" failed", path);
+
+    return NGX_ERROR;
+}
+
+
+static ngx_int_t
+ngx_xtream_live_go(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
+{
+    if (d->kind == NGX_XTREAM_KIND_LIVE_HLS) {
+        return ngx_xtream_hls_live(r, d, d->od_max_conns);
+    }
+
+    return ngx_xtream_ts_start(r, d, d->od_max_conns);
+}
+
+
+static void
+ngx_xtream_od_wait_handler(ngx_event_t *ev)
+{
+    ngx_int_t            rc;
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+    ngx_xtream_dreq_t   *d;
+
+    d = (ngx_xtream_dreq_t *) ((u_char *) ev
+                               - offsetof(ngx_xtream_dreq_t, wait));
+    r = d->r;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    if (ngx_exiting || ngx_terminate) {
+        /* reload or stop: the player reconnects to the new workers */
+        rc = ngx_xtream_send_status(r, NGX_HTTP_SERVICE_UNAVAILABLE);
+        goto done;
+    }
+
+    if (ngx_xtream_evicted(d)) {
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "xtream: line %uD: waiting connection replaced by a "
+                      "newer one", d->line_id);
+        rc = ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+        goto done;
+    }
+
+    rc = ngx_xtream_live_ready(r, d);
+
+    if (rc == NGX_OK) {
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "xtream: stream %uD ready after %M ms",
+                      d->stream_id, ngx_current_msec - d->od_since);
+
+        d->od_waiting = 0;
+        r->read_event_handler = ngx_http_block_reading;
+        r->write_event_handler = ngx_http_request_empty_handler;
+
+        rc = ngx_xtream_live_go(r, d);
+        goto done;
+    }
+
+    if (rc == NGX_ERROR) {
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        goto done;
+    }
+
+    if (ngx_current_msec - d->od_since >= d->dmcf->ondemand_wait) {
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "xtream: stream %uD: no media after %M ms",
+                      d->stream_id, d->dmcf->ondemand_wait);
+        rc = ngx_xtream_send_status(r, d->od_ondemand
+                                       ? NGX_HTTP_SERVICE_UNAVAILABLE
+                                       : NGX_HTTP_NOT_FOUND);
+        goto done;
+    }
+
+    /* repeated at most once a second (a daemon that restarted meanwhile) */
+    (void) ngx_xtream_event_start(c->log, d->stream_id);
+
+    ngx_add_timer(&d->wait, NGX_XTREAM_OD_POLL);
+
+    ngx_http_run_posted_requests(c);
+    return;
+
+done:
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
+}
+
+
+ngx_int_t
+ngx_xtream_live_answer(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_xtream_live_ready(r, d);
+
+    if (rc == NGX_OK) {
+        if (d->od_ondemand) {
+            /* keeps the daemon's demand clock fresh (rate-limited) */
+            (void) ngx_xtream_event_start(r->connection->log, d->stream_id);
+        }
+
+        return ngx_xtream_live_go(r, d);
+    }
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    (void) ngx_xtream_event_start(r->connection->log, d->stream_id);
+
+    if (d->dmcf->ondemand_wait == 0) {
+        return ngx_xtream_send_status(r, d->od_ondemand
+                                         ? NGX_HTTP_SERVICE_UNAVAILABLE
+                                         : NGX_HTTP_NOT_FOUND);
+    }
+
+    if (d->kind == NGX_XTREAM_KIND_LIVE_TS) {
+        rc = ngx_xtream_count(r, d, XT_CONN_STREAM, d->od_max_conns);
+        if (rc != NGX_OK) {
+            return ngx_xtream_send_status(r, rc);
+        }
+
+        d->counted = 1;
+    }
+
+    d->od_waiting = 1;
+    d->od_since = ngx_current_msec;
+
+    d->wait.handler = ngx_xtream_od_wait_handler;
+    d->wait.data = r->connection;       /* read as a connection when
+                                           timers are logged at debug */
+    d->wait.log = r->connection->log;
+    d->wait.cancelable = 0;             /* a reload waits for it */
+
+    r->main->count++;
+    r->read_event_handler = ngx_http_test_reading;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_add_timer(&d->wait, NGX_XTREAM_OD_POLL);
+
+    return NGX_DONE;
+}
+
+
 static const xt_snap_line_t *
 ngx_xtream_delivery_auth(xt_snap_t *lines, xt_route_t *rt)
 {
@@ -381,11 +601,10 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
             return ngx_xtream_send_status(r, NGX_HTTP_NOT_ACCEPTABLE);
         }
 
-        if (d->kind == NGX_XTREAM_KIND_LIVE_HLS) {
-            return ngx_xtream_hls_live(r, d, line->max_connections);
-        }
+        d->od_ondemand = (live->flags & XT_LIVE_ONDEMAND) ? 1 : 0;
+        d->od_max_conns = line->max_connections;
 
-        return ngx_xtream_ts_start(r, d, line->max_connections);
+        return ngx_xtream_live_answer(r, d);
 
     case XT_ROUTE_MOVIE:
         movie = xt_snap_movie_find(cat, rt->id);

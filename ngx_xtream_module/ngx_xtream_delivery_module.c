@@ -111,6 +111,20 @@ static ngx_command_t  ngx_xtream_delivery_commands[] = {
       offsetof(ngx_xtream_delivery_main_conf_t, ts_poll),
       NULL },
 
+    { ngx_string("xtream_ondemand_wait"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_xtream_delivery_main_conf_t, ondemand_wait),
+      NULL },
+
+    { ngx_string("xtream_ondemand_stale"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_xtream_delivery_main_conf_t, ondemand_stale),
+      NULL },
+
     { ngx_string("xtream_login_failures"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE3,
       ngx_xtream_login_failures,
@@ -178,6 +192,8 @@ ngx_xtream_delivery_create_main_conf(ngx_conf_t *cf)
     dmcf->policy = NGX_CONF_UNSET_UINT;
     dmcf->ts_grace = NGX_CONF_UNSET_MSEC;
     dmcf->ts_poll = NGX_CONF_UNSET_MSEC;
+    dmcf->ondemand_wait = NGX_CONF_UNSET_MSEC;
+    dmcf->ondemand_stale = NGX_CONF_UNSET;
     dmcf->flood_max = NGX_CONF_UNSET_UINT;
 
     return dmcf;
@@ -194,6 +210,8 @@ ngx_xtream_delivery_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(dmcf->policy, XT_POLICY_REPLACE_OLDEST);
     ngx_conf_init_msec_value(dmcf->ts_grace, 10000);
     ngx_conf_init_msec_value(dmcf->ts_poll, 250);
+    ngx_conf_init_msec_value(dmcf->ondemand_wait, 10000);
+    ngx_conf_init_value(dmcf->ondemand_stale, 30);
 
     if (dmcf->flood_max == NGX_CONF_UNSET_UINT) {
         dmcf->flood_max = 0;            /* off */
@@ -748,7 +766,11 @@ ngx_xtream_dreq_cleanup(void *data)
             ngx_shmtx_unlock(&zone->shpool->mutex);
         }
 
-        ngx_xtream_event(d, "close");
+        /* a connection still waiting for an on-demand start never sent
+           its open */
+        if (!d->od_waiting) {
+            ngx_xtream_event(d, "close");
+        }
     }
 }
 

@@ -325,6 +325,44 @@ ngx_xtream_ts_wait_handler(ngx_event_t *ev)
 }
 
 
+static ngx_int_t
+ngx_xtream_ts_alloc(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
+{
+    if (d->path == NULL) {
+        d->path = ngx_pnalloc(r->pool, d->dmcf->media_root.len + 64);
+        d->plbuf = ngx_pnalloc(r->pool, NGX_XTREAM_TS_PLBUF);
+        if (d->path == NULL || d->plbuf == NULL) {
+            d->path = NULL;
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* on-demand wait: NGX_OK once the playlist lists a finished segment,
+   NGX_DECLINED before, NGX_ERROR */
+ngx_int_t
+ngx_xtream_ts_ready(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
+{
+    ngx_int_t       rc;
+    xt_m3u8_info_t  info;
+
+    if (ngx_xtream_ts_alloc(r, d) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_xtream_ts_playlist(r, d, &info);
+
+    if (rc == NGX_AGAIN) {
+        return NGX_DECLINED;
+    }
+
+    return rc;
+}
+
+
 ngx_int_t
 ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns)
@@ -333,9 +371,7 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     xt_m3u8_info_t     info;
     ngx_table_elt_t   *h;
 
-    d->path = ngx_pnalloc(r->pool, d->dmcf->media_root.len + 64);
-    d->plbuf = ngx_pnalloc(r->pool, NGX_XTREAM_TS_PLBUF);
-    if (d->path == NULL || d->plbuf == NULL) {
+    if (ngx_xtream_ts_alloc(r, d) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -356,12 +392,16 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         d->last_playlist = ngx_current_msec;
     }
 
-    rc = ngx_xtream_count(r, d, XT_CONN_STREAM, max_conns);
-    if (rc != NGX_OK) {
-        return ngx_xtream_send_status(r, rc);
+    /* an on-demand wait has counted the connection already */
+    if (!d->counted) {
+        rc = ngx_xtream_count(r, d, XT_CONN_STREAM, max_conns);
+        if (rc != NGX_OK) {
+            return ngx_xtream_send_status(r, rc);
+        }
+
+        d->counted = 1;
     }
 
-    d->counted = 1;
     ngx_xtream_event(d, "open");
 
     r->headers_out.status = NGX_HTTP_OK;

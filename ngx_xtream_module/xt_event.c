@@ -129,3 +129,20 @@ xt_event_format(const xt_event_t *ev, char *buf, size_t size)
 
     return o.len;
 }
+
+
+size_t
+xt_event_format_start(uint32_t stream_id, int64_t time, char *buf,
+    size_t size)
+{
+    int  n;
+
+    n = snprintf(buf, size, "{\"ev\":\"start\",\"stream\":%lu,\"ts\":%lld}",
+                 (unsigned long) stream_id, (long long) time);
+
+    if (n < 0 || (size_t) n >= size) {
+        return 0;
+    }
+
+    return (size_t) n;
+}

@@ -45,4 +45,10 @@ typedef struct {
 /* the datagram into buf; returns its length, 0 on error */
 size_t xt_event_format(const xt_event_t *ev, char *buf, size_t size);
 
+/* the on-demand start datagram, exactly CONTRACTS.md's
+   {"ev":"start","stream":42,"ts":1700000000}; returns its length, 0 when
+   it does not fit */
+size_t xt_event_format_start(uint32_t stream_id, int64_t time, char *buf,
+    size_t size);
+
 #endif /* XT_EVENT_H */

@@ -31,6 +31,8 @@ our $HttpConfig = <<'CONF';
     xtream_vod_location /_xtvod/;
     xtream_ts_grace 1500ms;
     xtream_ts_poll 100ms;
+    xtream_ondemand_wait 1s;
+    xtream_ondemand_stale 0;    # fixture media is published once
     xtream_event_socket $TEST_NGINX_XT_EVENT_SOCKET;
 CONF
 
@@ -179,8 +181,9 @@ my @cases = (
   ["/live/tsonly/tsonly-pass/11.m3u8", 405, "output m3u8 not allowed"],
   ["/live/demo/demo-pass/41.ts", 406, "stream outside the bouquets"],
   ["/live/demo/demo-pass/999.ts", 406, "unknown stream"],
-  ["/live/demo/demo-pass/12.ts", 404, "entitled stream that is not running (TS)"],
-  ["/live/demo/demo-pass/12.m3u8", 404, "entitled stream that is not running (HLS)"],
+  ["/live/demo/demo-pass/12.ts", 503, "on-demand stream that does not start (TS)"],
+  ["/live/demo/demo-pass/12.m3u8", 503, "on-demand stream that does not start (HLS)"],
+  ["/live/demo/demo-pass/14.ts", 404, "always-on stream that is not running (TS)"],
   ["/live/demo/demo-pass/abc.ts", 400, "non-numeric id"],
   ["/timeshift/demo/demo-pass/60/2024-01-01:10-00/11.ts", 404, "timeshift: not yet"],
 );

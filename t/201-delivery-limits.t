@@ -31,6 +31,7 @@ our $Base = <<'CONF';
     xtream_media_root $TEST_NGINX_XT_MEDIA;
     xtream_ts_grace 30s;
     xtream_ts_poll 100ms;
+    xtream_ondemand_stale 0;    # fixture media is published once
     log_format xt '$xtream_kind $xtream_line $xtream_line_id $xtream_stream $xtream_session $status';
 CONF
 

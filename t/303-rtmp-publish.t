@@ -30,6 +30,10 @@ XtreamTest::import_json({
                   sources => [] }],
 });
 
+# nginx (started per block) must map a catalog that has the keys
+XtreamSup::wait_for(10, sub { XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log") =~ /catalog: 2 live/ })
+    or die "the catalog with the keyed streams was not built";
+
 # push $Src to rtmp://.../live/$key for $secs; returns (exit status, output)
 sub push_rtmp {
     my ($key, $secs, $bg) = @_;

@@ -106,6 +106,20 @@ main(void)
     CHECK(xt_event_format(&ev, buf, XT_EVENT_MAX) > 0);
     CHECK(xt_event_format(&ev, buf, 20) == 0);
 
+    /* the on-demand start datagram: CONTRACTS.md's exact shape */
+    n = xt_event_format_start(42, 1700000000, buf, XT_EVENT_MAX);
+    CHECK(n > 0 && strcmp(buf, "{\"ev\":\"start\",\"stream\":42,"
+                               "\"ts\":1700000000}") == 0);
+    n = xt_event_format_start(4294967295u, 0, buf, XT_EVENT_MAX);
+    CHECK(n > 0 && strcmp(buf, "{\"ev\":\"start\",\"stream\":4294967295,"
+                               "\"ts\":0}") == 0);
+    v = yajl_tree_parse(buf, err, sizeof(err));
+    CHECK(v != NULL && strcmp(str_at(v, "ev"), "start") == 0);
+    if (v) {
+        yajl_tree_free(v);
+    }
+    CHECK(xt_event_format_start(42, 1700000000, buf, 20) == 0);
+
     printf("test_event: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
