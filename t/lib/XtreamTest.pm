@@ -121,7 +121,7 @@ my $ImportSeq = 0;
 sub import_json {
     my $data = shift;
     my $file = "$Tmp/import-" . ++$ImportSeq . ".json";
-    spew($file, JSON::PP->new->canonical->encode($data));
+    spew_raw($file, JSON::PP->new->canonical->utf8->encode($data));   # UTF-8 bytes
     my ($rc, $out) = xtctl('import', $file);
     die "xtreamctl import failed ($rc): $out" if $rc;
     return 1;
