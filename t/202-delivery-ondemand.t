@@ -117,7 +117,7 @@ for my $s (@s) {
 }
 my $dt = time - $t0;
 ok($dt >= 0.7 && $dt < 2, sprintf("answered %.2f s after the request", $dt));
-my @d = grep { /"stream":12,/ } datagrams();
+my @d = grep { /"ev":"start","stream":12,/ } datagrams();
 ok(@d >= 1 && @d <= 2, "start for 12 sent once per worker at most (" . scalar(@d) . ")");
 like($d[0], qr/^\{"ev":"start","stream":12,"ts":\d{10}\}$/, "CONTRACTS.md start datagram: $d[0]");
 # a running on-demand stream answers at once, and still tells the daemon
