@@ -25,6 +25,9 @@ typedef struct {
     const char     *domain;     /* change_counters.domain */
     const char     *file;
     xt_compile_fn   build;
+    unsigned        refresh_s;  /* rebuild this often even without a
+                                   change (0 = never): the EPG window
+                                   slides with time */
 } xt_kind_t;
 
 extern const xt_kind_t  xt_kinds[];

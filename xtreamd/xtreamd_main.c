@@ -253,12 +253,14 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
     xt_db_t              db;
     MYSQL_STMT          *cst = NULL;
     unsigned long long   seen[8], now[8], sup_seen = 0;
+    time_t               built_at[8];
     int                  built[8], down = 0, first = 1, sup_loaded = 0;
     unsigned             i, backoff = 0, cat = 0;
 
     memset(&db, 0, sizeof(db));
     memset(built, 0, sizeof(built));
     memset(seen, 0, sizeof(seen));
+    memset(built_at, 0, sizeof(built_at));
     for (i = 0; i < xt_nkinds; i++) {
         if (strcmp(xt_kinds[i].domain, "catalog") == 0) {
             cat = i;
@@ -325,7 +327,11 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
             goto lost;
         }
         for (i = 0; i < xt_nkinds; i++) {
-            if (built[i] && seen[i] == now[i]) {
+            if (built[i] && seen[i] == now[i]
+                && (xt_kinds[i].refresh_s == 0
+                    || time(NULL) - built_at[i]
+                       < (time_t) xt_kinds[i].refresh_s))
+            {
                 continue;
             }
             if (xt_build(&db, cf, &xt_kinds[i]) != 0) {
@@ -338,6 +344,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
                 continue;   /* e.g. disk full: retry next poll */
             }
             built[i] = 1;
+            built_at[i] = time(NULL);
             seen[i] = now[i];
         }
         if (once) {
