@@ -37,6 +37,25 @@ mksrc() {   # name tone-Hz
 }
 mksrc news 440; mksrc world 523; mksrc sport 659; mksrc kids 784; mksrc music 330
 
+# demo VOD files (the paths of sql/demo.json's movies and episodes, under
+# the VOD root): a few seconds each, made once
+mkvod() {   # relative-path seconds
+    local f=$var/vodroot/$1
+    [ -s "$f" ] && return 0
+    mkdir -p "$(dirname "$f")"
+    ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=size=640x360:rate=25" \
+        -f lavfi -i "sine=frequency=500:sample_rate=48000" -t "$2" \
+        -c:v libx264 -preset veryfast -b:v 600k -pix_fmt yuv420p -c:a aac -b:a 96k \
+        -shortest "$f.tmp.${f##*.}" && mv -f "$f.tmp.${f##*.}" "$f" \
+        || { echo "run.sh: ffmpeg could not make $f" >&2; exit 1; }
+}
+for v in $(grep -o '"path": *"vod/[^"]*"' "$repo/sql/demo.json" | sed 's/.*"\(vod\/[^"]*\)"/\1/'); do
+    mkvod "$v" 12
+done
+# the secret that signs HLS segment tokens (made once, kept private)
+[ -s "$var/run/secret" ] || { mkdir -p "$var/run"; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$var/run/secret"; }
+chmod 600 "$var/run/secret"
+
 # 1. MariaDB
 "$repo/scripts/db.sh" start "$var/mysql" >/dev/null
 sock=$var/mysql/mysqld.sock
@@ -68,8 +87,11 @@ if [ "$(cat "$var/demo.sha256" 2>/dev/null)" != "$sum" ]; then
     sed "s|@VAR@|$var|g" "$repo/sql/demo.json" > "$var/demo.json"
     ctl import "$var/demo.json" >>"$var/log/setup.log" 2>&1 \
         || { echo "run.sh: importing sql/demo.json failed:" >&2; tail -20 "$var/log/setup.log" >&2; exit 1; }
+    # a guide around today for every channel with an EPG id
+    ctl epg demo --days 2 >>"$var/log/setup.log" 2>&1 \
+        || { echo "run.sh: making the demo guide failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
     echo "$sum" > "$var/demo.sha256"
-    echo "run.sh: imported sql/demo.json"
+    echo "run.sh: imported sql/demo.json and a demo guide"
 fi
 printf '{"servers":[{"id":1,"name":"main","host":"127.0.0.1","http_port":%d,"https_port":8443,"rtmp_port":%d,"is_main":true}]}\n' \
     "$HTTP_PORT" "$RTMP_PORT" > "$var/server.json"
