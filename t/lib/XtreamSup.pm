@@ -55,7 +55,7 @@ sub send_event {
 sub segments {
     my ($id, $variant) = @_;
     my $dir = media() . "/$id/" . ($variant // 0);
-    opendir(my $dh, $dir) or return ();
+    opendir(my $dh, $dir) or return wantarray ? () : 0;   # a count in scalar context
     my @n = sort { $a <=> $b } map { /^(\d+)\.ts$/ ? $1 : () } readdir $dh;
     closedir $dh;
     return @n;
