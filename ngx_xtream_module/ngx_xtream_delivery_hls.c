@@ -288,9 +288,11 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         if (rc != NGX_OK) {
             return ngx_xtream_send_status(r, rc);
         }
-
-        ngx_xtream_event(d, "open");
     }
+
+    /* first sight or refresh: an HLS session has no close, so xtreamd
+       ends it when its playlist fetches (and these opens) stop */
+    ngx_xtream_event(d, "open");
 
     path.len = d->dmcf->media_root.len + 32;
     path.data = ngx_pnalloc(r->pool, path.len);
@@ -550,6 +552,9 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         }
 
         ngx_xtream_event(d, "open");
+
+    } else if (rt->kind == XT_ROUTE_HLS_PLAYLIST) {
+        ngx_xtream_event(d, "open");        /* refresh, see above */
     }
 
     if (rt->kind == XT_ROUTE_HLS_PLAYLIST) {

@@ -75,4 +75,23 @@ my $log = XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log");
 my $drops = () = $log =~ /event datagram dropped/g;
 ok($drops >= 10, "bad datagrams logged as dropped ($drops)");
 
+# 5. an HLS session has no close: it stays while its playlist fetches
+#    repeat the open, and ends hls_idle_seconds after the last one; the
+#    on-demand stream then idles out
+XtreamSup::reconfigure(ondemand_idle_seconds => 3, hls_idle_seconds => 5);
+my $hls = 'b0b0b0b0b0b0b0b0';
+my $open = qq({"ev":"open","conn":"$hls","line":9,"stream":21,"kind":"hls","ip":"10.9.9.9","ua":"hls.js","ts":) . int(time) . '}';
+XtreamSup::send_event('{"ev":"start","stream":21,"ts":' . int(time) . '}', $open);
+ok(XtreamSup::wait_for(5, sub { XtreamSup::worker_pids(21) == 1 }), 'HLS viewer: stream started');
+for (1 .. 4) { sleep 1.5; XtreamSup::send_event($open); }       # 6 s of refreshes
+is(scalar XtreamSup::worker_pids(21), 1, 'still running while the HLS session refreshes');
+is(XtreamTest::sql("SELECT COUNT(*) FROM live_connections WHERE conn_key = '$hls'"), "1\n",
+   'refreshes keep one live_connections row');
+my $quiet = time;
+$t = XtreamSup::wait_for(9, sub { XtreamTest::sql("SELECT COUNT(*) FROM live_connections WHERE conn_key = '$hls'") eq "0\n" });
+ok(defined $t && time - $quiet >= 4, sprintf('quiet HLS session ended %.1f s after its last refresh', time - $quiet));
+is(XtreamTest::sql("SELECT COUNT(*) FROM activity WHERE line_id = 9 AND kind = 'hls' AND ended IS NOT NULL"), "1\n",
+   'its activity row is ended');
+ok(XtreamSup::wait_for(6, sub { !XtreamSup::worker_pids(21) }), 'on-demand stream stopped after its HLS viewer went quiet');
+
 done_testing();

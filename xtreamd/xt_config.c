@@ -39,6 +39,7 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(worker_binary, K_PATH),
     U(rtmp_port, 0, 65535),
     U(ondemand_idle_seconds, 1, 86400),
+    U(hls_idle_seconds, 5, 3600),
     U(worker_hang_seconds, 2, 3600),
     U(worker_stop_grace_ms, 100, 60000),
     U(restart_backoff_max_ms, 500, 600000),
@@ -62,6 +63,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->poll_interval_ms = 250;
     cf->server_id = 1;
     cf->ondemand_idle_seconds = 30;
+    cf->hls_idle_seconds = 30;
     cf->worker_hang_seconds = 20;
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;

@@ -25,6 +25,7 @@ typedef struct {
     char      worker_binary[XT_CONF_PATH_MAX];  /* "" = next to xtreamd */
     unsigned  rtmp_port;              /* 0 = servers.rtmp_port of server_id */
     unsigned  ondemand_idle_seconds;
+    unsigned  hls_idle_seconds;
     unsigned  worker_hang_seconds;    /* no health line / no new segment */
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;

@@ -75,4 +75,12 @@ void xt_events_free_conns(xt_events_t *ev);
 int xt_events_db_apply(xt_events_t *ev, xt_db_t *db, unsigned server_id,
     const xt_event_t *e, uint32_t *stream);
 
+/* HLS sessions send no close: the module repeats "open" on every playlist
+   fetch, and a session not seen for idle_s seconds is closed here (its
+   activity row ended at the last sighting).  gone() is told each stream
+   that lost a viewer. */
+typedef void (*xt_events_gone_fn)(void *ctx, uint32_t stream);
+void xt_events_db_expire(xt_events_t *ev, xt_db_t *db, long long now,
+    unsigned idle_s, xt_events_gone_fn gone, void *ctx);
+
 #endif

@@ -3,7 +3,9 @@
  * inserts an activity row (started) and a live_connections row; its close
  * sets ended and bytes on that row (remembered by conn key) and deletes
  * the live row.  A close whose open we never saw (daemon restarted) ends
- * the newest open activity row of that line, stream and kind.
+ * the newest open activity row of that line, stream and kind.  HLS
+ * sessions have no close: repeated opens refresh them and
+ * xt_events_db_expire() ends the ones that went quiet.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,9 @@ struct xt_conn_s {
     xt_conn_t           *next;
     char                 conn[17];
     uint32_t             stream;
+    uint32_t             line;
+    int                  hls;
+    long long            last_seen;     /* unix seconds */
     unsigned long long   activity_id;   /* 0 = insert failed */
 };
 
@@ -205,14 +210,19 @@ xt_events_db_apply(xt_events_t *ev, xt_db_t *db, unsigned server_id,
     pp = xt_conn_slot(ev, e->conn);
 
     if (e->type == XT_EV_OPEN) {
+        /* freshness by our own clock: an event's ts is the sender's word */
         if (pp && *pp) {
-            return 0;                   /* duplicate open */
+            (*pp)->last_seen = time(NULL);  /* repeated open: HLS refresh */
+            return 0;
         }
         if (pp && ev->nconns < XT_CONN_MAX) {
             c = calloc(1, sizeof(*c));
             if (c) {
                 memcpy(c->conn, e->conn, sizeof(c->conn));
                 c->stream = e->stream;
+                c->line = e->line;
+                c->hls = strcmp(e->kind, "hls") == 0;
+                c->last_seen = time(NULL);
                 *pp = c;
                 ev->nconns++;
             }
@@ -249,6 +259,50 @@ xt_events_db_apply(xt_events_t *ev, xt_db_t *db, unsigned server_id,
         xt_events_stmts_close(ev);
     }
     return delta;
+}
+
+
+void
+xt_events_db_expire(xt_events_t *ev, xt_db_t *db, long long now,
+    unsigned idle_s, xt_events_gone_fn gone, void *ctx)
+{
+    size_t       i;
+    xt_conn_t  **pp, *c;
+    xt_event_t   e;
+
+    if (ev->buckets == NULL) {
+        return;
+    }
+
+    for (i = 0; i < XT_CONN_BUCKETS; i++) {
+        pp = &ev->buckets[i];
+
+        while ((c = *pp) != NULL) {
+            if (!c->hls || now - c->last_seen < (long long) idle_s) {
+                pp = &c->next;
+                continue;
+            }
+
+            memset(&e, 0, sizeof(e));
+            e.type = XT_EV_CLOSE;
+            memcpy(e.conn, c->conn, sizeof(e.conn));
+            e.line = c->line;
+            e.stream = c->stream;
+            strcpy(e.kind, "hls");
+
+            if (db && db->my
+                && xt_ev_close(ev, db, &e, c->last_seen, c->activity_id) != 0)
+            {
+                ev->db_failed++;
+                xt_events_stmts_close(ev);
+            }
+
+            gone(ctx, c->stream);
+            *pp = c->next;
+            free(c);
+            ev->nconns--;
+        }
+    }
 }
 
 

@@ -60,6 +60,7 @@ typedef struct {
     xt_db_t            *db;
     xt_sup_t           *sup;
     xt_events_t         ev;
+    double              expired_at;     /* last HLS expiry sweep, ms */
 } xt_loop_t;
 
 
@@ -113,6 +114,15 @@ xt_handle_events(xt_loop_t *lp, double now)
 }
 
 
+static void
+xt_hls_gone(void *ctx, uint32_t stream)
+{
+    xt_loop_t  *lp = ctx;
+
+    xt_sup_viewers(lp->sup, stream, -1, xt_now_ms());
+}
+
+
 /*
  * Serve events, worker pipes and supervisor timers for ms milliseconds
  * (or until SIGTERM).  Without a loop (--once) it just sleeps.
@@ -137,6 +147,11 @@ xt_wait(xt_loop_t *lp, unsigned ms)
             xt_sup_reap(lp->sup, now);
         }
         xt_sup_tick(lp->sup, lp->db, now);
+        if (now - lp->expired_at >= 1000) {
+            lp->expired_at = now;
+            xt_events_db_expire(&lp->ev, lp->db, (long long) time(NULL),
+                                lp->cf->hls_idle_seconds, xt_hls_gone, lp);
+        }
         if (now >= end) {
             return;
         }

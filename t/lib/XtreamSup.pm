@@ -35,7 +35,11 @@ sub reconfigure {
         $conf .= "$k = $kv{$k}\n";
     }
     XtreamTest::spew($XtreamTest::Conf, $conf);
+    unlink event_socket();
     XtreamTest::start_daemon();
+    # the snapshots are already there: wait for the new daemon's socket
+    wait_for(10, sub { -S event_socket() })
+        or die "xtreamd did not bind its event socket after reconfigure";
 }
 
 sub media { return "$XtreamTest::Tmp/media" }
