@@ -7,14 +7,9 @@
 #include "../xt_access.h"
 #include "xt_snap_format.h"
 
-static int  passed, failed;
+#include "xt_test.h"
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) { passed++; }                                             \
-        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
-                                 __LINE__, #cond); }                        \
-    } while (0)
+int  xt_test_passed, xt_test_failed;
 
 
 static int
@@ -95,6 +90,7 @@ main(void)
     CHECK(xt_access_output_allowed(XT_OUT_TS | XT_OUT_M3U8, 0) == 1);
     CHECK(xt_access_output_allowed(0, 0) == 0);
 
-    printf("test_access: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("test_access: %d passed, %d failed\n", xt_test_passed,
+           xt_test_failed);
+    return xt_test_failed ? 1 : 0;
 }

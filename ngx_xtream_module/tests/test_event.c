@@ -7,14 +7,9 @@
 
 #include "../xt_event.h"
 
-static int  passed, failed;
+#include "xt_test.h"
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) { passed++; }                                             \
-        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
-                                 __LINE__, #cond); }                        \
-    } while (0)
+int  xt_test_passed, xt_test_failed;
 
 
 static const char *
@@ -120,6 +115,7 @@ main(void)
     }
     CHECK(xt_event_format_start(42, 1700000000, buf, 20) == 0);
 
-    printf("test_event: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("test_event: %d passed, %d failed\n", xt_test_passed,
+           xt_test_failed);
+    return xt_test_failed ? 1 : 0;
 }

@@ -6,14 +6,9 @@
 
 #include "../xt_flood.h"
 
-static int  passed, failed;
+#include "xt_test.h"
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) { passed++; }                                             \
-        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
-                                 __LINE__, #cond); }                        \
-    } while (0)
+int  xt_test_passed, xt_test_failed;
 
 static void
 addr_of(uint8_t *a, uint32_t n)
@@ -75,6 +70,7 @@ main(void)
 
     free(mem);
 
-    printf("test_flood: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("test_flood: %d passed, %d failed\n", xt_test_passed,
+           xt_test_failed);
+    return xt_test_failed ? 1 : 0;
 }

@@ -5,14 +5,9 @@
 
 #include "../xt_m3u8.h"
 
-static int  passed, failed;
+#include "xt_test.h"
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) { passed++; }                                             \
-        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
-                                 __LINE__, #cond); }                        \
-    } while (0)
+int  xt_test_passed, xt_test_failed;
 
 typedef struct {
     char    buf[4096];
@@ -94,6 +89,7 @@ main(void)
     CHECK(xt_m3u8_media_info("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:x\n1.ts\n", 36,
                              &info) == -1);
 
-    printf("test_m3u8: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("test_m3u8: %d passed, %d failed\n", xt_test_passed,
+           xt_test_failed);
+    return xt_test_failed ? 1 : 0;
 }

@@ -5,14 +5,9 @@
 
 #include "../xt_route.h"
 
-static int  passed, failed;
+#include "xt_test.h"
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (cond) { passed++; }                                             \
-        else { failed++; fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__,      \
-                                 __LINE__, #cond); }                        \
-    } while (0)
+int  xt_test_passed, xt_test_failed;
 
 static xt_route_rc_e
 parse(const char *p, xt_route_t *rt)
@@ -138,6 +133,7 @@ main(void)
         }
     }
 
-    printf("test_route: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    printf("test_route: %d passed, %d failed\n", xt_test_passed,
+           xt_test_failed);
+    return xt_test_failed ? 1 : 0;
 }
