@@ -22,7 +22,11 @@ MANY=${MANY:-1000}
 MANY_SECS=${MANY_SECS:-20}
 NSEG=${NSEG:-300}           # segments a throughput viewer can read back to back
 
-ulimit -n 65536 2>/dev/null || ulimit -n 16384
+# as many open files as allowed (1000 viewers + wrk); nginx gets exactly
+# this, as worker_rlimit_nofile above the hard limit fails with EPERM
+# ("[alert] setrlimit(RLIMIT_NOFILE, ...) failed") without CAP_SYS_RESOURCE
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+nofile=$(ulimit -n)
 work=$(mktemp -d /tmp/xtbench.XXXXXX)
 chmod 755 "$work"
 db=$work/db
@@ -81,7 +85,7 @@ port=$(free_port)
 cat > "$work/nginx/conf/nginx.conf" <<CONF
 load_module $build/ngx_xtream_module.so;
 worker_processes 1;
-worker_rlimit_nofile 65536;
+worker_rlimit_nofile $nofile;
 pid logs/nginx.pid;
 error_log logs/error.log warn;
 events { worker_connections 8192; }

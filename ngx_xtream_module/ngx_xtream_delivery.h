@@ -59,6 +59,7 @@ typedef struct {
 struct ngx_xtream_delivery_main_conf_s {
     ngx_shm_zone_t          *shm_zone;
     ngx_str_t                secret;
+    xt_token_key_t          *token_key;         /* the secret, prepared */
     time_t                   token_ttl;
     ngx_msec_t               hls_idle;
     ngx_str_t                media_root;        /* no trailing '/' */

@@ -54,8 +54,7 @@ ngx_xtream_hls_sign(void *ctx, uint32_t variant, char *buf, size_t size)
     t.variant = variant;
     t.session = d->session;
 
-    return xt_token_sign(d->dmcf->secret.data, d->dmcf->secret.len, &t, buf,
-                         size);
+    return xt_token_sign_key(d->dmcf->token_key, &t, buf, size);
 }
 
 
@@ -259,8 +258,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
 
-    d->session = xt_token_session(d->dmcf->secret.data, d->dmcf->secret.len,
-                                  d->line_id,
+    d->session = xt_token_session_key(d->dmcf->token_key, d->line_id,
                                   (const char *) r->connection->addr_text.data,
                                   r->connection->addr_text.len,
                                   ua ? (const char *) ua->data : "",
@@ -493,9 +491,8 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
     ngx_memzero(&t, sizeof(xt_token_t));
     t.stream_id = rt->id;
 
-    trc = xt_token_verify(dmcf->secret.data, dmcf->secret.len,
-                          (const char *) arg.data, arg.len,
-                          (int64_t) ngx_time(), &t);
+    trc = xt_token_verify_key(dmcf->token_key, (const char *) arg.data,
+                              arg.len, (int64_t) ngx_time(), &t);
 
     if (trc != XT_TOKEN_OK || t.variant != rt->variant) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,

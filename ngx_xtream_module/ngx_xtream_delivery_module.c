@@ -200,10 +200,19 @@ ngx_xtream_delivery_create_main_conf(ngx_conf_t *cf)
 }
 
 
+static void
+ngx_xtream_token_key_cleanup(void *data)
+{
+    xt_token_key_free(data);
+}
+
+
 static char *
 ngx_xtream_delivery_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_xtream_delivery_main_conf_t *dmcf = conf;
+
+    ngx_pool_cleanup_t  *cln;
 
     ngx_conf_init_value(dmcf->token_ttl, 60);
     ngx_conf_init_msec_value(dmcf->hls_idle, 30000);
@@ -229,6 +238,26 @@ ngx_xtream_delivery_init_main_conf(ngx_conf_t *cf, void *conf)
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"xtream_ts_poll\" must be 10ms..5s");
         return NGX_CONF_ERROR;
+    }
+
+    if (dmcf->secret.len) {
+        /* HMAC keyed once per cycle (inherited by the workers), not per
+           token: see xt_token.h */
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        dmcf->token_key = xt_token_key_new(dmcf->secret.data,
+                                           dmcf->secret.len);
+        if (dmcf->token_key == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "xtream: HMAC-SHA256 is not available");
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_xtream_token_key_cleanup;
+        cln->data = dmcf->token_key;
     }
 
     return NGX_CONF_OK;

@@ -3,11 +3,12 @@
  * nginx headers, unit-tested in tests/test_token.c.
  */
 
-#include <stdio.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "xt_token.h"
 
@@ -15,41 +16,162 @@
 #define XT_MAC_HEX_LEN  32      /* 128 bits, hex */
 
 
-static int xt_token_mac(const unsigned char *secret, size_t secret_len,
-    const xt_token_t *t, char hex[XT_MAC_HEX_LEN]);
+struct xt_token_key_s {
+    EVP_MAC_CTX  *ctx;          /* keyed once, re-initialised per MAC */
+};
+
+
+static const char  xt_hex_digits[] = "0123456789abcdef";
+
+
+static int xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
+    unsigned char *mac, size_t *maclen);
+static int xt_token_mac(xt_token_key_t *key, const xt_token_t *t,
+    char hex[XT_MAC_HEX_LEN]);
 static const char *xt_token_uint(const char *p, const char *end,
     uint64_t max, uint64_t *out);
 
 
-static int
-xt_token_mac(const unsigned char *secret, size_t secret_len,
-    const xt_token_t *t, char hex[XT_MAC_HEX_LEN])
+xt_token_key_t *
+xt_token_key_new(const unsigned char *secret, size_t secret_len)
 {
-    int            n;
-    size_t         maclen, i;
-    char           msg[160];
-    unsigned char  mac[EVP_MAX_MD_SIZE];
+    EVP_MAC         *mac;
+    OSSL_PARAM       params[2];
+    xt_token_key_t  *key;
 
-    static const char  digits[] = "0123456789abcdef";
+    key = OPENSSL_zalloc(sizeof(xt_token_key_t));
+    if (key == NULL) {
+        return NULL;
+    }
 
-    n = snprintf(msg, sizeof(msg), "xt1|%lld|%u|%016llx|%u|%u",
-                 (long long) t->expires, t->line_id,
-                 (unsigned long long) t->session, t->stream_id, t->variant);
-    if (n < 0 || (size_t) n >= sizeof(msg)) {
+    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (mac == NULL) {
+        OPENSSL_free(key);
+        return NULL;
+    }
+
+    key->ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);                  /* the context holds a reference */
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *) "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+
+    if (key->ctx == NULL
+        || !EVP_MAC_init(key->ctx, secret, secret_len, params))
+    {
+        xt_token_key_free(key);
+        return NULL;
+    }
+
+    return key;
+}
+
+
+void
+xt_token_key_free(xt_token_key_t *key)
+{
+    if (key) {
+        EVP_MAC_CTX_free(key->ctx);
+        OPENSSL_free(key);
+    }
+}
+
+
+/* HMAC-SHA256(secret, msg) with the prepared key */
+static int
+xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
+    unsigned char *mac, size_t *maclen)
+{
+    /* a NULL key restarts from the hashed pads: no fetch, no re-keying */
+    if (!EVP_MAC_init(key->ctx, NULL, 0, NULL)
+        || !EVP_MAC_update(key->ctx, (const unsigned char *) msg, len)
+        || !EVP_MAC_final(key->ctx, mac, maclen, EVP_MAX_MD_SIZE))
+    {
         return -1;
     }
 
-    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, secret_len,
-                  (unsigned char *) msg, (size_t) n, mac, sizeof(mac),
-                  &maclen)
-        == NULL || maclen < XT_MAC_HEX_LEN / 2)
+    return 0;
+}
+
+
+/* snprintf's "%llu", "%lld" and "%016llx", without its cost per call */
+static char *
+xt_token_put_u64(char *p, uint64_t v)
+{
+    char   tmp[20];
+    size_t n = 0;
+
+    do {
+        tmp[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+
+    while (n) {
+        *p++ = tmp[--n];
+    }
+
+    return p;
+}
+
+
+static char *
+xt_token_put_i64(char *p, int64_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return xt_token_put_u64(p, (uint64_t) 0 - (uint64_t) v);
+    }
+
+    return xt_token_put_u64(p, (uint64_t) v);
+}
+
+
+static char *
+xt_token_put_hex16(char *p, uint64_t v)
+{
+    int  i;
+
+    for (i = 15; i >= 0; i--) {
+        p[i] = xt_hex_digits[v & 0xf];
+        v >>= 4;
+    }
+
+    return p + 16;
+}
+
+
+static int
+xt_token_mac(xt_token_key_t *key, const xt_token_t *t,
+    char hex[XT_MAC_HEX_LEN])
+{
+    char          *p;
+    size_t         maclen, i;
+    char           msg[96];         /* "xt1|" + 20 + 10 + 16 + 10 + 10 + 4 */
+    unsigned char  mac[EVP_MAX_MD_SIZE];
+
+    /* "xt1|%lld|%u|%016llx|%u|%u" */
+    p = msg;
+    memcpy(p, "xt1|", 4);
+    p = xt_token_put_i64(p + 4, t->expires);
+    *p++ = '|';
+    p = xt_token_put_u64(p, t->line_id);
+    *p++ = '|';
+    p = xt_token_put_hex16(p, t->session);
+    *p++ = '|';
+    p = xt_token_put_u64(p, t->stream_id);
+    *p++ = '|';
+    p = xt_token_put_u64(p, t->variant);
+
+    if (xt_token_hmac(key, msg, (size_t) (p - msg), mac, &maclen) != 0
+        || maclen < XT_MAC_HEX_LEN / 2)
     {
         return -1;
     }
 
     for (i = 0; i < XT_MAC_HEX_LEN / 2; i++) {
-        hex[2 * i] = digits[mac[i] >> 4];
-        hex[2 * i + 1] = digits[mac[i] & 0xf];
+        hex[2 * i] = xt_hex_digits[mac[i] >> 4];
+        hex[2 * i + 1] = xt_hex_digits[mac[i] & 0xf];
     }
 
     return 0;
@@ -57,25 +179,56 @@ xt_token_mac(const unsigned char *secret, size_t secret_len,
 
 
 size_t
+xt_token_sign_key(xt_token_key_t *key, const xt_token_t *t, char *out,
+    size_t out_size)
+{
+    char  *p;
+    char   buf[XT_TOKEN_MAX_LEN];
+    char   hex[XT_MAC_HEX_LEN];
+
+    if (t->expires < 0 || xt_token_mac(key, t, hex) != 0) {
+        return 0;
+    }
+
+    /* "%lld_%u_%016llx_%u_%.32s": at most 19+1+10+1+16+1+10+1+32 = 91 */
+    p = xt_token_put_u64(buf, (uint64_t) t->expires);
+    *p++ = '_';
+    p = xt_token_put_u64(p, t->line_id);
+    *p++ = '_';
+    p = xt_token_put_hex16(p, t->session);
+    *p++ = '_';
+    p = xt_token_put_u64(p, t->variant);
+    *p++ = '_';
+    memcpy(p, hex, XT_MAC_HEX_LEN);
+    p += XT_MAC_HEX_LEN;
+
+    /* snprintf's rule: room for the text and a NUL, which is not written */
+    if ((size_t) (p - buf) >= out_size) {
+        return 0;
+    }
+
+    memcpy(out, buf, (size_t) (p - buf));
+
+    return (size_t) (p - buf);
+}
+
+
+size_t
 xt_token_sign(const unsigned char *secret, size_t secret_len,
     const xt_token_t *t, char *out, size_t out_size)
 {
-    int   n;
-    char  hex[XT_MAC_HEX_LEN];
+    size_t           n;
+    xt_token_key_t  *key;
 
-    if (t->expires < 0 || xt_token_mac(secret, secret_len, t, hex) != 0) {
+    key = xt_token_key_new(secret, secret_len);
+    if (key == NULL) {
         return 0;
     }
 
-    n = snprintf(out, out_size, "%lld_%u_%016llx_%u_%.*s",
-                 (long long) t->expires, t->line_id,
-                 (unsigned long long) t->session, t->variant,
-                 XT_MAC_HEX_LEN, hex);
-    if (n < 0 || (size_t) n >= out_size) {
-        return 0;
-    }
+    n = xt_token_sign_key(key, t, out, out_size);
+    xt_token_key_free(key);
 
-    return (size_t) n;
+    return n;
 }
 
 
@@ -110,8 +263,8 @@ xt_token_uint(const char *p, const char *end, uint64_t max, uint64_t *out)
 
 
 xt_token_rc_e
-xt_token_verify(const unsigned char *secret, size_t secret_len,
-    const char *s, size_t len, int64_t now, xt_token_t *t)
+xt_token_verify_key(xt_token_key_t *key, const char *s, size_t len,
+    int64_t now, xt_token_t *t)
 {
     int          i;
     uint64_t     v, session;
@@ -169,7 +322,7 @@ xt_token_verify(const unsigned char *secret, size_t secret_len,
         return XT_TOKEN_MALFORMED;
     }
 
-    if (xt_token_mac(secret, secret_len, t, want) != 0) {
+    if (xt_token_mac(key, t, want) != 0) {
         return XT_TOKEN_MALFORMED;
     }
 
@@ -182,15 +335,34 @@ xt_token_verify(const unsigned char *secret, size_t secret_len,
 }
 
 
-uint64_t
-xt_token_session(const unsigned char *secret, size_t secret_len,
-    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
-    size_t ua_len, uint32_t stream_id)
+xt_token_rc_e
+xt_token_verify(const unsigned char *secret, size_t secret_len,
+    const char *s, size_t len, int64_t now, xt_token_t *t)
 {
-    int            n;
-    size_t         maclen, len, i;
+    xt_token_rc_e    rc;
+    xt_token_key_t  *key;
+
+    key = xt_token_key_new(secret, secret_len);
+    if (key == NULL) {
+        return XT_TOKEN_MALFORMED;
+    }
+
+    rc = xt_token_verify_key(key, s, len, now, t);
+    xt_token_key_free(key);
+
+    return rc;
+}
+
+
+uint64_t
+xt_token_session_key(xt_token_key_t *key, uint32_t line_id, const char *addr,
+    size_t addr_len, const char *ua, size_t ua_len, uint32_t stream_id)
+{
+    char          *p;
+    size_t         maclen, i;
     uint64_t       id;
-    char           msg[64 + 64 + XT_SESSION_UA_MAX + 64];
+    char           msg[4 + 10 + 1 + 2 + 1 + 64 + 1 + 3 + 1
+                       + XT_SESSION_UA_MAX + 1 + 10];
     unsigned char  mac[EVP_MAX_MD_SIZE];
 
     if (addr_len > 64) {
@@ -201,33 +373,25 @@ xt_token_session(const unsigned char *secret, size_t secret_len,
         ua_len = XT_SESSION_UA_MAX;
     }
 
-    n = snprintf(msg, sizeof(msg), "xs1|%u|%zu:", line_id, addr_len);
-    if (n < 0) {
-        return 0;
-    }
-    len = (size_t) n;
+    /* "xs1|%u|%zu:" addr "|%zu:" ua "|%u" */
+    p = msg;
+    memcpy(p, "xs1|", 4);
+    p = xt_token_put_u64(p + 4, line_id);
+    *p++ = '|';
+    p = xt_token_put_u64(p, addr_len);
+    *p++ = ':';
+    memcpy(p, addr, addr_len);
+    p += addr_len;
+    *p++ = '|';
+    p = xt_token_put_u64(p, ua_len);
+    *p++ = ':';
+    memcpy(p, ua, ua_len);
+    p += ua_len;
+    *p++ = '|';
+    p = xt_token_put_u64(p, stream_id);
 
-    memcpy(msg + len, addr, addr_len);
-    len += addr_len;
-
-    n = snprintf(msg + len, sizeof(msg) - len, "|%zu:", ua_len);
-    if (n < 0) {
-        return 0;
-    }
-    len += (size_t) n;
-
-    memcpy(msg + len, ua, ua_len);
-    len += ua_len;
-
-    n = snprintf(msg + len, sizeof(msg) - len, "|%u", stream_id);
-    if (n < 0 || (size_t) n >= sizeof(msg) - len) {
-        return 0;
-    }
-    len += (size_t) n;
-
-    if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, secret, secret_len,
-                  (unsigned char *) msg, len, mac, sizeof(mac), &maclen)
-        == NULL || maclen < 8)
+    if (xt_token_hmac(key, msg, (size_t) (p - msg), mac, &maclen) != 0
+        || maclen < 8)
     {
         return 0;
     }
@@ -238,4 +402,25 @@ xt_token_session(const unsigned char *secret, size_t secret_len,
     }
 
     return id ? id : 1;
+}
+
+
+uint64_t
+xt_token_session(const unsigned char *secret, size_t secret_len,
+    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
+    size_t ua_len, uint32_t stream_id)
+{
+    uint64_t         id;
+    xt_token_key_t  *key;
+
+    key = xt_token_key_new(secret, secret_len);
+    if (key == NULL) {
+        return 0;
+    }
+
+    id = xt_token_session_key(key, line_id, addr, addr_len, ua, ua_len,
+                              stream_id);
+    xt_token_key_free(key);
+
+    return id;
 }

@@ -41,6 +41,28 @@ typedef enum {
 } xt_token_rc_e;
 
 
+/*
+ * A prepared key: HMAC-SHA256 keyed once (algorithm fetched, inner and outer
+ * pads hashed), so a token check costs two SHA-256 blocks instead of an
+ * EVP_Q_mac (fetch + context + key schedule) per call.  Made per nginx
+ * cycle; not for concurrent use from several threads.  The functions below
+ * taking (secret, secret_len) make a key per call (tests, tools).
+ */
+typedef struct xt_token_key_s  xt_token_key_t;
+
+xt_token_key_t *xt_token_key_new(const unsigned char *secret,
+    size_t secret_len);
+void xt_token_key_free(xt_token_key_t *key);
+
+size_t xt_token_sign_key(xt_token_key_t *key, const xt_token_t *t,
+    char *out, size_t out_size);
+xt_token_rc_e xt_token_verify_key(xt_token_key_t *key, const char *s,
+    size_t len, int64_t now, xt_token_t *t);
+uint64_t xt_token_session_key(xt_token_key_t *key, uint32_t line_id,
+    const char *addr, size_t addr_len, const char *ua, size_t ua_len,
+    uint32_t stream_id);
+
+
 /* Writes the token (no NUL) into out; returns its length, 0 on error. */
 size_t xt_token_sign(const unsigned char *secret, size_t secret_len,
     const xt_token_t *t, char *out, size_t out_size);

@@ -140,6 +140,86 @@ main(void)
               == 0);
     }
 
+    /* fixed vectors (HMAC-SHA256 as computed by Python's hmac module and
+       by the EVP_Q_mac implementation this replaced): the format must not
+       change, tokens in players' playlists outlive a reload */
+    {
+        xt_token_key_t  *k;
+        char             ua[600];
+
+        t.expires = 1700000100;
+        t.line_id = 7;
+        t.stream_id = 42;
+        t.variant = 1;
+        t.session = 0x0123456789abcdefULL;
+        n = xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok));
+        CHECK(n == 64 && memcmp(tok, "1700000100_7_0123456789abcdef_1_"
+                                "726971dfb4f47a943820ec7e7c0ad8a6", 64) == 0);
+
+        /* the buffer must hold the token and a NUL, as with snprintf */
+        CHECK(xt_token_sign(key, sizeof(key) - 1, &t, tok, 64) == 0);
+        CHECK(xt_token_sign(key, sizeof(key) - 1, &t, tok, 65) == 64);
+
+        t.expires = 0;
+        t.line_id = 4294967295u;
+        t.stream_id = 4294967295u;
+        t.variant = 4294967295u;
+        t.session = 1;
+        n = xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok));
+        CHECK(n == 73 && memcmp(tok, "0_4294967295_0000000000000001_"
+                                "4294967295_37969d7407710066f90d3e374893288d",
+                                73) == 0);
+
+        t.expires = INT64_MAX;
+        n = xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok));
+        CHECK(n == 91 && memcmp(tok, "9223372036854775807_4294967295_"
+                                "0000000000000001_4294967295_"
+                                "a6dcf31c5b53be186164856e8391ad7b", 91) == 0);
+
+        t.expires = -1;
+        CHECK(xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok)) == 0);
+
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
+                               "VLC/3", 5, 42) == 0x56b0dd0fd82f3330ULL);
+        memset(ua, 'x', sizeof(ua));
+        CHECK(xt_token_session(key, sizeof(key) - 1, 4294967295u, "::1", 3,
+                               ua, sizeof(ua), 4294967295u)
+              == 0x82455f2ce6f6de0eULL);
+        CHECK(xt_token_session(key, sizeof(key) - 1, 0, "", 0, "", 0, 0)
+              == 0x3dfc28c975448c23ULL);
+
+        /* a prepared key gives the same answers, call after call (the
+           context is re-initialised each time), and keys do not mix */
+        k = xt_token_key_new(key, sizeof(key) - 1);
+        CHECK(k != NULL);
+        t.expires = 1700000100;
+        t.line_id = 7;
+        t.stream_id = 42;
+        t.variant = 1;
+        t.session = 0x0123456789abcdefULL;
+        for (int i = 0; i < 3; i++) {
+            n = xt_token_sign_key(k, &t, tok, sizeof(tok));
+            CHECK(n == 64 && memcmp(tok + 32,
+                                    "726971dfb4f47a943820ec7e7c0ad8a6",
+                                    32) == 0);
+            memset(&v, 0, sizeof(v));
+            v.stream_id = 42;
+            CHECK(xt_token_verify_key(k, tok, n, 1700000000, &v)
+                  == XT_TOKEN_OK && v.session == t.session);
+            v.stream_id = 43;
+            CHECK(xt_token_verify_key(k, tok, n, 1700000000, &v)
+                  == XT_TOKEN_BAD_MAC);
+            CHECK(xt_token_session_key(k, 7, "127.0.0.1", 9, "VLC/3", 5, 42)
+                  == 0x56b0dd0fd82f3330ULL);
+        }
+        v.stream_id = 42;
+        CHECK(xt_token_verify(key2, sizeof(key2) - 1, tok, n, 1700000000, &v)
+              == XT_TOKEN_BAD_MAC);
+        CHECK(xt_token_verify_key(k, tok, n, 1700000000, &v) == XT_TOKEN_OK);
+        xt_token_key_free(k);
+        xt_token_key_free(NULL);
+    }
+
     printf("test_token: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
