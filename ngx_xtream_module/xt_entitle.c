@@ -171,6 +171,7 @@ xt_title_iter_init(xt_title_iter_t *it, xt_title_kind_e kind,
     it->bi = 0;
     it->si = 0;
     it->kind = kind;
+    it->have = 0;
 
     memset(seen, 0, xt_title_count_bytes(cat, kind));
 }
@@ -187,35 +188,54 @@ xt_live_iter_init(xt_live_iter_t *it, const xt_snap_t *cat,
 int
 xt_live_iter_next(xt_live_iter_t *it, uint32_t *idx)
 {
-    uint32_t                  v, bid, start, n;
+    uint32_t                  v;
     const xt_snap_bouquet_t  *b;
 
     while (it->bi < it->line->nbouquets) {
-        bid = it->lines->u32[it->line->bouquets + it->bi];
+        if (!it->have) {
+            /* a bouquet deleted since the lines snapshot is simply empty */
+            b = xt_snap_bouquet_find(it->cat,
+                                     it->lines->u32[it->line->bouquets
+                                                    + it->bi]);
+            if (b != NULL) {
+                xt_bouquet_list(b, it->kind, &it->start, &it->n);
 
-        /* a bouquet deleted since the lines snapshot is simply empty */
-        b = xt_snap_bouquet_find(it->cat, bid);
-
-        if (b != NULL) {
-            xt_bouquet_list(b, it->kind, &start, &n);
-
-            while (it->si < n) {
-                v = it->cat->u32[start + it->si++];
-
-                if (it->seen[v >> 3] & (1u << (v & 7))) {
-                    continue;
-                }
-
-                it->seen[v >> 3] |= (uint8_t) (1u << (v & 7));
-                *idx = v;
-
-                return 1;
+            } else {
+                it->start = 0;
+                it->n = 0;
             }
+
+            it->have = 1;
+        }
+
+        while (it->si < it->n) {
+            v = it->cat->u32[it->start + it->si++];
+
+            if (it->seen[v >> 3] & (1u << (v & 7))) {
+                continue;
+            }
+
+            it->seen[v >> 3] |= (uint8_t) (1u << (v & 7));
+            *idx = v;
+
+            return 1;
         }
 
         it->bi++;
         it->si = 0;
+        it->have = 0;
     }
 
     return 0;
+}
+
+
+uint32_t
+xt_title_iter_peek(const xt_title_iter_t *it, uint32_t k)
+{
+    if (!it->have || k >= it->n || it->si >= it->n - k) {
+        return UINT32_MAX;
+    }
+
+    return it->cat->u32[it->start + it->si + k];
 }

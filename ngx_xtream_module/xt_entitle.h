@@ -61,6 +61,9 @@ typedef struct {
     uint32_t                bi;         /* position in the line's bouquets */
     uint32_t                si;         /* position in that bouquet */
     xt_title_kind_e         kind;
+    int                     have;       /* start, n hold bouquet bi's list */
+    uint32_t                start;
+    uint32_t                n;
 } xt_live_iter_t;
 
 typedef xt_live_iter_t  xt_title_iter_t;
@@ -83,5 +86,9 @@ void xt_live_iter_init(xt_live_iter_t *it, const xt_snap_t *cat,
 
 /* 1 with *idx set to a LIVE record index, 0 at the end */
 int xt_live_iter_next(xt_live_iter_t *it, uint32_t *idx);
+
+/* a prefetch hint: the index k places ahead in the current bouquet (maybe
+   one already seen, never past that bouquet), or UINT32_MAX */
+uint32_t xt_title_iter_peek(const xt_title_iter_t *it, uint32_t k);
 
 #endif /* XT_ENTITLE_H */

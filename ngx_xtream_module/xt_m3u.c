@@ -10,6 +10,21 @@
 #include "xt_m3u.h"
 
 
+/*
+ * The entries' strings are spread over a large mapping (a movie's pieces
+ * lie among its JSON texts), so each entry costs cache and TLB misses that
+ * no hardware prefetcher predicts.  The next titles are known, though:
+ * touch their EXTINF line and extension a few entries ahead.
+ */
+#define XT_M3U_AHEAD  8
+
+#if defined(__GNUC__)
+#define xt_prefetch(p)  __builtin_prefetch(p)
+#else
+#define xt_prefetch(p)
+#endif
+
+
 enum {
     XT_M3U_HEADER = 0,
     XT_M3U_LIVE,
@@ -17,6 +32,21 @@ enum {
     XT_M3U_EPISODES,
     XT_M3U_DONE
 };
+
+
+static const char  *xt_m3u_paths[] = { "live", "movie", "series" };
+
+
+static char *
+xt_m3u_cpy(char *p, const char *s)
+{
+    size_t  n;
+
+    n = strlen(s);
+    memcpy(p, s, n);
+
+    return p + n;
+}
 
 
 size_t
@@ -32,6 +62,9 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
     const char *base, size_t base_len, const char *user, const char *pass,
     void *scratch)
 {
+    int    i;
+    char  *p;
+
     memset(m, 0, offsetof(xt_m3u_t, gen));
 
     if (base_len >= XT_M3U_BASE_MAX || strlen(user) > 64
@@ -52,6 +85,22 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
     m->seen = scratch;
     m->series_ok = (uint8_t *) scratch + xt_title_bitmap_size(cat) + 4;
 
+    for (i = 0; i < 3; i++) {
+        p = m->url[i];
+        *p++ = '\r';
+        *p++ = '\n';
+        memcpy(p, base, base_len);
+        p += base_len;
+        *p++ = '/';
+        p = xt_m3u_cpy(p, xt_m3u_paths[i]);
+        *p++ = '/';
+        p = xt_m3u_cpy(p, user);
+        *p++ = '/';
+        p = xt_m3u_cpy(p, pass);
+        *p++ = '/';
+        m->url_len[i] = (size_t) (p - m->url[i]);
+    }
+
     xt_m3u_rewind(m);
 
     return 0;
@@ -66,6 +115,7 @@ xt_m3u_rewind(xt_m3u_t *m)
     m->phase = XT_M3U_HEADER;
     m->pending = 0;
     m->ep = 0;
+    m->have_last = 0;
 
     /* the entitled series, for the episode pass */
     memset(m->series_ok, 0, ((size_t) m->cat->nseries + 7) / 8);
@@ -100,6 +150,25 @@ xt_m3u_clean(char *out, size_t cap, const char *p, size_t len, int attr)
 }
 
 
+/* a macro: GCC 12's mod-ref analysis deletes calls of a static function
+   doing only prefetches as free of effects */
+#define xt_m3u_prefetch(cat, line, ext)                                       \
+    do {                                                                      \
+        const char  *pf_ = xt_snap_strp(cat, line);                           \
+                                                                              \
+        xt_prefetch(pf_);                                                     \
+        if ((line).len > 64) {                                                \
+            xt_prefetch(pf_ + 64);                                            \
+        }                                                                     \
+        if ((line).len > 128) {                                               \
+            xt_prefetch(pf_ + 128);                                           \
+        }                                                                     \
+        if ((ext).len) {                                                      \
+            xt_prefetch(xt_snap_strp(cat, ext));                              \
+        }                                                                     \
+    } while (0)
+
+
 /* "#EXTINF:-1,Name" (plain) or a generated m3u_plus line (no snapshot
    line available) */
 static size_t
@@ -113,29 +182,29 @@ xt_m3u_extinf(xt_m3u_t *m, char *out, const char *name, size_t name_len,
     end = out + XT_M3U_GEN_MAX - XT_M3U_BASE_MAX - 300;
 
     if (!m->plus) {
-        p += sprintf(p, "#EXTINF:-1,");
+        p = xt_m3u_cpy(p, "#EXTINF:-1,");
         p += xt_m3u_clean(p, (size_t) (end - p), name, name_len, 0);
         return (size_t) (p - out);
     }
 
-    p += sprintf(p, "#EXTINF:-1 tvg-id=\"");
+    p = xt_m3u_cpy(p, "#EXTINF:-1 tvg-id=\"");
     p += xt_m3u_clean(p, 128, tvg, tvg_len, 1);
-    p += sprintf(p, "\" tvg-name=\"");
+    p = xt_m3u_cpy(p, "\" tvg-name=\"");
     p += xt_m3u_clean(p, 256, name, name_len, 1);
-    p += sprintf(p, "\" tvg-logo=\"");
+    p = xt_m3u_cpy(p, "\" tvg-logo=\"");
     p += xt_m3u_clean(p, 256, logo, logo_len, 1);
-    p += sprintf(p, "\" group-title=\"");
+    p = xt_m3u_cpy(p, "\" group-title=\"");
     p += xt_m3u_clean(p, 128, group, group_len, 1);
-    p += sprintf(p, "\",");
+    p = xt_m3u_cpy(p, "\",");
     p += xt_m3u_clean(p, 256, name, name_len, 0);
 
     return (size_t) (p - out);
 }
 
 
-/* an extension made of [A-Za-z0-9] only, else fallback */
+/* an extension made of [A-Za-z0-9] only, else fallback: *out and length */
 static size_t
-xt_m3u_ext(char *out, const char *p, size_t len, const char *fallback)
+xt_m3u_ext(const char **out, const char *p, size_t len, const char *fallback)
 {
     size_t  i;
 
@@ -151,48 +220,82 @@ xt_m3u_ext(char *out, const char *p, size_t len, const char *fallback)
         }
     }
 
-    memcpy(out, p, len);
+    *out = p;
     return len;
 
 fallback:
 
-    len = strlen(fallback);
-    memcpy(out, fallback, len);
-    return len;
+    *out = fallback;
+    return strlen(fallback);
 }
 
 
-static const char  *xt_m3u_paths[] = { "live", "movie", "series" };
+/* the pending entry's extension */
+static size_t
+xt_m3u_pending_ext(xt_m3u_t *m, const char **ext)
+{
+    if (m->pending_kind == XT_TITLE_LIVE) {
+        return xt_m3u_ext(ext, m->live_ext, strlen(m->live_ext), "ts");
+    }
+
+    return xt_m3u_ext(ext, xt_snap_strp(m->cat, m->pending_ext),
+                      m->pending_ext.len, "mp4");
+}
+
+
+static size_t
+xt_m3u_digits(uint32_t v)
+{
+    size_t  n;
+
+    for (n = 1; v >= 10; v /= 10) {
+        n++;
+    }
+
+    return n;
+}
 
 
 /* "\r\n" URL "\r\n" of the pending entry */
 static size_t
 xt_m3u_url(xt_m3u_t *m, char *out)
 {
-    char        *p;
+    char        *p, *d;
+    size_t       n;
+    uint32_t     v;
     const char  *ext;
 
     p = out;
-    *p++ = '\r';
-    *p++ = '\n';
-    memcpy(p, m->base, m->base_len);
-    p += m->base_len;
-    p += sprintf(p, "/%s/%s/%s/%u.", xt_m3u_paths[m->pending_kind], m->user,
-                 m->pass, (unsigned) m->pending_id);
+    memcpy(p, m->url[m->pending_kind], m->url_len[m->pending_kind]);
+    p += m->url_len[m->pending_kind];
 
-    if (m->pending_kind == XT_TITLE_LIVE) {
-        ext = m->live_ext;
-        p += xt_m3u_ext(p, ext, strlen(ext), "ts");
-
-    } else {
-        p += xt_m3u_ext(p, xt_snap_strp(m->cat, m->pending_ext),
-                        m->pending_ext.len, "mp4");
+    v = m->pending_id;
+    n = xt_m3u_digits(v);
+    for (d = p + n; d > p; v /= 10) {
+        *--d = (char) ('0' + v % 10);
     }
+    p += n;
+    *p++ = '.';
+
+    n = xt_m3u_pending_ext(m, &ext);
+    memcpy(p, ext, n);
+    p += n;
 
     *p++ = '\r';
     *p++ = '\n';
 
     return (size_t) (p - out);
+}
+
+
+/* its length, without writing it */
+static size_t
+xt_m3u_url_len(xt_m3u_t *m)
+{
+    const char  *ext;
+
+    return m->url_len[m->pending_kind] + xt_m3u_digits(m->pending_id) + 1
+           + xt_m3u_pending_ext(m, &ext) + 2;
 }
 
 
@@ -221,8 +324,8 @@ xt_m3u_header(xt_m3u_t *m, xt_chunk_t *c)
 static int
 xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
 {
-    uint32_t                  idx;
-    xt_snap_str_t             line;
+    uint32_t                  idx, ahead;
+    xt_snap_str_t             line, none;
     const xt_snap_t          *cat;
     const xt_snap_live_t     *lv;
     const xt_snap_movie_t    *mv;
@@ -230,6 +333,8 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
     const xt_snap_episode_t  *ep;
 
     cat = m->cat;
+    none.off = 0;
+    none.len = 0;
 
     for ( ;; ) {
         switch (m->phase) {
@@ -240,6 +345,11 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
                 xt_title_iter_init(&m->it, XT_TITLE_MOVIE, cat, m->lines,
                                    m->line, m->seen);
                 continue;
+            }
+
+            ahead = xt_title_iter_peek(&m->it, XT_M3U_AHEAD);
+            if (ahead < cat->nlive && m->plus && cat->live_m3u) {
+                xt_m3u_prefetch(cat, cat->live_m3u[ahead], none);
             }
 
             lv = &cat->live[idx];
@@ -274,6 +384,12 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
                 continue;
             }
 
+            ahead = xt_title_iter_peek(&m->it, XT_M3U_AHEAD);
+            if (ahead < cat->nmovies) {
+                mv = &cat->movies[ahead];
+                xt_m3u_prefetch(cat, m->plus ? mv->m3u : none, mv->ext);
+            }
+
             mv = &cat->movies[idx];
             m->pending_kind = XT_TITLE_MOVIE;
             m->pending_id = mv->id;
@@ -297,9 +413,20 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
 
         case XT_M3U_EPISODES:
             while (m->ep < cat->nepisodes) {
+                if (m->ep + XT_M3U_AHEAD < cat->nepisodes) {
+                    ep = &cat->episodes[m->ep + XT_M3U_AHEAD];
+                    xt_m3u_prefetch(cat, m->plus ? ep->m3u : none, ep->ext);
+                }
+
                 ep = &cat->episodes[m->ep++];
 
-                se = xt_snap_series_find(cat, ep->series_id);
+                if (!m->have_last || m->last_series_id != ep->series_id) {
+                    m->last_series = xt_snap_series_find(cat, ep->series_id);
+                    m->last_series_id = ep->series_id;
+                    m->have_last = 1;
+                }
+
+                se = m->last_series;
                 if (se == NULL) {
                     continue;
                 }
@@ -384,8 +511,28 @@ xt_m3u_size(xt_m3u_t *m)
 
     total = 0;
 
-    while (xt_m3u_next(m, &c) == 1) {
+    /* xt_m3u_next, with the URL lines counted instead of written */
+    for ( ;; ) {
+        if (m->pending) {
+            m->pending = 0;
+            total += xt_m3u_url_len(m);
+        }
+
+        if (m->phase == XT_M3U_HEADER) {
+            (void) xt_m3u_next(m, &c);
+            total += c.gen_len;
+            continue;
+        }
+
+        c.gen_len = 0;
+        c.frag_len = 0;
+
+        if (!xt_m3u_entry(m, &c)) {
+            break;
+        }
+
         total += c.gen_len + c.frag_len;
+        m->pending = 1;
     }
 
     xt_m3u_rewind(m);

@@ -18,6 +18,8 @@
 
 #define XT_M3U_BASE_MAX   512       /* scheme://host:port[/prefix] */
 #define XT_M3U_GEN_MAX    (2 * XT_M3U_BASE_MAX + 1024)
+/* "\r\n" base "/series/" user "/" pass "/" */
+#define XT_M3U_URL_MAX    (XT_M3U_BASE_MAX + 160)
 
 
 typedef struct {
@@ -30,6 +32,8 @@ typedef struct {
     size_t                  base_len;
     char                    user[65];
     char                    pass[65];
+    char                    url[3][XT_M3U_URL_MAX];  /* per title kind */
+    size_t                  url_len[3];
 
     /* state */
     int                     phase;
@@ -41,6 +45,9 @@ typedef struct {
     int                     pending_kind;
     uint32_t                pending_id;
     xt_snap_str_t           pending_ext;
+    uint32_t                last_series_id;  /* episodes come in runs */
+    const xt_snap_series_t *last_series;
+    int                     have_last;
     char                    gen[XT_M3U_GEN_MAX];
 } xt_m3u_t;
 

@@ -4,7 +4,6 @@
  * the module writes {"num":N, and continues the fragment after its "{".
  */
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,7 +216,9 @@ xt_list_next_fragment(xt_list_t *l, xt_snap_str_t *json)
 int
 xt_list_next(xt_list_t *l, xt_piece_t *pc)
 {
-    const char     *open;
+    char            open, *p, *d, digits[10];
+    size_t          n;
+    uint32_t        v;
     xt_snap_str_t   json;
 
     if (!xt_list_next_fragment(l, &json)) {
@@ -225,17 +226,30 @@ xt_list_next(xt_list_t *l, xt_piece_t *pc)
     }
 
     l->n++;
-    open = l->n == 1 ? "[" : ",";
+    open = l->n == 1 ? '[' : ',';
 
     if (xt_list_numbered(l)) {
-        pc->prefix_len = (size_t) snprintf(pc->prefix, XT_PREFIX_MAX,
-                                           "%s{\"num\":%u,", open,
-                                           (unsigned) l->n);
+        /* open {"num":N, -- by hand: this runs once per item, twice */
+        p = pc->prefix;
+        *p++ = open;
+        memcpy(p, "{\"num\":", 7);
+        p += 7;
+
+        for (v = l->n, d = digits + sizeof(digits); v; v /= 10) {
+            *--d = (char) ('0' + v % 10);
+        }
+
+        n = (size_t) (digits + sizeof(digits) - d);
+        memcpy(p, d, n);
+        p += n;
+        *p++ = ',';
+
+        pc->prefix_len = (size_t) (p - pc->prefix);
         pc->frag = xt_snap_strp(l->cat, json) + 1;
         pc->frag_len = json.len - 1;
 
     } else {
-        pc->prefix[0] = open[0];
+        pc->prefix[0] = open;
         pc->prefix_len = 1;
         pc->frag = xt_snap_strp(l->cat, json);
         pc->frag_len = json.len;

@@ -180,6 +180,21 @@ test_catalog_sections(void)
         CHECK(idx == 0);
     }
     CHECK(n == 1);
+
+    /* peek: demo's live bouquets 2 [3,1] then 1 [1,2]; never past one */
+    xt_title_iter_init(&it, XT_TITLE_LIVE, &cat, &lines, demo, seen);
+    CHECK(xt_title_iter_peek(&it, 0) == UINT32_MAX);
+    CHECK(xt_title_iter_next(&it, &idx));
+    from = xt_title_iter_peek(&it, 0);
+    CHECK(from != UINT32_MAX && from != idx);
+    CHECK(xt_title_iter_peek(&it, 1) == UINT32_MAX);
+    CHECK(xt_title_iter_next(&it, &idx) && idx == from);
+    CHECK(xt_title_iter_peek(&it, 0) == UINT32_MAX);
+    n = 2;
+    while (xt_title_iter_next(&it, &idx)) {
+        n++;
+    }
+    CHECK(n == 3);
     free(seen);
 
     /* short EPG: now is 3.5 h into ch1's 8 hours: rows 3.. */

@@ -251,6 +251,19 @@ test_lists(xt_snap_t *ls, xt_snap_t *cs)
     }
     yajl_tree_free(v);
 
+    /* "num" past one digit, up to the largest */
+    {
+        xt_piece_t  pc;
+
+        xt_list_init(&l, XT_LIST_LIVE_STREAMS, cs, ls, demo, 0, scratch);
+        l.n = 9;
+        CHECK(xt_list_next(&l, &pc) && pc.prefix_len == 11
+              && memcmp(pc.prefix, ",{\"num\":10,", 11) == 0);
+        l.n = 4294967294u;
+        CHECK(xt_list_next(&l, &pc) && pc.prefix_len == 19
+              && memcmp(pc.prefix, ",{\"num\":4294967295,", 19) == 0);
+    }
+
     /* category filter: News (1) => 3, 1 renumbered 1..2 */
     o->len = 0;
     xt_list_init(&l, XT_LIST_LIVE_STREAMS, cs, ls, demo, 1, scratch);
