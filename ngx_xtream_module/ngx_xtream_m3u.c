@@ -8,8 +8,6 @@
 #include "ngx_xtream_player_api.h"
 
 
-#define NGX_XTREAM_M3U_GEN  1024
-
 
 ngx_int_t
 ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args)
@@ -122,5 +120,5 @@ ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args)
                                p, plus ? "_plus" : "")
                    - h->value.data;
 
-    return ngx_xtream_send_stream(r, xt_m3u_next, m, NGX_XTREAM_M3U_GEN);
+    return ngx_xtream_send_stream(r, xt_m3u_next, m);
 }

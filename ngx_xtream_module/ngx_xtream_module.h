@@ -89,7 +89,7 @@ ngx_int_t ngx_xtream_send_error(ngx_http_request_t *r, ngx_uint_t status,
    source (xt_sink.h); the caller sets status and headers first.  Returns
    NGX_DONE while output continues from the write event handler */
 ngx_int_t ngx_xtream_send_stream(ngx_http_request_t *r,
-    xt_chunk_next_pt next, void *data, size_t gen_size);
+    xt_chunk_next_pt next, void *data);
 /* a spliced JSON list (an xt_list_chunk_t) */
 ngx_int_t ngx_xtream_send_list(ngx_http_request_t *r, void *list);
 

@@ -66,5 +66,5 @@ ngx_xtream_panel_api(ngx_http_request_t *r, xt_args_t *args)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_xtream_send_stream(r, xt_panel_next, pn, 4096);
+    return ngx_xtream_send_stream(r, xt_panel_next, pn);
 }

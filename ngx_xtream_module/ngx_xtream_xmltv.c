@@ -8,8 +8,6 @@
 #include "ngx_xtream_player_api.h"
 
 
-#define NGX_XTREAM_XMLTV_GEN  (16 * 1024)
-
 
 ngx_int_t
 ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
@@ -70,5 +68,5 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = -1;
 
-    return ngx_xtream_send_stream(r, xt_xmltv_next, x, NGX_XTREAM_XMLTV_GEN);
+    return ngx_xtream_send_stream(r, xt_xmltv_next, x);
 }
