@@ -8,7 +8,6 @@
 #include "ngx_xtream_player_api.h"
 
 
-
 ngx_int_t
 ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args)
 {
