@@ -41,7 +41,7 @@ check "m3u bad cred" "404 0" "$(get "$p/get.php?username=demo&password=x") $(sta
 check "m3u expired" 404 "$(get "$p/get.php?username=expired&password=pw1")"
 check "m3u big" "105" "$(get "$p/get.php?username=trial&password=pw4&type=m3u" >/dev/null; grep -c '^#EXTINF:-1,' "$dir/body")"
 check "xmltv" 200 "$(get "$p/xmltv.php?$u")"
-check "xmltv wellformed" "['ch1.uk', 'ch2.uk']" "$(python3 -c "import xml.etree.ElementTree as E; t=E.parse('$dir/body'); print(sorted(c.get('id') for c in t.findall('channel')))")"
+check "xmltv wellformed" "['ch1.uk', 'ch2.uk', 'ch3.uk']" "$(python3 -c "import xml.etree.ElementTree as E; t=E.parse('$dir/body'); print(sorted(c.get('id') for c in t.findall('channel')))")"
 check "xmltv bad" "401" "$(get "$p/xmltv.php?username=demo&password=x")"
 check "xmltv type" "application/xml; charset=utf-8" "$(curl -s -D - -o /dev/null "$p/xmltv.php?$u" | tr -d '\r' | sed -n 's/^Content-Type: //p')"
 check "panel" 200 "$(get "$p/panel_api.php?$u")"
