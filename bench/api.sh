@@ -18,28 +18,14 @@ CONNS=${CONNS:-8}
 RATE=${RATE:-1M}
 SLOW_SECS=${SLOW_SECS:-8}
 
-work=$(mktemp -d /tmp/xtbench.XXXXXX)
-chmod 755 "$work"
-db=$work/db
-trap 'stop_nginx "$work/nginx"; "$repo/scripts/db.sh" stop "$db" >/dev/null; rm -rf "$work"' EXIT
-"$repo/scripts/db.sh" start "$db" >/dev/null
-mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e 'CREATE DATABASE a; CREATE DATABASE b'
+bench_start
+trap 'stop_nginx "$work/nginx"; bench_stop' EXIT
 
 # two catalogs: A (CHANNELS live) for get_live_streams, B (LIVE + MOVIES)
 # for get.php; one snapshot dir each
 for c in a b; do
-    mkdir -p "$work/$c/snap"; chmod 755 "$work/$c" "$work/$c/snap"
-    cat > "$work/$c/xtreamd.conf" <<CONF
-db_socket = $db/mysqld.sock
-db_user = root
-db_name = $c
-snapshot_dir = $work/$c/snap
-media_root = $work/media
-event_socket = $work/$c/xtreamd.sock
-pid_file = $work/$c/xtreamd.pid
-log_file = $work/$c/xtreamd.log
-CONF
-    "$build/xtreamctl" -c "$work/$c/xtreamd.conf" migrate >/dev/null
+    mkdir -p "$work/$c"; chmod 755 "$work/$c"
+    xtreamd_conf "$work/$c/xtreamd.conf" "$c" "$work/$c/snap"
 done
 python3 "$repo/bench/gen-catalog.py" --lines 10 --channels "$CHANNELS" --bouquets 1 > "$work/a.json"
 python3 "$repo/bench/gen-catalog.py" --lines 10 --channels "$LIVE" --movies "$MOVIES" --bouquets 1 > "$work/b.json"

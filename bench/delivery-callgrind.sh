@@ -13,33 +13,18 @@ set -euo pipefail
 N=${N:-2000}
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
 
-work=$(mktemp -d /tmp/xtcg.XXXXXX)
-chmod 755 "$work"
-db=$work/db
+bench_start
 vpid=
 cleanup() {
     [ -n "$vpid" ] && kill "$vpid" 2>/dev/null && wait "$vpid" 2>/dev/null || true
-    "$repo/scripts/db.sh" stop "$db" >/dev/null
-    rm -rf "$work"
+    bench_stop
 }
 trap cleanup EXIT
 
-"$repo/scripts/db.sh" start "$db" >/dev/null
-mkdir -p "$work/snap" "$work/media/1/0" "$work/nginx/conf" "$work/nginx/html/static" \
+mkdir -p "$work/media/1/0" "$work/nginx/conf" "$work/nginx/html/static" \
     "$work/nginx/logs" "$work/nginx/tmp"
-cat > "$work/xtreamd.conf" <<CONF
-db_socket = $db/mysqld.sock
-db_user = root
-db_name = xtcg
-snapshot_dir = $work/snap
-media_root = $work/media
-event_socket = $work/xtreamd.sock
-pid_file = $work/xtreamd.pid
-log_file = $work/xtreamd.log
-CONF
-mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e 'CREATE DATABASE xtcg'
+xtreamd_conf "$work/xtreamd.conf" xtcg "$work/snap"
 ctl() { "$build/xtreamctl" -c "$work/xtreamd.conf" "$@"; }
-ctl migrate >/dev/null 2>&1
 python3 "$repo/bench/gen-catalog.py" --lines 1 --channels 3 --bouquets 1 \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); d["lines"][0]["max_connections"]=0; json.dump(d,sys.stdout)' \
     > "$work/catalog.json"

@@ -27,34 +27,19 @@ NSEG=${NSEG:-300}           # segments a throughput viewer can read back to back
 # ("[alert] setrlimit(RLIMIT_NOFILE, ...) failed") without CAP_SYS_RESOURCE
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 nofile=$(ulimit -n)
-work=$(mktemp -d /tmp/xtbench.XXXXXX)
-chmod 755 "$work"
-db=$work/db
+bench_start
 feeder=
 cleanup() {
     [ -n "$feeder" ] && kill "$feeder" 2>/dev/null || true
     stop_nginx "$work/nginx"
-    "$repo/scripts/db.sh" stop "$db" >/dev/null
-    rm -rf "$work"
+    bench_stop
 }
 trap cleanup EXIT
 
-"$repo/scripts/db.sh" start "$db" >/dev/null
-mkdir -p "$work/snap" "$work/media" "$work/nginx/conf" "$work/nginx/html/static"
+mkdir -p "$work/media" "$work/nginx/conf" "$work/nginx/html/static"
 chmod 755 "$work/media" "$work/nginx" "$work/nginx/html"
-cat > "$work/xtreamd.conf" <<CONF
-db_socket = $db/mysqld.sock
-db_user = root
-db_name = xtbench
-snapshot_dir = $work/snap
-media_root = $work/media
-event_socket = $work/xtreamd.sock
-pid_file = $work/xtreamd.pid
-log_file = $work/xtreamd.log
-CONF
-mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e 'CREATE DATABASE xtbench'
+xtreamd_conf "$work/xtreamd.conf" xtbench "$work/snap"
 ctl() { "$build/xtreamctl" -c "$work/xtreamd.conf" "$@"; }
-ctl migrate >/dev/null
 python3 "$repo/bench/gen-catalog.py" --lines 1 --channels 3 --bouquets 1 \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); d["lines"][0]["max_connections"]=0; json.dump(d,sys.stdout)' \
     > "$work/catalog.json"

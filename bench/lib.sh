@@ -37,3 +37,37 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # the nginx worker pids of a prefix
 nginx_workers() { pgrep -P "$(cat "$1/logs/nginx.pid")"; }
+
+# bench_start: a work dir nginx workers (nobody) can read, with a private
+# MariaDB in it; sets $work and $db.  Stop with bench_stop.
+bench_start() {
+    work=$(mktemp -d /tmp/xtbench.XXXXXX)
+    chmod 755 "$work"
+    db=$work/db
+    "$repo/scripts/db.sh" start "$db" >/dev/null
+}
+
+bench_stop() {
+    "$repo/scripts/db.sh" stop "$db" >/dev/null
+    rm -rf "$work"
+}
+
+# xtreamd_conf FILE DBNAME SNAPDIR [RUNDIR]: an xtreamd/xtreamctl config
+# against the bench's MariaDB (the database is created, the schema applied)
+xtreamd_conf() {
+    local run=${4:-$(dirname "$1")}
+    mkdir -p "$3"
+    chmod 755 "$3"
+    cat > "$1" <<CONF
+db_socket = $db/mysqld.sock
+db_user = root
+db_name = $2
+snapshot_dir = $3
+media_root = $work/media
+event_socket = $run/xtreamd.sock
+pid_file = $run/xtreamd.pid
+log_file = $run/xtreamd.log
+CONF
+    mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e "CREATE DATABASE IF NOT EXISTS $2"
+    "$build/xtreamctl" -c "$1" migrate >/dev/null
+}

@@ -12,27 +12,11 @@ ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-5}
 CONNS=${CONNS:-32}
 
-work=$(mktemp -d /tmp/xtbench.XXXXXX)
-chmod 755 "$work"     # nginx workers (nobody) read the snapshots
-db=$work/db
-trap 'stop_nginx "$work/nginx"; "$repo/scripts/db.sh" stop "$db" >/dev/null; rm -rf "$work"' EXIT
-
-"$repo/scripts/db.sh" start "$db" >/dev/null
-mkdir -p "$work/snap"
-cat > "$work/xtreamd.conf" <<CONF
-db_socket = $db/mysqld.sock
-db_user = root
-db_name = xtbench
-snapshot_dir = $work/snap
-media_root = $work/media
-event_socket = $work/xtreamd.sock
-pid_file = $work/xtreamd.pid
-log_file = $work/xtreamd.log
-CONF
-mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e 'CREATE DATABASE xtbench'
+bench_start
+trap 'stop_nginx "$work/nginx"; bench_stop' EXIT
+xtreamd_conf "$work/xtreamd.conf" xtbench "$work/snap"
 ctl() { "$build/xtreamctl" -c "$work/xtreamd.conf" "$@"; }
 
-ctl migrate >/dev/null
 python3 "$repo/bench/gen-catalog.py" --lines "$LINES" --channels "$CHANNELS" \
     --bouquets 10 > "$work/catalog.json"
 t0=$(date +%s.%N)
