@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark; each prints medians and ratios against its own
-# reference measured in the same run.
+# reference measured in the same run (nginx serving the same bytes
+# statically, the ffmpeg CLI doing the same job).
+#   login.sh      issue 2: snapshot build, login vs static
+#   api.sh        issue 3: get_live_streams, get.php vs static; slow-client RSS
+#   delivery.sh   issue 4: token-checked segments, continuous TS, 1000 viewers
+#   delivery-callgrind.sh  instructions per segment request vs static
+#   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
-for b in "$dir"/login.sh "$dir"/*/run.sh; do
-    [ -x "$b" ] || continue
-    echo "== $b"
-    "$b"
+for b in login.sh api.sh delivery.sh delivery-callgrind.sh; do
+    echo "== bench/$b"
+    "$dir/$b"
 done
+echo "== bench/worker/run.sh"
+"$dir/worker/run.sh" "$dir/../build"

@@ -98,6 +98,11 @@ typedef struct {
     unsigned                 counted:1;
     unsigned                 connect_sent:1;
 
+    /* VOD: in this worker's list of transfers checked for eviction */
+    ngx_queue_t              vod_queue;
+    unsigned                 vod_listed:1;
+    unsigned                 vod_cut:1;
+
     /* continuous TS */
     ngx_file_t               file;
     ngx_buf_t                buf;
@@ -163,6 +168,8 @@ ngx_int_t ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 /* _vod.c */
 ngx_int_t ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     const char *path, size_t path_len, uint32_t max_conns);
+/* from the dreq cleanup: the transfer ended, stop watching it */
+void ngx_xtream_vod_forget(ngx_xtream_dreq_t *d);
 
 /* counting (in _handler.c): NGX_OK, or an HTTP status to answer */
 ngx_int_t ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,

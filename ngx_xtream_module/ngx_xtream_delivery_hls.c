@@ -471,7 +471,7 @@ ngx_int_t
 ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
 {
     ngx_int_t                rc;
-    ngx_str_t                arg;
+    ngx_str_t                arg, *ua;
     uint32_t                 slot;
     xt_token_t               t;
     xt_acq_rc_e              touched;
@@ -500,6 +500,26 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
                       trc == XT_TOKEN_EXPIRED ? "expired"
                       : trc == XT_TOKEN_OK ? "other variant"
                       : trc == XT_TOKEN_BAD_MAC ? "bad mac" : "malformed");
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    }
+
+    /* the token belongs to the viewer it was issued to: its session id is
+       HMAC(line | client address | User-Agent | stream), so a token used
+       from another address or by another player is refused (it would
+       otherwise ride on that viewer's session past max_connections and
+       the line's allowed_ips / allowed_uas) */
+    ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
+
+    if (xt_token_session_key(dmcf->token_key, t.line_id,
+                             (const char *) r->connection->addr_text.data,
+                             r->connection->addr_text.len,
+                             ua ? (const char *) ua->data : "",
+                             ua ? ua->len : 0, rt->id)
+        != t.session)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: hls token of line %uD refused (another "
+                      "address or user agent)", t.line_id);
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 

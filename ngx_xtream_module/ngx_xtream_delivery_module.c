@@ -780,6 +780,10 @@ ngx_xtream_dreq_cleanup(void *data)
         ngx_del_timer(&d->wait);
     }
 
+    if (d->vod_listed) {
+        ngx_xtream_vod_forget(d);
+    }
+
     if (d->file.fd != NGX_INVALID_FILE) {
         (void) ngx_close_file(d->file.fd);
         d->file.fd = NGX_INVALID_FILE;

@@ -6,9 +6,108 @@
  * comes from the snapshot record, never from the URL.  The count lives in
  * a pool cleanup, which survives the redirect and runs when the transfer
  * ends.
+ *
+ * Eviction (replace-oldest): static serving owns the transfer, so nothing
+ * of ours wakes up while it sends.  Each worker therefore keeps its counted
+ * VOD requests in a list (added here, removed by the dreq pool cleanup,
+ * which runs however the request ends); while the list is not empty a
+ * per-worker timer looks every NGX_XTREAM_VOD_CHECK ms for records marked
+ * EVICTED and ends those requests: ngx_http_finalize_request(r, NGX_ERROR)
+ * terminates the main request (r->count is forced to 1 by the core's
+ * terminate handler, posted on r->main), and ngx_http_run_posted_requests
+ * closes it at once: the log phase runs, the connection is closed, its
+ * timers and events are deleted, r->pool is destroyed, and the cleanup
+ * releases the record and sends the one "close".  The timer is cancelable
+ * (a reload never waits for it) and its data is a dummy connection (timers
+ * are logged with ev->data read as a connection at debug level).
  */
 
 #include "ngx_xtream_delivery.h"
+
+
+#define NGX_XTREAM_VOD_CHECK  250
+
+
+static ngx_queue_t        ngx_xtream_vod_list;
+static ngx_event_t        ngx_xtream_vod_tick;
+static ngx_connection_t   ngx_xtream_vod_dummy;
+static ngx_uint_t         ngx_xtream_vod_ready;
+
+
+static void
+ngx_xtream_vod_tick_handler(ngx_event_t *ev)
+{
+    ngx_queue_t         *q, *next;
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+    ngx_xtream_dreq_t   *d;
+
+    for (q = ngx_queue_head(&ngx_xtream_vod_list);
+         q != ngx_queue_sentinel(&ngx_xtream_vod_list);
+         q = next)
+    {
+        /* ending d frees d (its pool); the next one is another request */
+        next = ngx_queue_next(q);
+        d = ngx_queue_data(q, ngx_xtream_dreq_t, vod_queue);
+
+        if (d->vod_cut || !ngx_xtream_evicted(d)) {
+            continue;
+        }
+
+        d->vod_cut = 1;         /* once, even if the end is deferred (aio) */
+
+        r = d->r;
+        c = r->connection;
+
+        ngx_http_set_log_request(c->log, r);
+
+        ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                      "xtream: line %uD: %s transfer ended, replaced by a "
+                      "newer connection", d->line_id,
+                      ngx_xtream_kind_name(d->kind));
+
+        ngx_http_finalize_request(r, NGX_ERROR);
+        ngx_http_run_posted_requests(c);
+    }
+
+    if (!ngx_queue_empty(&ngx_xtream_vod_list)) {
+        ngx_add_timer(ev, NGX_XTREAM_VOD_CHECK);
+    }
+}
+
+
+static void
+ngx_xtream_vod_watch(ngx_xtream_dreq_t *d)
+{
+    if (!ngx_xtream_vod_ready) {
+        ngx_queue_init(&ngx_xtream_vod_list);
+
+        ngx_xtream_vod_dummy.fd = (ngx_socket_t) -1;
+        ngx_xtream_vod_tick.handler = ngx_xtream_vod_tick_handler;
+        ngx_xtream_vod_tick.data = &ngx_xtream_vod_dummy;
+        ngx_xtream_vod_tick.log = ngx_cycle->log;
+        ngx_xtream_vod_tick.cancelable = 1;
+
+        ngx_xtream_vod_ready = 1;
+    }
+
+    ngx_queue_insert_tail(&ngx_xtream_vod_list, &d->vod_queue);
+    d->vod_listed = 1;
+
+    if (!ngx_xtream_vod_tick.timer_set) {
+        ngx_add_timer(&ngx_xtream_vod_tick, NGX_XTREAM_VOD_CHECK);
+    }
+}
+
+
+void
+ngx_xtream_vod_forget(ngx_xtream_dreq_t *d)
+{
+    if (d->vod_listed) {
+        ngx_queue_remove(&d->vod_queue);
+        d->vod_listed = 0;
+    }
+}
 
 
 /* the compiler validated it; check again, cheaply */
@@ -87,13 +186,18 @@ ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         }
     }
 
-    rc = ngx_xtream_count(r, d, XT_CONN_STREAM, max_conns);
-    if (rc != NGX_OK) {
-        return ngx_xtream_send_status(r, rc);
-    }
+    /* a HEAD (a player's probe) is answered by static serving with the
+       real headers, but neither counts nor evicts anyone */
+    if (r->method != NGX_HTTP_HEAD) {
+        rc = ngx_xtream_count(r, d, XT_CONN_STREAM, max_conns);
+        if (rc != NGX_OK) {
+            return ngx_xtream_send_status(r, rc);
+        }
 
-    d->counted = 1;
-    ngx_xtream_event(d, "open");
+        d->counted = 1;
+        ngx_xtream_event(d, "open");
+        ngx_xtream_vod_watch(d);
+    }
 
     uri.len = dmcf->vod_location.len + path_len;
     uri.data = ngx_pnalloc(r->pool, uri.len);
