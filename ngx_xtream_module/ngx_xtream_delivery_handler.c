@@ -439,7 +439,7 @@ ngx_xtream_live_answer(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
                                          : NGX_HTTP_NOT_FOUND);
     }
 
-    if (d->kind == NGX_XTREAM_KIND_LIVE_TS) {
+    if (d->kind == NGX_XTREAM_KIND_LIVE_TS && r->method != NGX_HTTP_HEAD) {
         rc = ngx_xtream_count(r, d, XT_CONN_STREAM, d->od_max_conns);
         if (rc != NGX_OK) {
             return ngx_xtream_send_status(r, rc);

@@ -122,6 +122,29 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 }
 
 
+/* HEAD: the headers of a playlist answer without reading or rewriting
+   the playlist (its length is only known by doing that, and RFC 9110
+   lets a HEAD answer omit it) */
+static ngx_int_t
+ngx_xtream_send_playlist_head(ngx_http_request_t *r)
+{
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = -1;
+    ngx_str_set(&r->headers_out.content_type,
+                "application/vnd.apple.mpegurl");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    if (ngx_xtream_add_header(r, "Cache-Control", "no-cache") != NGX_OK
+        || ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_send_header(r);
+}
+
+
 /* room for the rewritten playlist: every line may gain a prefix + token */
 static u_char *
 ngx_xtream_out_alloc(ngx_http_request_t *r, ngx_str_t *pl, size_t prefix,
@@ -160,6 +183,10 @@ ngx_xtream_hls_media(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_xtream_sign_ctx_t   sc;
     u_char                  prefix[64];
     char                    token[XT_TOKEN_MAX_LEN + 1];
+
+    if (r->method == NGX_HTTP_HEAD) {
+        return ngx_xtream_send_playlist_head(r);
+    }
 
     path.len = d->dmcf->media_root.len + 64;
     path.data = ngx_pnalloc(r->pool, path.len);
@@ -265,6 +292,13 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
                                   ua ? ua->len : 0, d->stream_id);
     if (d->session == 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* HEAD (a player's probe): every check passed and the master exists
+       (ngx_xtream_live_answer); no session is admitted (it would evict
+       someone under replace-oldest) and nothing is read */
+    if (r->method == NGX_HTTP_HEAD) {
+        return ngx_xtream_send_playlist_head(r);
     }
 
     zone = ngx_xtream_delivery_zone(d->dmcf);
@@ -472,6 +506,7 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
 {
     ngx_int_t                rc;
     ngx_str_t                arg, *ua;
+    ngx_uint_t               stale;
     uint32_t                 slot;
     xt_token_t               t;
     xt_acq_rc_e              touched;
@@ -494,7 +529,12 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
     trc = xt_token_verify_key(dmcf->token_key, (const char *) arg.data,
                               arg.len, (int64_t) ngx_time(), &t);
 
-    if (trc != XT_TOKEN_OK || t.variant != rt->variant) {
+    /* a variant playlist URL comes from the master, which players fetch
+       once: its token may outlive xtream_token_ttl while the viewer's
+       session is live (checked below); segment tokens may not */
+    stale = (trc == XT_TOKEN_EXPIRED && rt->kind == XT_ROUTE_HLS_PLAYLIST);
+
+    if ((trc != XT_TOKEN_OK && !stale) || t.variant != rt->variant) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: hls token refused (%s)",
                       trc == XT_TOKEN_EXPIRED ? "expired"
@@ -548,6 +588,12 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
+    if (stale && touched != XT_ACQ_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: hls token refused (expired, session idle)");
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    }
+
     if (touched != XT_ACQ_OK) {
         /* the session idled out (or the zone is new): admit it again
            under the line's current limit */
@@ -563,14 +609,18 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
             return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
         }
 
-        rc = ngx_xtream_count(r, d, XT_CONN_HLS, line->max_connections);
-        if (rc != NGX_OK) {
-            return ngx_xtream_send_status(r, rc);
+        if (r->method != NGX_HTTP_HEAD) {
+            rc = ngx_xtream_count(r, d, XT_CONN_HLS, line->max_connections);
+            if (rc != NGX_OK) {
+                return ngx_xtream_send_status(r, rc);
+            }
+
+            ngx_xtream_event(d, "open");
         }
 
-        ngx_xtream_event(d, "open");
-
-    } else if (rt->kind == XT_ROUTE_HLS_PLAYLIST) {
+    } else if (rt->kind == XT_ROUTE_HLS_PLAYLIST
+               && r->method != NGX_HTTP_HEAD)
+    {
         ngx_xtream_event(d, "open");        /* refresh, see above */
     }
 

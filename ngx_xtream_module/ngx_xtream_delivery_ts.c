@@ -392,6 +392,12 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         d->last_playlist = ngx_current_msec;
     }
 
+    /* HEAD (a player's probe): the headers only, not counted (it would
+       evict someone under replace-oldest), no activity events */
+    if (r->method == NGX_HTTP_HEAD) {
+        goto header;
+    }
+
     /* an on-demand wait has counted the connection already */
     if (!d->counted) {
         rc = ngx_xtream_count(r, d, XT_CONN_STREAM, max_conns);
@@ -403,6 +409,8 @@ ngx_xtream_ts_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     }
 
     ngx_xtream_event(d, "open");
+
+header:
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = -1;
