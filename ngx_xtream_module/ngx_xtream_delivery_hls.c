@@ -594,9 +594,13 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
-    if (touched != XT_ACQ_OK) {
-        /* the session idled out (or the zone is new): admit it again
-           under the line's current limit */
+    /*
+     * Segments go by the token alone.  A playlist fetch (every target
+     * duration) also re-checks the line by id, so a ban, an expiry or a
+     * deletion stops a running session within one playlist refresh
+     * rather than when the session idles out.
+     */
+    if (touched != XT_ACQ_OK || rt->kind == XT_ROUTE_HLS_PLAYLIST) {
         lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
         if (lm == NULL) {
             return ngx_xtream_send_status(r, NGX_HTTP_SERVICE_UNAVAILABLE);
@@ -608,7 +612,11 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         {
             return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
         }
+    }
 
+    if (touched != XT_ACQ_OK) {
+        /* the session idled out (or the zone is new): admit it again
+           under the line's current limit */
         if (r->method != NGX_HTTP_HEAD) {
             rc = ngx_xtream_count(r, d, XT_CONN_HLS, line->max_connections);
             if (rc != NGX_OK) {

@@ -408,3 +408,31 @@ no new segment for 1000 ms
 --- no_error_log
 [alert]
 [crit]
+
+
+
+=== TEST 8: a ban reaches a running HLS session at its next playlist fetch (segments go by token alone)
+--- request
+GET /live/one/one-pass/13.m3u8
+--- more_headers
+User-Agent: Ban/1
+--- dv_check
+my ($v) = $body =~ m{^(/hls/13/0/index\.m3u8\S+)$}m;
+ok($v, "variant URL");
+my ($st, $h, $pl) = req($v, ua => 'Ban/1');
+is($st, 200, "variant playlist before the ban: 200");
+my ($rc, $out) = XtreamTest::xtctl('line', 'set', 'one', '--status', 'banned');
+is($rc, 0, "xtreamctl bans the line") or diag($out);
+my $t0 = time;
+my $refused;
+while (time - $t0 < 3) {
+    if ((req($v, ua => 'Ban/1'))[0] == 403) { $refused = time - $t0; last }
+    sleep 0.1;
+}
+ok(defined $refused, "the variant playlist is refused after the ban"
+   . (defined $refused ? sprintf(" (%.2f s)", $refused) : ""));
+($rc, $out) = XtreamTest::xtctl('line', 'set', 'one', '--status', 'active');
+is($rc, 0, "the line is active again") or diag($out);
+--- no_error_log
+[alert]
+[crit]
