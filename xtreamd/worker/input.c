@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define PROBE_BYTES "5000000"
 #define ANALYZE_US "3000000"
@@ -11,6 +12,57 @@
 int input_is_file(const char *url)
 {
     return !strstr(url, "://") || !strncmp(url, "file:", 5);
+}
+
+/* "http", "udp", ... (lower case) of url, "" for a plain path. */
+static void scheme_of(const char *url, char *out, size_t outlen)
+{
+    const char *e = strstr(url, "://");
+    size_t n = e ? (size_t)(e - url) : 0;
+    if (n >= outlen)
+        n = 0;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(url[i] >= 'A' && url[i] <= 'Z' ? url[i] + 32 : url[i]);
+    out[n] = 0;
+}
+
+/* An HLS playlist by its path (before any query): .m3u8 or .m3u. */
+int input_is_hls(const char *url)
+{
+    size_t n = strcspn(url, "?#");
+    return (n >= 5 && !strncasecmp(url + n - 5, ".m3u8", 5)) || (n >= 4 && !strncasecmp(url + n - 4, ".m3u", 4));
+}
+
+/* Protocol options (MEDIA-NOTES 2.4). rw_timeout bounds every read for all
+ * of them; "timeout" means "listen" for rtmp and is never set there. */
+static void set_protocol_options(AVDictionary **o, const char *url, int rw_timeout_ms)
+{
+    char scheme[16], us[32];
+    scheme_of(url, scheme, sizeof scheme);
+    snprintf(us, sizeof us, "%lld", (long long)rw_timeout_ms * 1000);
+    av_dict_set(o, "rw_timeout", us, 0);
+    if (!strcmp(scheme, "http") || !strcmp(scheme, "https")) {
+        av_dict_set(o, "timeout", us, 0);             /* socket I/O, µs */
+        av_dict_set(o, "user_agent", "xtream-worker/1", 0);
+        /* Resume a dropped transfer (with a Range request when the server
+         * allows it). Never reconnect_at_eof: every HLS playlist fetch ends
+         * in EOF, and a progressive source that ends is reopened by us. */
+        av_dict_set(o, "reconnect", "1", 0);
+        av_dict_set(o, "reconnect_on_network_error", "1", 0);
+        av_dict_set(o, "reconnect_delay_max", "2", 0);
+        if (input_is_hls(url)) {
+            av_dict_set(o, "live_start_index", "-3", 0);
+            av_dict_set(o, "http_persistent", "1", 0);
+        } else {
+            av_dict_set(o, "reconnect_streamed", "1", 0);
+        }
+    } else if (!strcmp(scheme, "udp")) {
+        av_dict_set(o, "timeout", us, 0);             /* no data for this long: error */
+        av_dict_set(o, "fifo_size", "57344", 0);      /* 188-byte units: ~10 MB */
+        av_dict_set(o, "overrun_nonfatal", "1", 0);
+        av_dict_set(o, "buffer_size", "4194304", 0);
+        av_dict_set(o, "reuse", "1", 0);
+    }
 }
 
 static int pick(AVFormatContext *ic, enum AVMediaType type)
@@ -24,7 +76,6 @@ static int pick(AVFormatContext *ic, enum AVMediaType type)
 int input_open(struct input *in, const char *url, int rw_timeout_ms, char *err, size_t errlen)
 {
     AVDictionary *opts = NULL;
-    char us[32];
     int ret;
 
     memset(in, 0, sizeof *in);
@@ -35,9 +86,7 @@ int input_open(struct input *in, const char *url, int rw_timeout_ms, char *err, 
         return AVERROR(ENOMEM);
     }
     in->ic->interrupt_callback.callback = ctl_interrupt_cb;
-    /* rw_timeout bounds every network read; never "timeout" (rtmp: listen). */
-    snprintf(us, sizeof us, "%lld", (long long)rw_timeout_ms * 1000);
-    av_dict_set(&opts, "rw_timeout", us, 0);
+    set_protocol_options(&opts, url, rw_timeout_ms);
     av_dict_set(&opts, "probesize", PROBE_BYTES, 0);
     av_dict_set(&opts, "analyzeduration", ANALYZE_US, 0);
     ctl_arm(rw_timeout_ms);

@@ -14,5 +14,6 @@ struct input {
 int input_open(struct input *in, const char *url, int rw_timeout_ms, char *err, size_t errlen);
 void input_close(struct input *in);
 int input_is_file(const char *url);
+int input_is_hls(const char *url);
 
 #endif

@@ -48,6 +48,10 @@ int tl_map(struct timeline *t, AVPacket *pkt, int slot)
     if (last != INT64_MIN && dts <= last) {
         if (last - dts > TL_BEHIND_DROP)
             return -1;
+        /* Audio overlapping what was written (splice, source restart):
+         * dropped, since bumped frames would pile up; 1 ms jitter is bumped. */
+        if (slot == TL_AUDIO_SLOT && last - dts > TL_HZ / 1000)
+            return -1;
         int64_t shift = last + 1 - dts;  /* small regression: bump */
         dts += shift;
         pts += shift;

@@ -11,6 +11,7 @@
 #define TL_HZ 90000
 #define TL_JUMP_LIMIT (10LL * TL_HZ)   /* re-base beyond this */
 #define TL_BEHIND_DROP (1LL * TL_HZ)   /* drop packets this far behind */
+#define TL_AUDIO_SLOT 1                /* audio regressing > 1 ms is dropped, not bumped */
 
 struct timeline {
     int64_t offset;

@@ -6,6 +6,8 @@
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +40,16 @@ struct abr {
     struct pktq aq[XTW_MAX_RUNGS];
     AVFrame *frame, *filt;
     AVPacket *pkt;
+    /* Rung output size, fixed by the first input (scale=-2:H there); later
+     * inputs and mid-stream changes are scaled (and padded) to it. */
+    int rungs_fixed, rw[XTW_MAX_RUNGS], rh[XTW_MAX_RUNGS];
+    AVRational rsar[XTW_MAX_RUNGS];
+    /* What the buffer sources were built with: each decoded frame is
+     * compared with this and the graph rebuilt at the first changed frame. */
+    int src_w, src_h, src_fmt, asrc_rate, asrc_fmt;
+    AVChannelLayout asrc_layout;
+    int64_t vrebuilds, arebuilds;
+    int64_t next_apts;                  /* end of the last audio frame encoded (1/48000) */
 };
 
 struct abr *abr_new(const struct xtw_args *args, struct segmenter *segs)
@@ -51,6 +63,7 @@ struct abr *abr_new(const struct xtw_args *args, struct segmenter *segs)
     a->frame = av_frame_alloc();
     a->filt = av_frame_alloc();
     a->pkt = av_packet_alloc();
+    a->next_apts = AV_NOPTS_VALUE;
     int ok = a->frame && a->filt && a->pkt;
     for (int i = 0; i < a->n; i++) {
         a->next_kf[i] = INT64_MIN;
@@ -93,26 +106,52 @@ static void free_graphs(struct abr *a)
     memset(a->vsink, 0, sizeof a->vsink);
 }
 
-/* buffer -> split=N -> scale=-2:H,format=yuv420p -> buffersink, per rung. */
-static int build_video_graph(struct abr *a, char *err, size_t errlen)
+/* buffer -> split=N -> per rung scale to the rung's fixed W x H (same aspect:
+ * plain scale, as scale=-2:H gave on the first input; other aspect: fit and
+ * pad) -> format=yuv420p -> buffersink. */
+static int build_video_graph(struct abr *a, int w, int h, int fmt, AVRational sar, char *err, size_t errlen)
 {
-    AVCodecContext *d = a->vdec;
-    char args[256], desc[1024];
+    char args[256], desc[2048];
     int ret, len;
     AVFilterInOut *outs = NULL, *ins = NULL;
 
+    if (!a->rungs_fixed) {
+        for (int i = 0; i < a->n; i++) {
+            a->rh[i] = a->args->rungs[i].height;
+            a->rw[i] = (int)av_rescale(a->rh[i], w, (int64_t)h * 2) * 2; /* what scale=-2:H does */
+            if (a->rw[i] < 2)
+                a->rw[i] = 2;
+        }
+    }
     if (!(a->vgraph = avfilter_graph_alloc()))
         return AVERROR(ENOMEM);
     snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=1/90000:pixel_aspect=%d/%d",
-             d->width, d->height, d->pix_fmt, d->sample_aspect_ratio.num, d->sample_aspect_ratio.den > 0 ? d->sample_aspect_ratio.den : 1);
+             w, h, fmt, sar.num > 0 ? sar.num : 0, sar.num > 0 && sar.den > 0 ? sar.den : 1);
     if ((ret = avfilter_graph_create_filter(&a->vsrc, avfilter_get_by_name("buffer"), "in", args, NULL, a->vgraph)) < 0)
         goto fail;
+    a->src_w = w;
+    a->src_h = h;
+    a->src_fmt = fmt;
     len = snprintf(desc, sizeof desc, "split=%d", a->n);
     for (int i = 0; i < a->n; i++)
         len += snprintf(desc + len, sizeof desc - len, "[s%d]", i);
-    for (int i = 0; i < a->n; i++)
-        len += snprintf(desc + len, sizeof desc - len, ";[s%d]scale=-2:%d,format=yuv420p[o%d]", i,
-                        a->args->rungs[i].height, i);
+    for (int i = 0; i < a->n; i++) {
+        int W = a->rw[i], H = a->rh[i];
+        /* within 1% of the rung's aspect: stretch the rounding away */
+        int same = llabs((int64_t)w * H - (int64_t)h * W) * 100 <= (int64_t)h * W;
+        if (!a->rungs_fixed || same)
+            len += snprintf(desc + len, sizeof desc - len, ";[s%d]scale=%d:%d", i, W, H);
+        else
+            len += snprintf(desc + len, sizeof desc - len,
+                            ";[s%d]scale=%d:%d:force_original_aspect_ratio=decrease:force_divisible_by=2,"
+                            "pad=%d:%d:-1:-1,setsar=%d/%d", i, W, H, W, H,
+                            a->rsar[i].num > 0 ? a->rsar[i].num : 1, a->rsar[i].num > 0 ? a->rsar[i].den : 1);
+        len += snprintf(desc + len, sizeof desc - len, ",format=yuv420p[o%d]", i);
+    }
+    if (len >= (int)sizeof desc) {
+        ret = AVERROR(EINVAL);
+        goto fail;
+    }
     /* The parser's open ends: "in" feeds the split; o0..oN-1 go to sinks. */
     outs = avfilter_inout_alloc();
     if (!outs) { ret = AVERROR(ENOMEM); goto fail; }
@@ -135,6 +174,11 @@ static int build_video_graph(struct abr *a, char *err, size_t errlen)
         goto fail;
     avfilter_inout_free(&ins);
     avfilter_inout_free(&outs);
+    if (!a->rungs_fixed) {
+        for (int i = 0; i < a->n; i++)
+            a->rsar[i] = av_buffersink_get_sample_aspect_ratio(a->vsink[i]);
+        a->rungs_fixed = 1;
+    }
     return 0;
 fail:
     avfilter_inout_free(&ins);
@@ -143,20 +187,35 @@ fail:
     return ret;
 }
 
-/* abuffer -> aresample=48000,aformat=fltp:stereo -> abuffersink (1024-sample frames). */
-static int build_audio_graph(struct abr *a, char *err, size_t errlen)
+/* A layout of unknown order (or none) becomes the default one for its
+ * channel count, so abuffer accepts it and frames compare equal. */
+static int normalize_layout(AVChannelLayout *l)
 {
-    AVCodecContext *d = a->adec;
+    if (l->order != AV_CHANNEL_ORDER_UNSPEC && l->nb_channels > 0)
+        return 0;
+    int n = l->nb_channels > 0 ? l->nb_channels : 2;
+    av_channel_layout_uninit(l);
+    av_channel_layout_default(l, n);
+    return 0;
+}
+
+/* abuffer -> aresample=48000,aformat=fltp:stereo -> abuffersink (1024-sample frames). */
+static int build_audio_graph(struct abr *a, int rate, int sfmt, const AVChannelLayout *chl, char *err, size_t errlen)
+{
     char args[512], layout[128];
     AVFilterContext *fmt = NULL;
     int ret;
     if (!(a->agraph = avfilter_graph_alloc()))
         return AVERROR(ENOMEM);
-    if (d->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-        av_channel_layout_default(&d->ch_layout, d->ch_layout.nb_channels > 0 ? d->ch_layout.nb_channels : 2);
-    av_channel_layout_describe(&d->ch_layout, layout, sizeof layout);
+    av_channel_layout_uninit(&a->asrc_layout);
+    if ((ret = av_channel_layout_copy(&a->asrc_layout, chl)) < 0)
+        goto fail;
+    normalize_layout(&a->asrc_layout);
+    a->asrc_rate = rate;
+    a->asrc_fmt = sfmt;
+    av_channel_layout_describe(&a->asrc_layout, layout, sizeof layout);
     snprintf(args, sizeof args, "time_base=1/90000:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
-             d->sample_rate, av_get_sample_fmt_name(d->sample_fmt), layout);
+             rate, av_get_sample_fmt_name(sfmt), layout);
     if ((ret = avfilter_graph_create_filter(&a->asrc, avfilter_get_by_name("abuffer"), "ain", args, NULL, a->agraph)) < 0 ||
         (ret = avfilter_graph_create_filter(&fmt, avfilter_get_by_name("aresample"), "ares", "48000", NULL, a->agraph)) < 0 ||
         (ret = avfilter_graph_create_filter(&a->asink, avfilter_get_by_name("abuffersink"), "aout", NULL, NULL, a->agraph)) < 0)
@@ -191,9 +250,9 @@ static int open_video_encoders(struct abr *a, char *err, size_t errlen)
         AVCodecContext *c = a->venc[i] = avcodec_alloc_context3(enc);
         if (!c)
             return AVERROR(ENOMEM);
-        c->width = av_buffersink_get_w(a->vsink[i]);
-        c->height = av_buffersink_get_h(a->vsink[i]);
-        c->sample_aspect_ratio = av_buffersink_get_sample_aspect_ratio(a->vsink[i]);
+        c->width = a->rw[i];
+        c->height = a->rh[i];
+        c->sample_aspect_ratio = a->rsar[i];
         c->pix_fmt = AV_PIX_FMT_YUV420P;
         c->time_base = tb90k;
         c->framerate = a->fps;
@@ -261,7 +320,8 @@ int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errl
             snprintf(err, errlen, "video stream without size or pixel format");
             return AVERROR_INVALIDDATA;
         }
-        if ((ret = build_video_graph(a, err, errlen)) < 0)
+        if ((ret = build_video_graph(a, a->vdec->width, a->vdec->height, a->vdec->pix_fmt,
+                                     a->vdec->sample_aspect_ratio, err, errlen)) < 0)
             return ret;
     }
     if (in->aidx >= 0 && (!a->enc_ready || a->has_audio)) {
@@ -271,7 +331,7 @@ int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errl
             snprintf(err, errlen, "audio stream without sample rate or format");
             return AVERROR_INVALIDDATA;
         }
-        if ((ret = build_audio_graph(a, err, errlen)) < 0)
+        if ((ret = build_audio_graph(a, a->adec->sample_rate, a->adec->sample_fmt, &a->adec->ch_layout, err, errlen)) < 0)
             return ret;
     }
     if (a->enc_ready)
@@ -407,6 +467,18 @@ static void pull_audio(struct abr *a)
         AVFrame *f = a->filt;
         if (f->pts != AV_NOPTS_VALUE)
             f->pts = av_rescale_q(f->pts, av_buffersink_get_time_base(a->asink), a->aenc[0]->time_base);
+        /* Audio across a splice or format change may overlap what was already
+         * encoded: a frame wholly inside it is dropped, a partial overlap
+         * starts right after, so the encoders see strictly increasing time. */
+        if (f->pts != AV_NOPTS_VALUE && a->next_apts != AV_NOPTS_VALUE && f->pts < a->next_apts) {
+            if (f->pts + f->nb_samples <= a->next_apts) {
+                av_frame_unref(f);
+                continue;
+            }
+            f->pts = a->next_apts;
+        }
+        if (f->pts != AV_NOPTS_VALUE)
+            a->next_apts = f->pts + f->nb_samples;
         for (int k = 0; k < a->nb_aenc; k++) {
             if (avcodec_send_frame(a->aenc[k], f) < 0)
                 continue;
@@ -416,39 +488,88 @@ static void pull_audio(struct abr *a)
     }
 }
 
+/* A decoded frame differs from what the video buffer source was built with:
+ * drain the old graph (its frames still get encoded), then build a new one
+ * for exactly this frame. The encoders keep their size (scale + pad). */
+static int rebuild_video(struct abr *a, const AVFrame *f)
+{
+    char err[256];
+    if (a->vsrc && av_buffersrc_add_frame_flags(a->vsrc, NULL, 0) >= 0)
+        pull_video(a);
+    avfilter_graph_free(&a->vgraph);
+    a->vsrc = NULL;
+    memset(a->vsink, 0, sizeof a->vsink);
+    a->vrebuilds++;
+    fprintf(stderr, "xtream-worker: video changed to %dx%d %s: filter graph rebuilt\n", f->width, f->height,
+            av_get_pix_fmt_name(f->format) ? av_get_pix_fmt_name(f->format) : "?");
+    int ret = build_video_graph(a, f->width, f->height, f->format, f->sample_aspect_ratio, err, sizeof err);
+    if (ret < 0) {
+        status_set_error("%s", err);
+        avfilter_graph_free(&a->vgraph);
+        a->vsrc = NULL;
+        memset(a->vsink, 0, sizeof a->vsink);
+    }
+    return ret;
+}
+
+static int rebuild_audio(struct abr *a, const AVFrame *f)
+{
+    char err[256], layout[128];
+    if (a->asrc && av_buffersrc_add_frame_flags(a->asrc, NULL, 0) >= 0)
+        pull_audio(a);
+    avfilter_graph_free(&a->agraph);
+    a->asrc = a->asink = NULL;
+    a->arebuilds++;
+    av_channel_layout_describe(&f->ch_layout, layout, sizeof layout);
+    fprintf(stderr, "xtream-worker: audio changed to %d Hz %s %s: filter graph rebuilt\n", f->sample_rate,
+            av_get_sample_fmt_name(f->format) ? av_get_sample_fmt_name(f->format) : "?", layout);
+    int ret = build_audio_graph(a, f->sample_rate, f->format, &f->ch_layout, err, sizeof err);
+    if (ret < 0) {
+        status_set_error("%s", err);
+        avfilter_graph_free(&a->agraph);
+        a->asrc = a->asink = NULL;
+    }
+    return ret;
+}
+
 /* Decodes what the decoder has ready and pushes it through the graph. */
 static void decode_ready(struct abr *a, int is_video)
 {
     AVCodecContext *d = is_video ? a->vdec : a->adec;
     while (avcodec_receive_frame(d, a->frame) >= 0) {
-        a->frame->pts = a->frame->best_effort_timestamp;
-        if (a->frame->pts == AV_NOPTS_VALUE) {
-            av_frame_unref(a->frame);
+        AVFrame *f = a->frame;
+        f->pts = f->best_effort_timestamp;
+        if (f->pts == AV_NOPTS_VALUE || (is_video && (f->width <= 0 || f->height <= 0)) ||
+            (!is_video && f->sample_rate <= 0)) {
+            av_frame_unref(f);
             continue;
         }
         if (is_video) {
-            if (a->frame->width != a->vdec->width || a->frame->height != a->vdec->height) {
-                av_frame_unref(a->frame); /* mid-stream size change: dropped */
+            if ((f->width != a->src_w || f->height != a->src_h || f->format != a->src_fmt || !a->vsrc) &&
+                rebuild_video(a, f) < 0) {
+                av_frame_unref(f);
                 continue;
             }
-            if (av_buffersrc_add_frame_flags(a->vsrc, a->frame, 0) >= 0)
+            if (av_buffersrc_add_frame_flags(a->vsrc, f, 0) >= 0)
                 pull_video(a);
         } else {
-            if (a->frame->sample_rate != a->adec->sample_rate || a->frame->format != a->adec->sample_fmt) {
-                av_frame_unref(a->frame);
+            normalize_layout(&f->ch_layout);
+            if ((f->sample_rate != a->asrc_rate || f->format != a->asrc_fmt || !a->asrc ||
+                 av_channel_layout_compare(&f->ch_layout, &a->asrc_layout)) && rebuild_audio(a, f) < 0) {
+                av_frame_unref(f);
                 continue;
             }
-            if (av_buffersrc_add_frame_flags(a->asrc, a->frame, 0) >= 0)
+            if (av_buffersrc_add_frame_flags(a->asrc, f, 0) >= 0)
                 pull_audio(a);
         }
-        av_frame_unref(a->frame);
+        av_frame_unref(f);
     }
 }
 
 int abr_packet(struct abr *a, AVPacket *pkt, int is_video)
 {
     AVCodecContext *d = is_video ? a->vdec : a->adec;
-    if (!d || !(is_video ? a->vsrc : a->asrc))
+    if (!d)
         return 0;
     int ret = avcodec_send_packet(d, pkt);
     if (ret < 0 && ret != AVERROR(EAGAIN))
@@ -460,10 +581,15 @@ int abr_packet(struct abr *a, AVPacket *pkt, int is_video)
 void abr_close_input(struct abr *a)
 {
     /* Frames still inside the decoders belong to this input's last moments. */
-    if (a->vdec && a->vsrc && avcodec_send_packet(a->vdec, NULL) >= 0)
+    if (a->vdec && avcodec_send_packet(a->vdec, NULL) >= 0)
         decode_ready(a, 1);
-    if (a->adec && a->asrc && avcodec_send_packet(a->adec, NULL) >= 0)
+    if (a->adec && avcodec_send_packet(a->adec, NULL) >= 0)
         decode_ready(a, 0);
+    /* ... and so do the frames still inside the filter graphs. */
+    if (a->vsrc && av_buffersrc_add_frame_flags(a->vsrc, NULL, 0) >= 0)
+        pull_video(a);
+    if (a->asrc && av_buffersrc_add_frame_flags(a->asrc, NULL, 0) >= 0)
+        pull_audio(a);
     avcodec_free_context(&a->vdec);
     avcodec_free_context(&a->adec);
     free_graphs(a);
@@ -501,6 +627,7 @@ void abr_free(struct abr *a)
     avcodec_free_context(&a->vdec); /* no drain: we are stopping */
     avcodec_free_context(&a->adec);
     free_graphs(a);
+    av_channel_layout_uninit(&a->asrc_layout);
     for (int i = 0; i < a->n; i++) {
         avcodec_free_context(&a->venc[i]);
         aq_clear(a, i);

@@ -51,6 +51,12 @@ int main(void)
     int64_t before = w;
     w = feed(&t, p, 999999999 + 3600LL * TL_HZ, 1, &rc);
     CHECK("forward jump re-based", rc == 0 && w == before + 3600);
+    /* audio overlapping by more than 1 ms: dropped; by 1 tick: bumped */
+    int64_t a0 = feed(&t, p, 999999999 + 3600LL * TL_HZ + 3600, 1, &rc);
+    feed(&t, p, 999999999 + 3600LL * TL_HZ + 3600 - 1000, 1, &rc);
+    CHECK("audio overlap dropped", rc == -1 && t.last_dts[1] == a0);
+    w = feed(&t, p, 999999999 + 3600LL * TL_HZ + 3600, 1, &rc);
+    CHECK("audio 1-tick regression bumped", rc == 0 && w == a0 + 1);
     feed(&t, p, AV_NOPTS_VALUE, 0, &rc);
     CHECK("no timestamp: dropped", rc == -1);
     CHECK("bad slot: dropped", tl_map(&t, p, 7) == -1);

@@ -101,6 +101,95 @@ def free_port():
     s.close()
     return port
 
+
+def count_frames(ts, stream="v:0"):
+    r = run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", stream, "-show_entries",
+             "stream=nb_read_frames", "-of", "csv=p=0", ts])
+    vals = [l.strip().rstrip(",") for l in r.stdout.splitlines() if l.strip().rstrip(",")]
+    return int(vals[0]) if vals and vals[0].isdigit() else 0
+
+def packets(ts, raw=False):
+    """[(stream_index, pts, dts)] of a file (raw: without lavf's wrap correction)."""
+    r = run(["ffprobe", "-v", "error", *(["-correct_ts_overflow", "0"] if raw else []), "-show_entries",
+             "packet=stream_index,pts,dts", "-of", "csv=p=0", ts])
+    out = []
+    for l in r.stdout.splitlines():
+        f = l.split(",")
+        if len(f) >= 3 and f[1].lstrip("-").isdigit() and f[2].lstrip("-").isdigit():
+            out.append((int(f[0]), int(f[1]), int(f[2])))
+    return out
+
+def variant_files(d):
+    return [os.path.join(d, f"{e['seq']}.ts") for e in playlist(os.path.join(d, "index.m3u8"))[2]]
+
+def timeline_ok(files, max_gap=1.0):
+    """Per stream: DTS strictly increasing, PTS >= DTS, no gap > max_gap s over all files in order."""
+    last, bad = {}, []
+    for f in files:
+        for si, pts, dts in packets(f):
+            if si in last and (dts <= last[si] or dts - last[si] > max_gap * 90000 or pts < dts):
+                bad.append((f, si, last[si], dts, pts))
+            last[si] = dts
+    return not bad, bad[:5]
+
+def start_http_nginx(root):
+    port = free_port()
+    d = os.path.join(TMP, "nginx-http")
+    os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+    conf = f"""worker_processes 1;
+daemon off;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 64; }}
+http {{ access_log {d}/access.log; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/tmp/proxy;
+  fastcgi_temp_path {d}/tmp/fastcgi; uwsgi_temp_path {d}/tmp/uwsgi; scgi_temp_path {d}/tmp/scgi;
+  types {{ video/mp2t ts; application/vnd.apple.mpegurl m3u8; }}
+  server {{ listen 127.0.0.1:{port}; root {root}; location / {{ expires -1; }} }} }}
+"""
+    open(os.path.join(d, "nginx.conf"), "w").write(conf)
+    ng = spawn(["nginx", "-c", f"{d}/nginx.conf", "-p", f"{d}/", "-e", f"{d}/error.log"])
+    up = wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 5)
+    return ng, port, up
+
+class DropServer:
+    """HTTP server for one file: the first GET is cut after `cut` bytes (no
+    Connection: close, so the client sees a premature end); Range requests
+    are honoured."""
+    def __init__(self, path, cut):
+        import http.server, threading
+        data, outer = open(path, "rb").read(), self
+        self.requests = []
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def log_message(self, *a):
+                pass
+            def do_GET(self):
+                rng = self.headers.get("Range")
+                outer.requests.append(rng)
+                m = re.match(r"bytes=(\d+)-", rng or "")
+                start = min(int(m.group(1)), len(data)) if m else 0
+                self.send_response(206 if m else 200)
+                self.send_header("Content-Type", "video/mp2t")
+                self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Content-Length", str(len(data) - start))
+                if m:
+                    self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+                self.end_headers()
+                if len(outer.requests) == 1:
+                    self.wfile.write(data[start:cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                self.wfile.write(data[start:])
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.srv.daemon_threads = True
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
 def check_variant(name, d, target, min_segs, contiguous_pts=True):
     seq0, tgt, ents = playlist(os.path.join(d, "index.m3u8"))
     check(f"{name}: {len(ents)} segments >= {min_segs}", len(ents) >= min_segs, str(ents))
@@ -277,6 +366,15 @@ def main():
               r.returncode == 0 and len(ents) == 3 and all(abs(e["dur"] - 4) < 0.2 for e in ents[:-1]) and codecs == want,
               f"{r.stderr} {ents}")
 
+    # --- mid-stream resolution / audio format change, 33-bit wrap
+    resolution_change_test(ladder)
+    wrap_test(ladder)
+
+    # --- HTTP progressive (nginx, and a server dropping mid-file), HLS vod/live, UDP unicast/multicast
+    http_tests()
+    udp_test()
+    multicast_test()
+
     # --- valgrind on short copy and ABR jobs
     r = run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99",
              "--log-file=valgrind.log", BIN, "--stream-id", "6", "--output", "vg", "--mode", "copy",
@@ -295,6 +393,217 @@ def main():
     m = re.search(r"definitely lost: ([\d,]+) bytes", log)
     check(f"valgrind: ABR job has no definite leaks and no errors ({time.time() - t0:.0f}s)",
           r.returncode == 0 and (m is None or m.group(1) == "0"), log[-800:])
+    make_res_change("rc_vg.ts", 1.5)
+    t0 = time.time()
+    r = run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite", "--error-exitcode=99",
+             "--log-file=valgrind-rc.log", BIN, "--stream-id", "6", "--output", "vgrc", "--mode", "abr",
+             "--ladder", tiny, "--input", "rc_vg.ts"], timeout=170)
+    log = open("valgrind-rc.log").read()
+    m = re.search(r"definitely lost: ([\d,]+) bytes", log)
+    check(f"valgrind: ABR job across a resolution + audio format change: no definite leaks, no errors ({time.time() - t0:.0f}s)",
+          r.returncode == 0 and (m is None or m.group(1) == "0") and "video changed" in r.stderr, log[-800:] + r.stderr[-300:])
+
+
+def make_ts(path, size, secs, rate=48000, channels=2, offset=0.0, freq=1000):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25",
+                    "-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate={rate}", "-t", str(secs),
+                    "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+                    "-pix_fmt", "yuv420p", "-c:a", "aac", "-ac", str(channels), "-b:a", "64k",
+                    "-output_ts_offset", str(offset), "-f", "mpegts", path], check=True)
+
+def make_res_change(path, secs_each):
+    """One MPEG-TS: 320x180 + 48 kHz stereo, then 480x360 (4:3) + 44.1 kHz mono,
+    timestamps continuing (TS files cat-ed)."""
+    make_ts(path + ".1", "320x180", secs_each)
+    make_ts(path + ".2", "480x360", secs_each, rate=44100, channels=1, offset=secs_each, freq=500)
+    with open(path, "wb") as o:
+        for part in (path + ".1", path + ".2"):
+            o.write(open(part, "rb").read())
+            os.unlink(part)
+
+def resolution_change_test(ladder):
+    make_res_change("rc.ts", 4)
+    src_frames = count_frames("rc.ts")
+    t0 = time.time()
+    r = run([BIN, "--stream-id", "9", "--output", "abr_rc", "--mode", "abr", "--ladder", ladder,
+             "--segment-seconds", "2", "--window", "60", "--input", "rc.ts"], timeout=120)
+    check(f"res change abr: exit 0, graphs rebuilt at the change ({time.time() - t0:.1f}s)",
+          r.returncode == 0 and "video changed to 480x360" in r.stderr and "audio changed to 44100 Hz" in r.stderr, r.stderr)
+    for v, dims in ((0, (640, 360)), (1, (426, 240))):
+        d = f"abr_rc/{v}"
+        ents, _ = check_variant(f"res change abr rung {v}", d, 2, 4)
+        files = variant_files(d)
+        shapes = set()
+        for f in files:
+            for st in probe_streams(f)["streams"]:
+                shapes.add((st["codec_name"], st.get("width"), st.get("height")))
+        check(f"res change abr rung {v}: every segment {dims[0]}x{dims[1]}",
+              shapes == {("h264",) + dims, ("aac", None, None)}, str(shapes))
+        rates = {(st.get("sample_rate"), st.get("channels")) for f in files for st in
+                 json.loads(run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
+                                 "stream=sample_rate,channels", "-of", "json", f]).stdout)["streams"]}
+        check(f"res change abr rung {v}: audio stays 48000 Hz stereo", rates == {("48000", 2)}, str(rates))
+        ok, bad = timeline_ok(files, 0.2)
+        check(f"res change abr rung {v}: PTS/DTS continuous over every packet", ok, str(bad))
+        n = sum(count_frames(f) for f in files)
+        check(f"res change abr rung {v}: {n} of {src_frames} frames (<= 5 lost)", src_frames - 5 <= n <= src_frames,
+              f"{n} vs {src_frames}")
+    r = run([BIN, "--stream-id", "9", "--output", "copy_rc", "--mode", "copy", "--segment-seconds", "2",
+             "--window", "60", "--input", "rc.ts"], timeout=60)
+    files = variant_files("copy_rc/0")
+    sizes = [[(s["width"], s["height"]) for s in probe_streams(f)["streams"] if s["codec_name"] == "h264"][0] for f in files]
+    check("res change copy: exit 0, valid segments, 320x180 then 480x360",
+          r.returncode == 0 and len(files) == 4 and sizes[0] == (320, 180) and sizes[-1] == (480, 360), f"{sizes} {r.stderr}")
+    n = sum(count_frames(f) for f in files)
+    check(f"res change copy: all {src_frames} frames kept, timeline continuous",
+          n == src_frames and timeline_ok(files, 0.2)[0], f"{n} {timeline_ok(files, 0.2)[1]}")
+
+def wrap_test(ladder):
+    # starts 3.7 s before 2^33/90000 s: the TS timestamps wrap to 0 inside the file
+    make_ts("wrap.ts", "320x180", 8, offset=95440)
+    raw = [p[2] for p in packets("wrap.ts", raw=True)]
+    check("wrap: source timestamps really wrap (33 bits)", raw and max(raw) > 2**33 - 90000 * 3 and min(raw) < 90000 * 5,
+          f"{min(raw) if raw else None} {max(raw) if raw else None}")
+    for mode in ("copy", "abr"):
+        extra = ["--ladder", ladder] if mode == "abr" else []
+        r = run([BIN, "--stream-id", "10", "--output", f"wrap_{mode}", "--mode", mode, *extra, "--segment-seconds", "2",
+                 "--window", "60", "--input", "wrap.ts"], timeout=120)
+        files = variant_files(f"wrap_{mode}/0")
+        ok, bad = timeline_ok(files, 0.2)
+        n = sum(count_frames(f) for f in files)
+        check(f"wrap {mode}: exit 0, {len(files)} segments, {n} frames, output PTS/DTS monotonic across the wrap",
+              r.returncode == 0 and len(files) == 4 and n >= 195 and ok, f"{bad} {r.stderr}")
+
+def http_tests():
+    os.makedirs("www/vod", exist_ok=True)
+    os.makedirs("www/live", exist_ok=True)
+    make_ts("www/prog.ts", "320x180", 4)
+    src_frames = count_frames("www/prog.ts")
+    # VOD HLS (1 s segments) and the parts of a live one
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", "www/prog.ts", "-c", "copy", "-f", "hls", "-hls_time", "1",
+                    "-hls_playlist_type", "vod", "-hls_segment_filename", "www/vod/%d.ts", "www/vod/index.m3u8"], check=True)
+    make_ts("live_src.ts", "320x180", 9, freq=700)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", "live_src.ts", "-c", "copy", "-f", "hls", "-hls_time", "1",
+                    "-hls_list_size", "0", "-hls_segment_filename", "www/live/s%d.ts", "www/live/all.m3u8"], check=True)
+    live_durs = [float(l[8:].strip().rstrip(",")) for l in open("www/live/all.m3u8") if l.startswith("#EXTINF:")]
+    ng, port, up = start_http_nginx(os.path.join(TMP, "www"))
+    check("http: nginx serving on a free loopback port", up)
+    base = f"http://127.0.0.1:{port}"
+
+    # progressive TS over HTTP: a network source is reopened at EOF, so it keeps going
+    w = spawn([BIN, "--stream-id", "11", "--output", "http_prog", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--input", f"{base}/prog.ts"], stderr=subprocess.DEVNULL)
+    got = wait_for(lambda: seg_count("http_prog/0") >= 6, 15)
+    rc = stop(w)
+    check(f"http progressive: segments from nginx, reopened at EOF (rc {rc})", got and rc == 0)
+    check_variant("http progressive", "http_prog/0", 1, 6)
+
+    # a server that drops the connection mid-file: resumed with a Range request
+    # at the cut (paced at 1x; the first 3 segments must hold all 75 frames)
+    cut = os.path.getsize("www/prog.ts") * 2 // 5
+    ds = DropServer("www/prog.ts", cut)
+    w = spawn([BIN, "--stream-id", "12", "--output", "http_drop", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--realtime", "--rw-timeout-ms", "3000", "--input", f"http://127.0.0.1:{ds.port}/prog.ts"],
+              stderr=subprocess.DEVNULL)
+    got = wait_for(lambda: seg_count("http_drop/0") >= 3, 15)
+    rc = stop(w)
+    ds.close()
+    files = variant_files("http_drop/0")[:3]
+    n = sum(count_frames(f) for f in files)
+    check(f"http drop mid-file: resumed at the cut with Range, 3 segments, {n}/75 frames, continuous (rc {rc})",
+          got and rc == 0 and f"bytes={cut}-" in ds.requests and n == 75 and timeline_ok(files, 0.2)[0],
+          f"{ds.requests} {timeline_ok(files, 0.2)[1]}")
+
+    # HLS VOD playlist with --loop: loops at 1x with continuing timestamps
+    wv = spawn([BIN, "--stream-id", "13", "--output", "hls_vod", "--mode", "copy", "--segment-seconds", "1",
+                "--loop", "--input", f"{base}/vod/index.m3u8"], stderr=subprocess.DEVNULL)
+    # live HLS: a sliding 3-segment playlist advanced once a second by this test
+    def write_live(first):
+        segs = range(first, first + 3)
+        txt = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:1", f"#EXT-X-MEDIA-SEQUENCE:{first}"]
+        for i in segs:
+            txt += [f"#EXTINF:{live_durs[i]:.6f},", f"s{i}.ts"]
+        open("www/live/index.m3u8.tmp", "w").write("\n".join(txt) + "\n")
+        os.rename("www/live/index.m3u8.tmp", "www/live/index.m3u8")
+    first = 0
+    write_live(first)
+    wl = spawn([BIN, "--stream-id", "14", "--output", "hls_live", "--mode", "copy", "--segment-seconds", "1",
+                "--window", "60", "--input", f"{base}/live/index.m3u8"], stderr=subprocess.DEVNULL)
+    t_next = time.time() + live_durs[0]
+    while first + 3 < len(live_durs) and time.time() < t_next + 15:
+        time.sleep(max(0, t_next - time.time()))
+        first += 1
+        write_live(first)
+        t_next += live_durs[first]
+    time.sleep(1.5)
+    for p, name in ((wv, "vod --loop"), (wl, "live")):
+        check(f"hls {name}: running, SIGTERM exit 0", p.poll() is None and stop(p) == 0)
+    _, _, ents = playlist("hls_vod/0/index.m3u8")
+    check(f"hls vod --loop: {len(ents)} segments > the 4 s playlist (looped)", len(ents) >= 6, str(ents))
+    check_variant("hls vod --loop", "hls_vod/0", 1, 6)
+    files = variant_files("hls_live/0")
+    n = sum(count_frames(f) for f in files)
+    check(f"hls live sliding playlist: {n} frames of the {len(live_durs)} x 1 s segments, continuous",
+          n >= 25 * (len(live_durs) - 3) and timeline_ok(files, 0.2)[0], str(timeline_ok(files, 0.2)[1]))
+    check_variant("hls live", "hls_live/0", 1, 5)
+    stop(ng, signal.SIGQUIT)
+
+def udp_sender(url, offset, secs=30, ns=()):
+    return spawn([*ns, "ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+                  "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000", "-t", str(secs),
+                  "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p",
+                  "-c:a", "aac", "-b:a", "64k", "-output_ts_offset", str(offset), "-f", "mpegts", url],
+                 stdin=subprocess.DEVNULL)
+
+def udp_test():
+    port = free_port()
+    out = f"udp://127.0.0.1:{port}?pkt_size=1316"
+    w = spawn([BIN, "--stream-id", "15", "--output", "udp", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--rw-timeout-ms", "3000", "--input", f"udp://127.0.0.1:{port}"],
+              stderr=open("udp.err", "w"))
+    snd = udp_sender(out, 0)
+    got = wait_for(lambda: seg_count("udp/0") >= 3, 15)
+    check("udp: segments from a live MPEG-TS sender", got)
+    # the sender restarts 0.5 s later at another position (+500 s): re-based, no reopen needed
+    stop(snd)
+    seq_before = playlist("udp/0/index.m3u8")[2][-1]["seq"]
+    time.sleep(0.5)
+    snd = udp_sender(out, 500)
+    got = wait_for(lambda: playlist("udp/0/index.m3u8")[2][-1]["seq"] >= seq_before + 3, 15)
+    check("udp: sender restarted at another position -> worker continues", got and w.poll() is None)
+    rc = stop(w)
+    stop(snd)
+    check("udp: SIGTERM exit 0", rc == 0)
+    check_variant("udp", "udp/0", 1, 6)
+    ok, bad = timeline_ok(variant_files("udp/0"), 1.0)
+    err = open("udp.err").read()
+    check("udp: PTS/DTS monotonic across the restart (re-based on the same socket, gap < 1 s)",
+          ok and "input udp" not in err, f"{bad} {err[-300:]}")
+
+def multicast_test():
+    ns = f"xtw{os.getpid()}"
+    setup = [["ip", "netns", "add", ns], ["ip", "-n", ns, "link", "set", "lo", "up"],
+             ["ip", "-n", ns, "link", "set", "lo", "multicast", "on"],
+             ["ip", "-n", ns, "route", "add", "239.0.0.0/8", "dev", "lo"]]
+    for c in setup:
+        r = run(c)
+        if r.returncode:
+            print(f"# multicast test skipped: {' '.join(c)}: {r.stderr.strip()}")
+            run(["ip", "netns", "del", ns])
+            return
+    try:
+        exe = ["ip", "netns", "exec", ns]
+        w = spawn([*exe, BIN, "--stream-id", "16", "--output", "mcast", "--mode", "copy", "--segment-seconds", "1",
+                   "--window", "60", "--rw-timeout-ms", "3000", "--input", "udp://239.255.12.1:5004"],
+                  stderr=subprocess.DEVNULL)
+        snd = udp_sender("udp://239.255.12.1:5004?pkt_size=1316&ttl=1", 0, ns=exe)
+        got = wait_for(lambda: seg_count("mcast/0") >= 4, 15)
+        rc = stop(w)
+        stop(snd)
+        check(f"udp multicast (239.255.12.1 in netns {ns}): segments, SIGTERM exit {rc}", got and rc == 0)
+        check_variant("udp multicast", "mcast/0", 1, 4)
+    finally:
+        run(["ip", "netns", "del", ns])
 
 def rtmp_test():
     port = free_port()
@@ -342,15 +651,31 @@ http {{ access_log off; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/
     stop(pub)
     stop(ng, signal.SIGQUIT)
 
+def only(names):
+    """XTW_ONLY=fn,fn runs just those test functions (for development)."""
+    shutil.rmtree(TMP, ignore_errors=True)
+    os.makedirs(TMP)
+    os.chdir(TMP)
+    ladder = ('[{"name":"360p","height":360,"video_kbps":500,"audio_kbps":96},'
+              '{"name":"240p","height":240,"video_kbps":250,"audio_kbps":96}]')
+    for n in names.split(","):
+        f = globals()[n]
+        f(ladder) if f.__code__.co_argcount else f()
+
 try:
-    main()
+    only(os.environ["XTW_ONLY"]) if os.environ.get("XTW_ONLY") else main()
 except Exception as e:  # a crash of the driver is a failure, not a pass
     import traceback
     traceback.print_exc()
     failed += 1
 finally:
-    for c in children:
+    for c in children:  # TERM first: nginx's master then takes its workers down
         if c.poll() is None:
+            os.kill(c.pid, signal.SIGTERM)
+    for c in children:
+        try:
+            c.wait(3)
+        except subprocess.TimeoutExpired:
             os.kill(c.pid, signal.SIGKILL)
             c.wait()
 print(f"{passed} passed, {failed} failed")
