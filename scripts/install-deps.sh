@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(nginx nginx-dev libnginx-mod-rtmp mariadb-server mariadb-client libmariadb-dev
       libyajl-dev libssl-dev zlib1g-dev pkg-config build-essential
       libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev
-      libavutil-dev ffmpeg tini curl python3 valgrind bc wrk
+      libavutil-dev ffmpeg tini curl python3 valgrind bc wrk iproute2
       libtest-base-perl libtext-diff-perl libtest-longstring-perl liblist-moreutils-perl
       libipc-run-perl libhttp-message-perl liburi-perl libxml-libxml-perl)
 
