@@ -101,11 +101,11 @@ base=http://127.0.0.1:$port
 read -r user pass < <(python3 -c "import json,sys; l=json.load(open(sys.argv[1]))['lines'][0]; print(l['username'], l['password'])" "$work/catalog.json")
 
 # 1. HLS segments: a real playlist answer gives the token URL
-pl=$(curl -fsS "$base/live/$user/$pass/1.m3u8")
+pl=$(curl -fsS -A "$BENCH_UA" "$base/live/$user/$pass/1.m3u8")
 segurl=$(printf '%s\n' "$pl" | grep '^/hls/' | head -1)
 [ -n "$segurl" ] || { echo "no segment URL in: $pl"; tail -5 "$work/nginx/logs/error.log"; exit 1; }
 segurl=${segurl/\/0.ts/\/1.ts}
-cmp <(curl -fsS "$base$segurl") "$src/1.ts" || { echo "segment differs"; exit 1; }
+cmp <(curl -fsS -A "$BENCH_UA" "$base$segurl") "$src/1.ts" || { echo "segment differs"; exit 1; }
 echo "token URL: $segurl"
 mod=(); ref=()
 for _ in $(seq 1 "$ROUNDS"); do

@@ -13,9 +13,19 @@ median() {      # numbers on stdin -> median
     sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }
 
-# wrk_rps URL SECONDS CONNECTIONS -> requests/s
+# every bench client says the same User-Agent (HLS tokens are bound to it)
+BENCH_UA=xtream-bench/1
+
+# wrk_rps URL SECONDS CONNECTIONS -> requests/s; fails when any answer was
+# not 2xx/3xx, so an error page is never measured as speed
 wrk_rps() {
-    wrk -t1 -c"$3" -d"$2"s --latency "$1" 2>/dev/null | awk '/^Requests\/sec/ {print $2}'
+    local out
+    out=$(wrk -t1 -c"$3" -d"$2"s -H "User-Agent: $BENCH_UA" "$1" 2>&1)
+    if grep -q 'Non-2xx or 3xx' <<<"$out"; then
+        echo "wrk: error answers from $1: $(grep 'Non-2xx' <<<"$out")" >&2
+        return 1
+    fi
+    awk '/^Requests\/sec/ {print $2}' <<<"$out"
 }
 
 # start_nginx PREFIX: nginx with PREFIX/conf/nginx.conf, in the background
