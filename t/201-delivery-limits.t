@@ -40,23 +40,9 @@ our $Config = <<'CONF';
     location / { xtream_delivery; access_log logs/xt.log xt; }
 CONF
 
-add_block_preprocessor(sub {
-    my $b = shift;
-    my $extra = $b->{dv_http} // '';
-    $extra = $extra->[0] if ref $extra;
-    $b->set_value('http_config', $Base . $extra) unless defined $b->http_config;
-    $b->set_value('config', $Config) unless defined $b->config;
-});
+dv_blocks($Base, $Config);
 XtreamTest::hooks();
 
-add_response_body_check(sub {
-    my ($block, $body, $req) = @_;
-    my $code = $block->{dv_check};
-    $code = $code->[0] if ref $code eq 'ARRAY';
-    return unless defined $code && $req == 0;
-    my $ok = eval "package main; no strict 'vars'; $code; 1";
-    Test::More::ok($ok, $block->name . " - dv_check ran") or Test::More::diag($@);
-});
 
 sub status_of {
     my $s = shift;

@@ -45,21 +45,9 @@ our $HttpConfig = <<'CONF';
     xtream_ondemand_stale 3s;
 CONF
 
-add_block_preprocessor(sub {
-    my $b = shift;
-    $b->set_value('http_config', $HttpConfig) unless defined $b->http_config;
-    $b->set_value('config', "    location / { xtream_delivery; }\n") unless defined $b->config;
-});
+dv_blocks($HttpConfig, "    location / { xtream_delivery; }\n");
 XtreamTest::hooks();
 
-add_response_body_check(sub {
-    my ($block, $body, $req) = @_;
-    my $code = $block->{dv_check};
-    $code = $code->[0] if ref $code eq 'ARRAY';
-    return unless defined $code && $req == 0;
-    my $ok = eval "package main; no strict 'vars'; $code; 1";
-    Test::More::ok($ok, $block->name . " - dv_check ran") or Test::More::diag($@);
-});
 
 sub stopped { my $id = shift; return !XtreamSup::worker_pids($id) && !-e XtreamSup::media() . "/$id/0/index.m3u8" }
 

@@ -145,4 +145,27 @@ sub sign_token {
     return "${exp}_${line}_${session}_${variant}_$mac";
 }
 
+# dv_blocks(HTTP_CONFIG, CONFIG): a block without its own http_config gets
+# HTTP_CONFIG plus its `--- dv_http` lines, one without its own config gets
+# CONFIG; its `--- dv_check` Perl runs (in package main) after the first
+# response, with $body set.
+sub dv_blocks {
+    my ($http, $config) = @_;
+    add_block_preprocessor(sub {
+        my $b = shift;
+        my $extra = $b->{dv_http} // '';
+        $extra = $extra->[0] if ref $extra;
+        $b->set_value('http_config', $http . $extra) unless defined $b->http_config;
+        $b->set_value('config', $config) unless defined $b->config;
+    });
+    add_response_body_check(sub {
+        my ($block, $body, $req) = @_;
+        my $code = $block->{dv_check};
+        $code = $code->[0] if ref $code eq 'ARRAY';
+        return unless defined $code && $req == 0;
+        my $ok = eval "package main; no strict 'vars'; $code; 1";
+        Test::More::ok($ok, $block->name . " - dv_check ran") or Test::More::diag($@);
+    });
+}
+
 1;
