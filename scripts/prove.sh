@@ -11,6 +11,12 @@ build=${BUILD:-$repo/build}
 
 if perl -MTest::Nginx::Socket -e1 2>/dev/null; then
     echo "prove.sh: using installed Test::Nginx::Socket ($(perl -MTest::Nginx::Socket -e 'print $INC{"Test/Nginx/Socket.pm"}'))"
+    # test-nginx listens on 1984 unless told otherwise: take a free port so
+    # that two runs on one machine do not collide (our harness does this itself)
+    if [ -z "${TEST_NGINX_SERVER_PORT:-}${TEST_NGINX_PORT:-}" ]; then
+        export TEST_NGINX_SERVER_PORT=$(perl -MIO::Socket::INET -e \
+            'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1", LocalPort => 0)->sockport')
+    fi
 else
     export PERL5LIB="$repo/t/lib-compat${PERL5LIB:+:$PERL5LIB}"
     echo "prove.sh: using t/lib-compat/Test/Nginx/Socket.pm"

@@ -48,8 +48,8 @@ $XtreamTest::AUTH_FAILED
  "GET /player_api.php?username=&password="]
 --- error_code_like eval
 [qr/^[24]\d\d$/, qr/^[24]\d\d$/, qr/^[24]\d\d$/, qr/^[24]\d\d$/]
---- response_body_unlike
-"auth":1
+--- response_body_unlike eval
+[(qr/"auth":1/) x 4]
 --- no_error_log
 [alert]
 [crit]
@@ -83,8 +83,8 @@ $XtreamTest::LOGIN . "user_info.auth number =1\n"
  "GET /player_api.php?username=expired&password=exp-pass&action=202"]
 --- json_types eval
 $XtreamTest::LOGIN . "user_info.status string ~^(Expired|Banned|Disabled)\$\n"
---- response_body_unlike
-stream_id
+--- response_body_unlike eval
+[(qr/stream_id/) x 4]
 
 
 

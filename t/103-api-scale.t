@@ -55,7 +55,7 @@ for my $case (['get_live_streams', $main::NLive], ['get_vod_streams', $main::NVo
     my $dt = Time::HiRes::time() - $t0;
     is($st, 200, "$act: 200");
     ok($dt < 15, sprintf("%s: %d bytes in %.3f s (< 15 s)", $act, length $b, $dt));
-    note(sprintf("%s: %d bytes in %.3f s", $act, length $b, $dt));
+    Test::More::note(sprintf("%s: %d bytes in %.3f s", $act, length $b, $dt));
     my $d = eval { decode_strict($b) };
     ok(ref $d eq 'ARRAY', "$act: strict JSON array") or next;
     is(scalar @$d, $n, "$act: all $n items");

@@ -10,14 +10,17 @@ use warnings;
 use lib 't/lib';
 use XtreamTest;
 use XtreamSup;
+# in BEGIN: test-nginx reads TEST_NGINX_LOAD_MODULES when it is loaded
+BEGIN {
+    $ENV{TEST_NGINX_LOAD_MODULES} = ($ENV{TEST_NGINX_LOAD_MODULES} // '')
+        . ' /usr/lib/nginx/modules/ngx_rtmp_module.so';
+}
 use Test::Nginx::Socket 'no_plan';
 use POSIX ();
 use Time::HiRes qw(sleep time);
 
 our $RtmpPort = XtreamSup::free_port();
 $ENV{TEST_NGINX_RTMP_PORT} = $RtmpPort;
-$ENV{TEST_NGINX_LOAD_MODULES} = ($ENV{TEST_NGINX_LOAD_MODULES} // '')
-    . ' /usr/lib/nginx/modules/ngx_rtmp_module.so';
 our $Src = XtreamSup::make_media("$XtreamTest::Tmp/src.ts", 4);
 XtreamSup::reconfigure(rtmp_port => $RtmpPort);
 XtreamTest::import_json({

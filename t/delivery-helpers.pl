@@ -148,15 +148,20 @@ sub sign_token {
 # dv_blocks(HTTP_CONFIG, CONFIG): a block without its own http_config gets
 # HTTP_CONFIG plus its `--- dv_http` lines, one without its own config gets
 # CONFIG; its `--- dv_check` Perl runs (in package main) after the first
-# response, with $body set.
+# response, with $body set.  (A default that XtreamTest::hooks() put in
+# first, marked in $b->{xt_defaulted}, counts as "no own section": the
+# harness decides the order of the preprocessors.)
 sub dv_blocks {
     my ($http, $config) = @_;
     add_block_preprocessor(sub {
         my $b = shift;
         my $extra = $b->{dv_http} // '';
         $extra = $extra->[0] if ref $extra;
-        $b->set_value('http_config', $http . $extra) unless defined $b->http_config;
-        $b->set_value('config', $config) unless defined $b->config;
+        my %own = map { $_ => defined $b->{$_} && !($b->{xt_defaulted} || {})->{$_} }
+                  qw(http_config config);
+        $b->set_value('http_config', $http . $extra) unless $own{http_config};
+        $b->set_value('config', $config) unless $own{config};
+        delete $b->{xt_defaulted};
     });
     add_response_body_check(sub {
         my ($block, $body, $req) = @_;

@@ -286,10 +286,17 @@ our $DefaultConfig = <<'CONF';
     location = /xmltv.php { xtream_api; }
 CONF
 
+# Preprocessors run in a harness-defined order (test-nginx: last added
+# first), so a default set here is marked in $block->{xt_defaulted}: a
+# helper's own preprocessor (dv_blocks in t/delivery-helpers.pl) may then
+# replace it whether it runs before or after this one.
 sub preprocess {
     my $block = shift;
-    $block->set_value('http_config', $DefaultHttpConfig) unless exists $block->{http_config};
-    $block->set_value('config', $DefaultConfig) unless exists $block->{config};
+    for my $sec (qw(http_config config)) {
+        next if exists $block->{$sec};
+        $block->set_value($sec, $sec eq 'config' ? $DefaultConfig : $DefaultHttpConfig);
+        $block->{xt_defaulted}{$sec} = 1;
+    }
     if (defined(my $code = first($block->{xt_setup}))) {
         my $ok = eval "package XtreamTest; $code; 1";
         Test::More::ok($ok, $block->name . " - xt_setup ran") or Test::More::diag($@);
@@ -297,6 +304,14 @@ sub preprocess {
 }
 
 sub first { my $v = shift; return ref $v eq 'ARRAY' ? $v->[0] : $v }
+
+# one regex for "matches $like and not $unlike": test-nginx checks only one
+# of --- response_body_like / _unlike per block, so a block that needs both
+# gives like_not(...) to --- response_body_like (eval)
+sub like_not {
+    my ($like, $unlike) = @_;
+    return qr/\A(?!.*?$unlike)(?=.*?$like)/s;
+}
 
 sub body_check {
     my ($block, $body, $req, $rep, $dry) = @_;

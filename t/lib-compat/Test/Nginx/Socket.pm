@@ -9,6 +9,32 @@ package Test::Nginx::Socket;
 # Per block: write <servroot>/conf/nginx.conf, start nginx daemonised,
 # send the request(s) over a plain socket, check status, headers, body and
 # error.log, then stop nginx by pid (QUIT, then KILL).
+#
+# It follows the real harness (checked against openresty/test-nginx
+# cf245a0, lib/Test/Nginx/Socket.pm and Util.pm) where the two could differ,
+# and refuses what the real one would run differently or silently ignore,
+# so that a file passing here passes there too:
+#  - preprocessors run last-added first (test-nginx unshifts them);
+#  - a block with no --- config (after the preprocessors) reuses the
+#    previous block's nginx as it is (test-nginx neither restarts nor
+#    rewrites config or user_files); we bail out if such a block has
+#    sections that would be ignored, or if there is no previous nginx;
+#  - with several requests every expectation must be an array, one value
+#    per request ("You asked for many requests, ..."), and an undef value
+#    is a failure, not a skip;
+#  - response_body, response_body_like and response_body_unlike are
+#    exclusive (test-nginx checks only the first one present), as are
+#    response_headers/response_headers_like and error_code/error_code_like;
+#  - response_headers_like values are anchored: qr/^VALUE$/;
+#  - error_log/no_error_log are checked after every request, against the
+#    lines logged since the previous check (the first one includes start-up);
+#  - $TEST_NGINX_* is expanded in the configs, user_files, response_body and
+#    error_log only (not in request or more_headers);
+#  - TEST_NGINX_LOAD_MODULES is read when this module is loaded (set it in
+#    BEGIN before `use Test::Nginx::Socket`);
+#  - block names get the script name in front ("t/x.t TEST 1: ...");
+#  - only the functions test-nginx exports are exported (no note(),
+#    done_testing(): call Test::More::note in hook code).
 
 use strict;
 use warnings;
@@ -30,7 +56,7 @@ our @EXPORT = qw(
     workers log_level add_block_preprocessor add_response_body_check
     no_root_location server_root server_port html_dir timeout env_to_nginx
     bail_out blocks worker_connections
-    is isnt ok like unlike is_deeply pass fail diag note done_testing
+    is isnt ok like unlike is_deeply cmp_ok pass fail diag skip
 );
 
 our $RepeatEach   = 1;
@@ -47,12 +73,13 @@ our @EnvToNginx;
 our $Binary   = $ENV{TEST_NGINX_BINARY} || 'nginx';
 our $ServRoot = Cwd::abs_path('.') . '/t/servroot';
 $ServRoot = $ENV{TEST_NGINX_SERVROOT} if $ENV{TEST_NGINX_SERVROOT};
-our $Port     = $ENV{TEST_NGINX_PORT} || $ENV{TEST_NGINX_SERVER_PORT} || free_port();
+our $Port     = $ENV{TEST_NGINX_SERVER_PORT} || $ENV{TEST_NGINX_PORT} || free_port();
+our $LoadModules = $ENV{TEST_NGINX_LOAD_MODULES};   # read now, as test-nginx does
 our $NginxPid;
+our $PrevConfig;     # the config of the nginx that is running, if any
 
+# test-nginx sets TEST_NGINX_SERVER_PORT only in run_tests()
 $ENV{TEST_NGINX_SERVER_ROOT} = $ServRoot;
-$ENV{TEST_NGINX_SERVER_PORT} = $Port;
-$ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
 for my $i (1 .. 4) {
     $ENV{"TEST_NGINX_RAND_PORT_$i"} ||= free_port();
 }
@@ -90,7 +117,7 @@ sub env_to_nginx { push @EnvToNginx, @_ }
 sub server_root { $ServRoot }
 sub server_port { $Port }
 sub html_dir    { "$ServRoot/html" }
-sub add_block_preprocessor  { push @Preprocessors, shift }
+sub add_block_preprocessor  { unshift @Preprocessors, shift }   # last added runs first
 sub add_response_body_check { push @ResponseBodyChecks, shift }
 sub bail_out    { stop_nginx(); Test::More::BAIL_OUT(@_) }
 
@@ -99,7 +126,7 @@ BEGIN {
     no strict 'refs';
     no warnings 'redefine';
     *{"Test::Nginx::Socket::$_"} = \&{"Test::More::$_"}
-        for qw(plan is isnt ok like unlike is_deeply pass fail diag note done_testing);
+        for qw(plan is isnt ok like unlike is_deeply cmp_ok pass fail diag skip);
     *Test::Nginx::Socket::blocks = \&Test::Base::blocks;
 }
 
@@ -156,7 +183,7 @@ sub write_config {
     my $conf = expand_env(val($block, 'config') // '', "$name config");
     my $post = expand_env(val($block, 'post_main_config') // '', "$name post_main_config");
     my $mods = '';
-    for my $m (split ' ', $ENV{TEST_NGINX_LOAD_MODULES} || '') {
+    for my $m (split ' ', $LoadModules || '') {
         $mods .= "load_module $m;\n";
     }
     my $env = join '', map { "env $_;\n" } @EnvToNginx;
@@ -320,28 +347,31 @@ sub log_since {
 # --- HTTP client -----------------------------------------------------------
 
 sub build_request {
-    my ($block, $req) = @_;
+    my ($block, $req, $i) = @_;
     my $name = $block->name;
-    $req = expand_env($req, "$name request");
     $req =~ s/^(?:\s*#[^\n]*\n|\s+)+//;
     my ($first, $body) = split /\n/, $req, 2;
-    bail_out("$name: empty request line") unless defined $first && $first =~ /\S/;
+    bail_out("$name - request empty") unless defined $first && $first =~ /\S/;
     $first =~ s/\s+$//;
     my @parts = split ' ', $first;
     bail_out("$name: bad request line '$first'") if @parts > 3;
     my ($meth, $uri, $ver) = @parts;
     $uri //= '/';
     $ver //= 'HTTP/1.1';
-    my $more = expand_env(val($block, 'more_headers') // '', "$name more_headers");
+    my $more = val($block, 'more_headers') // '';
+    if (ref $more eq 'ARRAY') {            # one entry per request, as test-nginx
+        $more = $more->[$i];
+        bail_out("--- more_headers lacks data for the ${i}th request") unless defined $more;
+    }
     my $hdrs = '';
     for my $h (split /\n+/, $more) {
-        next if $h =~ /^\s*(#|$)/;
+        next if $h =~ /^\s*#/;
         my ($k, $v) = split /:\s*/, $h, 2;
         $hdrs .= "$k: " . ($v // '') . "\r\n";
     }
     my $head = "$meth $uri $ver\r\n";
     $head .= "Host: localhost\r\n" unless $hdrs =~ /^Host:/mi;
-    $head .= "Connection: close\r\n" unless $hdrs =~ /^Connection:/mi;
+    $head .= "Connection: close\r\n" unless $hdrs =~ /^Connection/mi;
     $head .= $hdrs;
     $body //= '';
     $body =~ s/^\s+|\s+$//g;
@@ -411,119 +441,175 @@ sub header_values {
 
 # --- checks ------------------------------------------------------------------
 
-sub pick {   # the expectation for request $i: a list gives one per request
-    my ($v, $i) = @_;
-    return ref $v eq 'ARRAY' ? $v->[$i] : $v;
+# test-nginx's get_indexed_value(): with several requests the value must be
+# an array (same message as test-nginx), and here it must also have one
+# entry per request.
+sub expect {
+    my ($block, $sec, $i, $n) = @_;
+    my $v = val($block, $sec);
+    return undef unless defined $v;
+    my $name = $block->name;
+    if ($n > 1) {
+        bail_out("$name - You asked for many requests, the expected results should be arrays as well.")
+            unless ref $v eq 'ARRAY';
+        bail_out("$name - --- $sec has " . scalar(@$v) . " values for $n requests")
+            if @$v < $n;
+        return $v->[$i];
+    }
+    return ref $v eq 'ARRAY' ? $v->[0] : $v;
 }
 
-sub patterns {   # "error_log"-style sections: lines, or eval'd qr//s and strings
+# sections of which test-nginx checks only the first one present
+our @Exclusive = (
+    [qw(response_body response_body_like response_body_unlike)],
+    [qw(response_headers response_headers_like)],
+    [qw(error_code_like error_code)],
+);
+
+sub check_sections {
+    my ($block) = @_;
+    my $name = $block->name;
+    for my $set (@Exclusive) {
+        my @have = grep { defined val($block, $_) } @$set;
+        next unless @have > 1;
+        bail_out("$name - --- " . join(' and --- ', @have) . " in one block: test-nginx checks "
+                 . "only --- $have[0] and ignores the rest; use one (a combined regex, or a hook)");
+    }
+}
+
+sub header_value {    # as HTTP::Headers->header: several values joined by ", "
+    my ($res, $name) = @_;
+    my @v = header_values($res, $name);
+    return @v ? join(', ', @v) : undef;
+}
+
+sub parse_header_lines {   # test-nginx's parse_headers(): [name, value|undef for "!name"]
+    my ($text) = @_;
+    my @out;
+    for my $l (split /\n/, $text // '') {
+        $l =~ s/^\s+|\s+$//g;
+        next if $l eq '';
+        if ($l =~ s/^!\s*//) {
+            push @out, [$l, undef];
+        } else {
+            my ($k, $v) = split /\s*:\s*/, $l, 2;
+            push @out, [$k, $v // ''];
+        }
+    }
+    return @out;
+}
+
+sub check_response {
+    my ($block, $res, $i, $rep, $n) = @_;
+    my $name = $block->name;
+    my $tag = "(req $i, rep $rep)";
+    my $status = $res->{status} // '';
+
+    if (defined val($block, 'error_code_like')) {
+        my $want = expect($block, 'error_code_like', $i, $n);
+        if (!defined $want) {
+            Test::More::fail("$name - status code like: no pattern for this request $tag");
+        } else {
+            Test::More::like($status, qr/$want/sm, "$name - status code like $tag");
+        }
+    } elsif (defined val($block, 'error_code')) {
+        Test::More::is($status, expect($block, 'error_code', $i, $n), "$name - status code ok $tag");
+    } else {
+        Test::More::is($status, 200, "$name - status code ok $tag");
+    }
+
+    if (defined val($block, 'response_headers')) {
+        for my $h (parse_header_lines(expect($block, 'response_headers', $i, $n))) {
+            my ($k, $want) = @$h;
+            if (!defined $want) {
+                my @v = header_values($res, $k);
+                Test::More::ok(!@v, "$name - header $k absent $tag")
+                    or Test::More::diag("got $k: @v");
+            } else {
+                $want =~ s/\$ServerPort\b/$Port/g;
+                Test::More::is(header_value($res, $k) // '', $want, "$name - header $k ok $tag");
+            }
+        }
+    } elsif (defined val($block, 'response_headers_like')) {
+        for my $h (parse_header_lines(expect($block, 'response_headers_like', $i, $n))) {
+            my ($k, $re) = @$h;
+            $re //= '';
+            Test::More::like(header_value($res, $k) // '', qr/^$re$/, "$name - header $k like $tag");
+        }
+    }
+
+    my $content = $res->{body};
+    if (defined val($block, 'response_body')) {
+        my $want = expect($block, 'response_body', $i, $n);
+        if (!defined $want) {
+            Test::More::fail("$name - response_body: undef expected (test-nginx fails it too) $tag");
+        } elsif (ref $want) {
+            Test::More::like($content, $want, "$name - response_body like $tag");
+        } else {
+            $want =~ s/\$ServerPort\b/$Port/g;
+            $want = expand_env($want, "$name response_body");
+            Test::More::is($content, $want, "$name - response_body ok $tag");
+        }
+    } else {
+        for my $kind (qw(like unlike)) {
+            next unless defined val($block, "response_body_$kind");
+            my $pat = expect($block, "response_body_$kind", $i, $n);
+            if (!defined $pat) {
+                Test::More::fail("$name - response_body_$kind: no pattern for this request $tag");
+                next;
+            }
+            $pat =~ s/\$ServerPort\b/$Port/g unless ref $pat;
+            my $re = qr/$pat/s;
+            my $short = length($content) > 300 ? substr($content, 0, 300) . '...' : $content;
+            # match on the full body; print only a short form on failure
+            my $ok = $kind eq 'like' ? $content =~ $re : $content !~ $re;
+            Test::More::ok($ok, "$name - response_body_$kind ok $tag")
+                or Test::More::diag("body: $short\npattern: $re");
+        }
+    }
+    for my $check (@ResponseBodyChecks) {
+        $check->($block, $content, $i, $rep, 0);
+    }
+}
+
+sub log_patterns {   # as test-nginx: a Regexp, an array, or lines of substrings
     my ($v) = @_;
     return () unless defined $v;
     return ($v) if ref $v eq 'Regexp';
     return @$v if ref $v eq 'ARRAY';
-    return grep { /\S/ } map { s/^\s+|\s+$//gr } split /\n/, $v;
+    chomp $v;
+    return split /\n+/, $v;
 }
 
-sub match_any {
-    my ($pat, $lines) = @_;
-    for my $l (@$lines) {
-        return 1 if ref $pat ? $l =~ $pat : index($l, $pat) >= 0;
-    }
-    return 0;
+sub match_line {
+    my ($pat, $line) = @_;
+    return 0 unless defined $pat;
+    return ref $pat ? $line =~ $pat : index($line, $pat) >= 0;
 }
 
-sub check_response {
-    my ($block, $res, $i, $rep, $timed_out, $n_reqs) = @_;
-    my $name = $block->name;
-    my $tag = "(req $i, rep $rep)";
-
-    my $code_like = val($block, 'error_code_like');
-    if (defined $code_like) {
-        $code_like = pick($code_like, $i);
-        $code_like =~ s/^\s+|\s+$//g unless ref $code_like;
-        my $re = ref $code_like eq 'Regexp' ? $code_like : qr/$code_like/;
-        Test::More::like($res->{status} // '', $re, "$name - status code like $tag");
-        goto HEADERS;
-    }
-    my $code = val($block, 'error_code');
-    $code = pick($code, $i) if defined $code;
-    $code = 200 unless defined $code;
-    $code =~ s/^\s+|\s+$//g;
-    if ($timed_out && defined $block->{abort}) {
-        Test::More::pass("$name - aborted as asked $tag");
-    } elsif ($code eq '') {
-        # an empty error_code means "no response expected" (connection closed)
-        Test::More::ok(!defined $res->{status}, "$name - no response $tag");
-    } else {
-        Test::More::is($res->{status}, $code, "$name - status code ok $tag");
-    }
-
-  HEADERS:
-    my $hdrs = val($block, 'response_headers');
-    $hdrs = pick($hdrs, $i) if defined $hdrs;
-    for my $line (patterns($hdrs)) {
-        if ($line =~ /^!\s*(\S+?):?$/) {
-            my @v = header_values($res, $1);
-            Test::More::ok(!@v, "$name - header $1 absent $tag")
-                or Test::More::diag("got $1: @v");
-        } elsif ($line =~ /^([^:]+):\s*(.*)$/) {
-            my ($k, $want) = ($1, $2);
-            my @v = header_values($res, $k);
-            Test::More::is($v[0], $want, "$name - header $k ok $tag");
-        }
-    }
-    my $hlike = val($block, 'response_headers_like');
-    $hlike = pick($hlike, $i) if defined $hlike;
-    for my $line (patterns($hlike)) {
-        next unless $line =~ /^([^:]+):\s*(.*)$/;
-        my ($k, $re) = ($1, $2);
-        my @v = header_values($res, $k);
-        Test::More::like($v[0] // '', qr/$re/s, "$name - header $k like $tag");
-    }
-
-    my $body = val($block, 'response_body');
-    if (defined $body) {
-        $body = pick($body, $i);
-        if (defined $body) {
-            Test::More::is($res->{body}, $body, "$name - response_body ok $tag");
-        }
-    }
-    for my $kind (qw(like unlike)) {
-        my $pat = val($block, "response_body_$kind");
-        next unless defined $pat;
-        $pat = pick($pat, $i);
-        next unless defined $pat;
-        my $re = ref $pat eq 'Regexp' ? $pat : qr/$pat/s;
-        my $fn = $kind eq 'like' ? \&Test::More::like : \&Test::More::unlike;
-        my $short = length($res->{body}) > 300
-            ? substr($res->{body}, 0, 300) . '...' : $res->{body};
-        # match on the full body; print only a short form on failure
-        my $ok = $kind eq 'like' ? $res->{body} =~ $re : $res->{body} !~ $re;
-        Test::More::ok($ok, "$name - response_body_$kind ok $tag")
-            or Test::More::diag("body: $short\npattern: $re");
-    }
-    for my $check (@ResponseBodyChecks) {
-        $check->($block, $res->{body}, $i, $rep, 0);
-    }
-}
-
+# test-nginx's check_error_log(): the lines logged since the previous check
+# (after every request of a block); $$pos is where the last check stopped.
 sub check_logs {
-    my ($block, $from, $rep) = @_;
+    my ($block, $pos, $rep) = @_;
     my $name = $block->name;
-    my @want = patterns(val($block, 'error_log'));
-    my @lines = log_since($from);
-    if (@want) {
+    my @want = log_patterns(val($block, 'error_log'));
+    my @lines = log_since($$pos);
+    if (grep { defined } @want) {
         my $deadline = time + 1;          # lines logged after the response
-        while (time < $deadline && grep { !match_any($_, \@lines) } @want) {
+        while (time < $deadline && grep { my $p = $_; defined $p && !grep { match_line($p, $_) } @lines } @want) {
             sleep 0.02;
-            @lines = log_since($from);
-        }
-        for my $p (@want) {
-            Test::More::ok(match_any($p, \@lines), "$name - error_log has '$p' (rep $rep)");
+            @lines = log_since($$pos);
         }
     }
-    for my $p (patterns(val($block, 'no_error_log'))) {
-        my @hit = grep { ref $p ? $_ =~ $p : index($_, $p) >= 0 } @lines;
+    $$pos += length join '', @lines;
+    for my $p (@want) {
+        next unless defined $p;
+        Test::More::ok((grep { match_line($p, $_) } @lines),
+                       "$name - error_log has '$p' (rep $rep)");
+    }
+    for my $p (log_patterns(val($block, 'no_error_log'))) {
+        next unless defined $p;
+        my @hit = grep { match_line($p, $_) } @lines;
         Test::More::ok(!@hit, "$name - error_log lacks '$p' (rep $rep)")
             or Test::More::diag("found: $hit[0]");
     }
@@ -534,19 +620,35 @@ sub check_logs {
 
 sub run_block {
     my ($block) = @_;
-    my $name = $block->name;
     if (defined $block->{SKIP}) {
-        Test::More::note("$name skipped (--- SKIP)");
+        Test::More::note($block->name . " skipped (--- SKIP)");
         return;
     }
     $_->($block) for @Preprocessors;
-    write_config($block);
-    my $err = start_nginx($block);
-    if ($err) {
-        Test::More::fail("$name - nginx started");
-        Test::More::diag($err);
+    $block->set_value('name', "$0 " . $block->name);
+    my $name = $block->name;
+    check_sections($block);
+
+    my $config = val($block, 'config');
+    if (!defined $config) {
+        # test-nginx: no restart, no new config, no user_files
+        bail_out("$name - No '--- config' section specified and could not get previous one. "
+                 . "Use TEST_NGINX_NO_NGINX_MANAGER ?") unless defined $PrevConfig && $NginxPid;
+        my @ignored = grep { defined val($block, $_) } qw(main_config http_config post_main_config user_files);
+        bail_out("$name - no --- config: test-nginx reuses the previous block's nginx and ignores "
+                 . join(', ', map { "--- $_" } @ignored) . "; give the block a --- config") if @ignored;
+    } else {
         stop_nginx();
-        return;
+        undef $PrevConfig;
+        write_config($block);
+        my $err = start_nginx($block);
+        if ($err) {
+            Test::More::fail("$name - nginx started");
+            Test::More::diag($err);
+            stop_nginx();
+            return;
+        }
+        $PrevConfig = $config;
     }
     my $timeout = seconds(val($block, 'timeout')) // $Timeout;
     my @reqs;
@@ -555,35 +657,37 @@ sub run_block {
         @reqs = ref $raw eq 'ARRAY' ? (join '', @$raw) : ($raw);
     } else {
         my $r = val($block, 'request');
-        bail_out("$name: no --- request section") unless defined $r;
-        @reqs = map { build_request($block, $_) } (ref $r eq 'ARRAY' ? @$r : ($r));
+        bail_out("$name - request empty") unless defined $r;
+        my @list = ref $r eq 'ARRAY' ? @$r : ($r);
+        @reqs = map { build_request($block, $list[$_], $_) } 0 .. $#list;
     }
+    my $n = @reqs;
+    my $wait = seconds(val($block, 'wait'));
+    my $pos = 0;              # the first check sees nginx's start-up lines too
     for my $rep (0 .. $RepeatEach - 1) {
-        my $from = log_size();
         for my $i (0 .. $#reqs) {
             my ($resp, $timed_out, $cerr) = exchange($reqs[$i], $timeout);
             if ($cerr) {
                 Test::More::fail("$name - connect (req $i, rep $rep)");
                 Test::More::diag($cerr);
-                next;
+            } else {
+                if ($timed_out && !defined $block->{abort}) {
+                    Test::More::fail("$name - response finished within ${timeout}s (req $i, rep $rep)");
+                }
+                check_response($block, parse_response($resp), $i, $rep, $n);
             }
-            if ($timed_out && !defined $block->{abort}) {
-                Test::More::fail("$name - response finished within ${timeout}s (req $i, rep $rep)");
-            }
-            check_response($block, parse_response($resp), $i, $rep, $timed_out, scalar @reqs);
+            sleep $wait if $wait;
+            check_logs($block, \$pos, $rep);
         }
-        my $wait = seconds(val($block, 'wait'));
-        sleep $wait if $wait;
-        check_logs($block, $from, $rep);
     }
-    stop_nginx();
 }
 
 sub run_tests {
+    $ENV{TEST_NGINX_SERVER_PORT} = $Port unless defined $ENV{TEST_NGINX_SERVER_PORT};
+    $ENV{TEST_NGINX_HTML_DIR}    = "$ServRoot/html";
     my @blocks = Test::Base::blocks();
     run_block($_) for @blocks;
-    my $tb = Test::More->builder;
-    Test::More::done_testing() unless $tb->has_plan;
+    stop_nginx();
 }
 
 END { stop_nginx() }
