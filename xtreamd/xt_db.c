@@ -236,6 +236,79 @@ xt_db_run(xt_db_t *db, MYSQL_STMT *st, xt_binds_t *bs)
 
 
 void
+xt_mbinds_init(xt_mbinds_t *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+
+void
+xt_mbinds_free(xt_mbinds_t *m)
+{
+    free(m->b);
+    free(m->len);
+    free(m->ival);
+    memset(m, 0, sizeof(*m));
+}
+
+
+int
+xt_mbinds_add(xt_mbinds_t *m, const xt_binds_t *bs)
+{
+    unsigned  k;
+
+    if (m->n + bs->n > m->cap) {
+        size_t          cap = m->cap ? m->cap : 256;
+        MYSQL_BIND     *b;
+        unsigned long  *len;
+        long long      *iv;
+
+        while (cap < m->n + bs->n) {
+            cap *= 2;
+        }
+        b = realloc(m->b, cap * sizeof(*b));
+        if (b == NULL) {
+            return -1;
+        }
+        m->b = b;
+        len = realloc(m->len, cap * sizeof(*len));
+        if (len == NULL) {
+            return -1;
+        }
+        m->len = len;
+        iv = realloc(m->ival, cap * sizeof(*iv));
+        if (iv == NULL) {
+            return -1;
+        }
+        m->ival = iv;
+        m->cap = cap;
+    }
+    for (k = 0; k < bs->n; k++) {
+        m->b[m->n] = bs->b[k];
+        m->len[m->n] = bs->len[k];
+        m->ival[m->n] = bs->ival[k];
+        m->n++;
+    }
+    return 0;
+}
+
+
+void
+xt_mbinds_fix(xt_mbinds_t *m)
+{
+    size_t  i;
+
+    for (i = 0; i < m->n; i++) {
+        if (m->b[i].buffer_type == MYSQL_TYPE_LONGLONG) {
+            m->b[i].buffer = &m->ival[i];
+        } else if (m->b[i].buffer_type == MYSQL_TYPE_STRING) {
+            m->b[i].length = &m->len[i];
+        }
+    }
+}
+
+
+void
 xt_row_init(xt_row_t *r)
 {
     memset(r, 0, sizeof(*r));

@@ -58,6 +58,23 @@ void xt_bind_null(xt_binds_t *bs);
 int xt_db_run(xt_db_t *db, MYSQL_STMT *st, xt_binds_t *bs);
 
 
+/* a growable parameter list for multi-row statements: rows of xt_binds_t
+   are appended (integers copied, strings still referenced); call
+   xt_mbinds_fix() after the last append, before binding m->b */
+typedef struct {
+    MYSQL_BIND     *b;
+    unsigned long  *len;
+    long long      *ival;
+    size_t          n, cap;
+} xt_mbinds_t;
+
+void xt_mbinds_init(xt_mbinds_t *m);
+void xt_mbinds_free(xt_mbinds_t *m);
+#define xt_mbinds_reset(m)  ((m)->n = 0)
+int xt_mbinds_add(xt_mbinds_t *m, const xt_binds_t *bs);
+void xt_mbinds_fix(xt_mbinds_t *m);
+
+
 /* result binds: integers and strings with fixed buffers */
 typedef struct {
     MYSQL_BIND     b[XT_BIND_MAX];

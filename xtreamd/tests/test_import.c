@@ -107,4 +107,32 @@ test_import(void)
     BAD("{\"lines\":[],\"lines\":[]}", "lines: duplicate key");
     BAD("{\"bouquets\":[{\"id\":1,\"name\":\"b\",\"live\":[1,0]}]}",
         "bouquets[0].live[1]: must be an integer 1..4294967295");
+
+    /* the multi-row parameter list the batched apply binds: rows are
+       appended, buffers point into it once fixed */
+    {
+        xt_mbinds_t  m;
+        xt_binds_t   bs;
+        int          k;
+
+        xt_mbinds_init(&m);
+        for (k = 0; k < 300; k++) {     /* past the first growth */
+            xt_binds_reset(&bs);
+            xt_bind_int(&bs, k);
+            xt_bind_str(&bs, "abc", (size_t) (k % 4));
+            xt_bind_null(&bs);
+            CHECK(xt_mbinds_add(&m, &bs) == 0);
+        }
+        xt_mbinds_fix(&m);
+        CHECK(m.n == 900);
+        CHECK(m.b[3 * 299].buffer_type == MYSQL_TYPE_LONGLONG
+              && *(long long *) m.b[3 * 299].buffer == 299);
+        CHECK(m.b[3 * 7 + 1].buffer_type == MYSQL_TYPE_STRING
+              && *m.b[3 * 7 + 1].length == 3
+              && memcmp(m.b[3 * 7 + 1].buffer, "abc", 3) == 0);
+        CHECK(m.b[3 * 8 + 2].buffer_type == MYSQL_TYPE_NULL);
+        xt_mbinds_reset(&m);
+        CHECK(m.n == 0);
+        xt_mbinds_free(&m);
+    }
 }
