@@ -24,7 +24,9 @@ typedef struct xt_snap_writer_s  xt_snap_writer_t;
 /* NULL on allocation failure */
 xt_snap_writer_t *xt_snap_writer_new(uint32_t kind, uint64_t generation);
 
-/* append bytes to STRINGS; identical strings are not deduplicated */
+/* append bytes to STRINGS, or return the existing offset when identical
+   bytes were added before (strings are interned: records may share an
+   offset); an empty string is always {0, 0} */
 xt_snap_str_t xt_snap_writer_str(xt_snap_writer_t *w, const char *p,
     size_t len);
 
@@ -40,7 +42,9 @@ int xt_snap_writer_section(xt_snap_writer_t *w, uint32_t id, uint32_t count,
    U32 appended as sections, every section 8-aligned, checksum set */
 int xt_snap_writer_finish(xt_snap_writer_t *w, void **buf, size_t *len);
 
-/* finish, then write dir/.name.tmp, fsync, rename to dir/name, fsync dir */
+/* write the bytes finish would give to dir/.name.tmp (streamed from the
+   writer's buffers, no whole-file copy), fsync, rename to dir/name, fsync
+   dir */
 int xt_snap_writer_write(xt_snap_writer_t *w, const char *dir,
     const char *name);
 

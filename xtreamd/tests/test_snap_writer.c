@@ -43,6 +43,113 @@ check_file(const unsigned char *p, size_t len, uint64_t gen)
 }
 
 
+/*
+ * Interning: identical bytes share one offset, every reference still
+ * reads back its own bytes, the table grows past its first size, and the
+ * file written to disk is the file finish() builds (checksum over many
+ * megabytes, so the fast CRC path is covered).
+ */
+static void
+test_snap_writer_intern(void)
+{
+    enum { N = 60000 };
+    xt_snap_writer_t        *w;
+    xt_snap_str_t           *refs, a, b, c, e;
+    char                     s[64], dir[] = "/tmp/xt-snap-intern-XXXXXX";
+    char                     path[256], big[3000];
+    const xt_snap_header_t  *h;
+    const char              *strs;
+    unsigned char           *file, *disk;
+    void                    *buf;
+    size_t                   len, dlen, n, total = 0;
+    uint32_t                 i, crc;
+    int                      ok = 1, shared = 1;
+    FILE                    *f;
+
+    w = xt_snap_writer_new(XT_SNAP_KIND_CATALOG, 9);
+    CHECK(w != NULL);
+
+    a = xt_snap_writer_str(w, "News", 4);
+    b = xt_snap_writer_str(w, "Sport", 5);
+    c = xt_snap_writer_str(w, "News", 4);
+    e = xt_snap_writer_str(w, "", 0);
+    CHECK(a.off == c.off && a.len == 4 && c.len == 4);
+    CHECK(b.off != a.off && b.len == 5);
+    CHECK(e.off == 0 && e.len == 0);
+    /* a prefix of a stored string is a string of its own */
+    c = xt_snap_writer_str(w, "New", 3);
+    CHECK(c.len == 3 && c.off != a.off);
+    total = 4 + 5 + 3;
+
+    /* N distinct strings, each added 3 times, plus long ones */
+    refs = calloc(3 * N, sizeof(*refs));
+    for (i = 0; i < 3 * N; i++) {
+        n = (size_t) snprintf(s, sizeof(s), "http://img.example/%u.jpg",
+                              i % N);
+        refs[i] = xt_snap_writer_str(w, s, n);
+        if (i < N) {
+            total += n;
+        } else if (refs[i].off != refs[i % N].off) {
+            shared = 0;
+        }
+    }
+    CHECK(shared);
+    memset(big, 'x', sizeof(big));
+    for (i = 0; i < 8; i++) {
+        big[i * 300] = 'y';         /* same length, different bytes */
+        a = xt_snap_writer_str(w, big, sizeof(big));
+        b = xt_snap_writer_str(w, big, sizeof(big));
+        CHECK(a.off == b.off);
+        total += sizeof(big);
+    }
+    CHECK(xt_snap_writer_section(w, XT_SEC_LIVE, 0, NULL, 0) == 0);
+    CHECK(xt_snap_writer_finish(w, &buf, &len) == 0);
+
+    file = buf;
+    h = (const void *) file;
+    CHECK(h->sections[0].id == XT_SEC_STRINGS);
+    CHECK(h->sections[0].size == total);
+    strs = (const char *) file + h->sections[0].offset;
+    for (i = 0; i < 3 * N; i++) {
+        n = (size_t) snprintf(s, sizeof(s), "http://img.example/%u.jpg",
+                              i % N);
+        if (refs[i].len != n || refs[i].off + n > h->sections[0].size
+            || memcmp(strs + refs[i].off, s, n) != 0)
+        {
+            ok = 0;
+        }
+    }
+    CHECK(ok);
+    crc = (uint32_t) crc32(crc32(0L, Z_NULL, 0), file + sizeof(*h),
+                           (uInt) (len - sizeof(*h)));
+    CHECK(h->checksum == crc);
+
+    /* write() streams the same bytes (the header's time aside) */
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK(xt_snap_writer_write(w, dir, XT_SNAP_FILE_CATALOG) == 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, XT_SNAP_FILE_CATALOG);
+    disk = malloc(len + 1);
+    f = fopen(path, "rb");
+    CHECK(f != NULL);
+    dlen = f ? fread(disk, 1, len + 1, f) : 0;
+    if (f) {
+        fclose(f);
+    }
+    CHECK(dlen == len);
+    if (dlen == len) {
+        ((xt_snap_header_t *) disk)->created = h->created;
+        CHECK(memcmp(disk, file, len) == 0);
+    }
+
+    free(disk);
+    free(buf);
+    free(refs);
+    xt_snap_writer_free(w);
+    unlink(path);
+    rmdir(dir);
+}
+
+
 void
 test_snap_writer(void)
 {
@@ -134,4 +241,6 @@ test_snap_writer(void)
 
     unlink(path);
     rmdir(dir);
+
+    test_snap_writer_intern();
 }
