@@ -686,6 +686,30 @@ ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id)
 }
 
 
+/*
+ * The zone when lock-out is on (NULL when off), with the client's address
+ * in the table's form.
+ */
+static ngx_xtream_zone_t *
+ngx_xtream_flood_zone(ngx_http_request_t *r, uint8_t *addr,
+    ngx_xtream_delivery_main_conf_t **dmcfp)
+{
+    ngx_xtream_zone_t                *zone;
+    ngx_xtream_delivery_main_conf_t  *dmcf;
+
+    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
+    zone = ngx_xtream_delivery_zone(dmcf);
+    if (zone == NULL || dmcf->flood_max == 0) {
+        return NULL;
+    }
+
+    ngx_xtream_client_addr(r->connection, addr);
+    *dmcfp = dmcf;
+
+    return zone;
+}
+
+
 ngx_int_t
 ngx_xtream_flood_check(ngx_http_request_t *r)
 {
@@ -694,13 +718,10 @@ ngx_xtream_flood_check(ngx_http_request_t *r)
     ngx_xtream_zone_t                *zone;
     ngx_xtream_delivery_main_conf_t  *dmcf;
 
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL || dmcf->flood_max == 0) {
+    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
+    if (zone == NULL) {
         return NGX_OK;
     }
-
-    ngx_xtream_client_addr(r->connection, addr);
 
     ngx_shmtx_lock(&zone->shpool->mutex);
     left = xt_flood_locked(zone->sh->flood, addr, (int64_t) ngx_time());
@@ -725,13 +746,10 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
     ngx_xtream_zone_t                *zone;
     ngx_xtream_delivery_main_conf_t  *dmcf;
 
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL || dmcf->flood_max == 0) {
+    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
+    if (zone == NULL) {
         return;
     }
-
-    ngx_xtream_client_addr(r->connection, addr);
 
     ngx_shmtx_lock(&zone->shpool->mutex);
     lock = xt_flood_fail(zone->sh->flood, addr, (int64_t) ngx_time());
@@ -752,13 +770,10 @@ ngx_xtream_flood_success(ngx_http_request_t *r)
     ngx_xtream_zone_t                *zone;
     ngx_xtream_delivery_main_conf_t  *dmcf;
 
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL || dmcf->flood_max == 0) {
+    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
+    if (zone == NULL) {
         return;
     }
-
-    ngx_xtream_client_addr(r->connection, addr);
 
     ngx_shmtx_lock(&zone->shpool->mutex);
     xt_flood_success(zone->sh->flood, addr);
