@@ -19,7 +19,7 @@ RATE=${RATE:-1M}
 SLOW_SECS=${SLOW_SECS:-8}
 
 bench_start
-trap 'stop_nginx "$work/nginx"; bench_stop' EXIT
+trap 'stop_nginx "$work/nginx"; stop_nginx "$work/nginx2"; bench_stop' EXIT
 
 # two catalogs: A (CHANNELS live) for get_live_streams, B (LIVE + MOVIES)
 # for get.php; one snapshot dir each
