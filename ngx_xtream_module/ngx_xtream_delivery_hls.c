@@ -269,17 +269,41 @@ ngx_xtream_single_variant(ngx_str_t *pl)
 }
 
 
+/*
+ * Refreshes the session of d in the zone.  NGX_OK with *touched: XT_ACQ_OK
+ * when the session is live, anything else when it must be admitted again;
+ * NGX_HTTP_FORBIDDEN when the session was ended (evicted); 500 without a
+ * zone.  Nothing is sent here.
+ */
+static ngx_int_t
+ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
+{
+    uint32_t            slot;
+    ngx_xtream_zone_t  *zone;
+
+    zone = ngx_xtream_delivery_zone(d->dmcf);
+    if (zone == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    *touched = xt_conns_touch(zone->sh->conns, d->line_id, d->session,
+                              (int64_t) ngx_current_msec, &slot);
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    return (*touched == XT_ACQ_ENDED) ? NGX_HTTP_FORBIDDEN : NGX_OK;
+}
+
+
 ngx_int_t
 ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns)
 {
     u_char                 *start, *p;
-    uint32_t                slot;
     ngx_int_t               rc, v;
     ngx_str_t               path, pl, *ua;
     xt_acq_rc_e             touched;
     ngx_xtream_out_t        o;
-    ngx_xtream_zone_t      *zone;
     ngx_xtream_sign_ctx_t   sc;
     u_char                  prefix[32];
 
@@ -301,18 +325,13 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return ngx_xtream_send_playlist_head(r);
     }
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
-    if (zone == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_xtream_hls_touch(d, &touched);
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_xtream_send_status(r, rc);
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    touched = xt_conns_touch(zone->sh->conns, d->line_id, d->session,
-                             (int64_t) ngx_current_msec, &slot);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    if (touched == XT_ACQ_ENDED) {
-        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     if (touched != XT_ACQ_OK) {
@@ -507,13 +526,11 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
     ngx_int_t                rc;
     ngx_str_t                arg, *ua;
     ngx_uint_t               stale;
-    uint32_t                 slot;
     xt_token_t               t;
     xt_acq_rc_e              touched;
     xt_token_rc_e            trc;
     ngx_xtream_map_t        *lm;
     ngx_xtream_dreq_t       *d;
-    ngx_xtream_zone_t       *zone;
     const xt_snap_line_t    *line;
     ngx_xtream_delivery_main_conf_t  *dmcf;
 
@@ -574,18 +591,13 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
     d->stream_id = rt->id;
     d->session = t.session;
 
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_xtream_hls_touch(d, &touched);
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_xtream_send_status(r, rc);
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    touched = xt_conns_touch(zone->sh->conns, d->line_id, d->session,
-                             (int64_t) ngx_current_msec, &slot);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    if (touched == XT_ACQ_ENDED) {
-        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     if (stale && touched != XT_ACQ_OK) {
