@@ -4,12 +4,20 @@
 # MariaDB services running: xtream starts its own private instances.
 set -euo pipefail
 
+# one line per room, so each duty adds its own packages without touching others
 pkgs=(nginx nginx-dev libnginx-mod-rtmp mariadb-server mariadb-client libmariadb-dev
       libyajl-dev libssl-dev zlib1g-dev pkg-config build-essential
       libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev
       libavutil-dev ffmpeg tini curl python3 valgrind bc wrk iproute2
       libtest-base-perl libtext-diff-perl libtest-longstring-perl liblist-moreutils-perl
       libipc-run-perl libhttp-message-perl liburi-perl libxml-libxml-perl)
+# EPG import: streaming XMLTV parse, HTTP(S) fetch
+pkgs+=(libxml2-dev libcurl4-openssl-dev)
+# admin API (xtreamd) and web panel browser tests
+pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
+# hardening: fuzzers and sanitizers, clock-jump tests
+pkgs+=(clang libclang-rt-14-dev faketime)
+# streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()
 for p in "${pkgs[@]}"; do
