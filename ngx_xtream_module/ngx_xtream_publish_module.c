@@ -31,6 +31,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "ngx_xtream_module.h"
+#include "xt_form.h"
 #include "xt_password.h"
 
 
@@ -212,51 +213,31 @@ ngx_xtream_publish_collect(ngx_http_request_t *r, size_t *len,
 }
 
 
-/* first occurrence of field name in a form body, unescaped into the
-   pool; NGX_DECLINED when absent, NGX_ERROR when too long or bad */
+/* first occurrence of field name in a form body (xt_form.c), unescaped
+   into the pool; NGX_DECLINED when absent, NGX_ERROR when too long */
 static ngx_int_t
 ngx_xtream_form_get(ngx_http_request_t *r, u_char *body, size_t len,
     const char *name, size_t max, ngx_str_t *out)
 {
-    u_char  *p = body, *end = body + len, *amp, *eq, *src, *dst, *v;
-    size_t   nlen = ngx_strlen(name), vlen, i;
+    u_char               *v;
+    size_t                vlen;
+    xt_form_rc_e          rc;
+    const unsigned char  *raw;
 
-    while (p < end) {
-        amp = ngx_strlchr(p, end, '&');
-        if (amp == NULL) {
-            amp = end;
-        }
-        eq = ngx_strlchr(p, amp, '=');
-        if (eq && (size_t) (eq - p) == nlen
-            && ngx_strncmp(p, name, nlen) == 0)
-        {
-            vlen = amp - (eq + 1);
-            if (vlen > max * 3) {
-                return NGX_ERROR;
-            }
-            v = ngx_pnalloc(r->pool, vlen + 1);
-            if (v == NULL) {
-                return NGX_ERROR;
-            }
-            ngx_memcpy(v, eq + 1, vlen);
-            for (i = 0; i < vlen; i++) {
-                if (v[i] == '+') {
-                    v[i] = ' ';
-                }
-            }
-            src = v;
-            dst = v;
-            ngx_unescape_uri(&dst, &src, vlen, 0);
-            out->data = v;
-            out->len = dst - v;
-            if (out->len > max) {
-                return NGX_ERROR;
-            }
-            return NGX_OK;
-        }
-        p = amp + 1;
+    rc = xt_form_find(body, len, name, max, &raw, &vlen);
+    if (rc != XT_FORM_OK) {
+        return rc == XT_FORM_ABSENT ? NGX_DECLINED : NGX_ERROR;
     }
-    return NGX_DECLINED;
+    v = ngx_pnalloc(r->pool, vlen + 1);
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+    out->data = v;
+    out->len = xt_form_unescape(v, raw, vlen);
+    if (out->len > max) {
+        return NGX_ERROR;
+    }
+    return NGX_OK;
 }
 
 
