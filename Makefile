@@ -40,5 +40,18 @@ test: unit-test t-test
 bench: build
 	bench/run.sh
 
+# hardening (README "Hardening"): libFuzzer targets in fuzz/ (clang, into
+# build-fuzz/), and the sanitizer build + suite (scripts/asan.sh, build-asan/)
+.PHONY: fuzz fuzz-regress asan
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C fuzz fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-regress:
+	$(MAKE) -C fuzz regress
+
+asan:
+	scripts/asan.sh
+
 clean:
 	rm -rf $(BUILD)

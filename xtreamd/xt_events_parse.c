@@ -3,7 +3,6 @@
  * and bounded lengths; unknown keys are ignored, a known key with the
  * wrong type or out of bounds refuses the whole datagram.
  */
-#define _GNU_SOURCE
 #include <string.h>
 
 #include <yajl/yajl_tree.h>
@@ -50,6 +49,30 @@ xt_text(yajl_val v, char *dst, size_t max)
 }
 
 
+/* an escaped NUL (\u0000): yajl hands strings back NUL-terminated, so it
+   would cut a value short unseen.  Escapes are walked pairwise: in
+   "\\u0000" the backslash is escaped and "u0000" is plain text (a user
+   agent may say so; the module's datagram then carries it). */
+static int
+xt_has_escaped_nul(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\') {
+            continue;
+        }
+        if (s[i + 1] == 'u' && len - i >= 6
+            && memcmp(s + i + 2, "0000", 4) == 0)
+        {
+            return 1;
+        }
+        i++;                            /* the escaped character */
+    }
+    return 0;
+}
+
+
 static const char *xt_kinds[] = { "live", "hls", "movie", "episode",
                                   "timeshift" };
 
@@ -88,9 +111,7 @@ xt_event_parse(const char *buf, size_t len, xt_event_t *out,
     }
     memcpy(text, buf, len);
     text[len] = '\0';
-    /* yajl hands strings back NUL-terminated: an escaped NUL would cut a
-       value short unseen, so refuse it here */
-    if (strcasestr(text, "\\u0000") != NULL) {
+    if (xt_has_escaped_nul(text, len)) {
         *why = "escaped NUL";
         return -1;
     }

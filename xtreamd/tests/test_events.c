@@ -110,6 +110,19 @@ test_events(void)
     CHECK(ep("{\"ev\":\"open\",\"conn\":\"00112233aabbccdd\",\"line\":1,"
              "\"stream\":1,\"kind\":\"live\",\"ua\":\"a\\u0000b\"}", &e)
           == -1);
+    /* a user agent that says "\u0000" as text (the module escapes its
+       backslash) is not an escaped NUL: found by fuzz/event.c
+       (fuzz/regress/event/ua-backslash-u0000) */
+    CHECK(ep("{\"ev\":\"open\",\"conn\":\"00112233aabbccdd\",\"line\":1,"
+             "\"stream\":1,\"kind\":\"live\",\"ua\":\"a\\\\u0000b\"}", &e)
+          == 0);
+    CHECK(strcmp(e.ua, "a\\u0000b") == 0);
+    CHECK(ep("{\"ev\":\"start\",\"stream\":1,\"x\":\"\\\\\\\\u0000\"}", &e)
+          == 0);
+    /* ... but an escaped backslash followed by an escaped NUL is one */
+    CHECK(ep("{\"ev\":\"start\",\"stream\":1,\"x\":\"\\\\\\u0000\"}", &e)
+          == -1);
+    CHECK(ep("{\"ev\":\"start\",\"stream\":1,\"x\":\"\\u0000\"}", &e) == -1);
     /* invalid UTF-8 */
     CHECK(ep("{\"ev\":\"start\",\"stream\":1,\"x\":\"\xff\xfe\"}", &e) == -1);
 }

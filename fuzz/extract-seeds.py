@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Seed corpus for the fuzz targets, from what the suite and the docs send.
+
+    fuzz/extract-seeds.py        (re)writes fuzz/corpus/<target>/seed-*
+
+Requests come from t/*.t and t/*.pl (request lines, --- request blocks,
+req("...") calls; anything still holding a Perl variable is skipped), event
+datagrams from docs/CONTRACTS.md, import documents from t/fixtures/,
+xtreamd.conf from conf/ and t/lib/XtreamTest.pm, snapshots from the module
+tests' real writer (build/module-tests/xt_mkfixture, made by `make -C
+ngx_xtream_module test`).  Seeds are named by content hash, so re-running
+is idempotent; files this script did not write (seed-* prefix) are kept.
+"""
+import glob
+import hashlib
+import hmac
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+CORPUS = os.path.join(TOP, "fuzz", "corpus")
+# fuzz/token.c keys its tokens with this secret
+TOKEN_SECRET = b"fuzz-secret-0123456789abcdef"
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def suite_texts():
+    for p in sorted(glob.glob(os.path.join(TOP, "t", "*.t"))
+                    + glob.glob(os.path.join(TOP, "t", "*.pl"))):
+        yield p, read(p).decode("utf-8", "replace")
+
+
+def perl_unescape(s):
+    return s.replace("\\@", "@").replace("\\$", "$")
+
+
+def requests():
+    """(method, target, body) of every literal request in the suite."""
+    out = set()
+    for _, text in suite_texts():
+        # --- request blocks and "request eval" strings: METHOD target\nbody
+        for m in re.finditer(r'(?m)^\[?"?(GET|POST|HEAD) ([^\s"]+)"?\]?,?$\n?'
+                             r'(?:([^\n"]*)"?\]?,?$)?', text):
+            method, target, body = m.group(1), m.group(2), m.group(3) or ""
+            if method != "POST" or body.startswith("---"):
+                body = ""
+            out.add((method, target, body))
+        # raw request strings and req("...") helpers
+        for m in re.finditer(r'"(GET|POST|HEAD) (/[^\s"\\]*)', text):
+            out.add((m.group(1), m.group(2), ""))
+        for m in re.finditer(r'req\w*\(\s*"(/[^"]*)"', text):
+            out.add(("GET", m.group(1), ""))
+    clean = set()
+    for method, target, body in out:
+        target, body = perl_unescape(target), perl_unescape(body)
+        if "$" in target or "$" in body or not target.startswith("/"):
+            continue
+        clean.add((method, target, body))
+    return sorted(clean)
+
+
+def user_agents():
+    uas = set()
+    for _, text in suite_texts():
+        for m in re.finditer(r"(?m)^User-Agent: (.+)$", text):
+            if "$" not in m.group(1):
+                uas.add(m.group(1).strip())
+    return sorted(uas)
+
+
+def token(expires, line, session, stream, variant):
+    msg = b"xt1|%d|%d|%016x|%d|%d" % (expires, line, session, stream, variant)
+    mac = hmac.new(TOKEN_SECRET, msg, hashlib.sha256).hexdigest()[:32]
+    return b"%d_%d_%016x_%d_%s" % (expires, line, session, variant,
+                                   mac.encode())
+
+
+def snapshots():
+    tool = os.path.join(TOP, "build", "module-tests", "xt_mkfixture")
+    if not os.access(tool, os.X_OK):
+        sys.exit("extract-seeds: %s is missing: run "
+                 "'make -C ngx_xtream_module test' first" % tool)
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([tool, d], check=True)
+        for kind, name in ((0, "lines.snap"), (1, "catalog.snap"),
+                           (2, "epg.snap")):
+            data = read(os.path.join(d, name))
+            # byte 0: kind; byte 1: fix up size and CRC (1) or not (0)
+            yield bytes([kind, 1]) + data
+            yield bytes([kind, 0]) + data
+
+
+def main():
+    seeds = {t: set() for t in ("route", "args", "token", "form", "event",
+                                "events_parse", "snapshot", "import",
+                                "config")}
+    reqs = requests()
+    for method, target, body in reqs:
+        path, _, query = target.partition("?")
+        seeds["route"].add(path.encode())
+        if path.endswith(".php"):
+            seeds["args"].add((query + ("\n" + body if body else "")).encode())
+        if path == "/rtmp/publish" and body:
+            seeds["form"].add(body.encode())
+        m = re.search(r"[?&]t=([^&]+)", query)
+        if m:
+            seeds["token"].add(m.group(1).encode())
+
+    # tokens as the module signs them (xt_token.h), for the target's key
+    for args in ((1700000600, 7, 0x00000000000000a1, 42, 0),
+                 (1699999999, 1, 0xffffffffffffffff, 42, 3),
+                 (0, 4294967295, 0x0123456789abcdef, 42, 63)):
+        seeds["token"].add(token(*args))
+
+    # event datagrams: the contract's examples, concrete
+    contracts = read(os.path.join(TOP, "docs", "CONTRACTS.md")).decode()
+    for m in re.finditer(r'(?m)^(\{"ev":.*?\})\s', contracts):
+        d = m.group(1).replace("<16 hex>", "00000000000000a1")
+        d = d.replace('"live|hls|movie|episode|timeshift"', '"live"')
+        d = d.replace('"ts":...', '"ts":1700000000')
+        seeds["events_parse"].add(d.encode())
+
+    # module-side events: 40 bytes of fields, addr \1 username \1 ua
+    head = struct.pack(">IIQQQIHBB", 7, 42, 0xa1, 1700000000, 123456,
+                       1700000000, 1234, 0, 0)
+    for i, ua in enumerate(user_agents() + ["VLC/3.0.18 LibVLC/3.0.18"]):
+        seeds["event"].add(head[:-2] + bytes([i % 2, i % 4])
+                           + b"127.0.0.1\x01demo\x01" + ua.encode())
+
+    for p in sorted(glob.glob(os.path.join(TOP, "t", "fixtures", "*.json"))):
+        seeds["import"].add(read(p))
+
+    seeds["config"].add(read(os.path.join(TOP, "conf",
+                                          "xtreamd.conf.example")))
+    xt = read(os.path.join(TOP, "t", "lib", "XtreamTest.pm")).decode()
+    m = re.search(r'<<"CONF"\)?;\n(.*?)\nCONF\n', xt, re.S)
+    if m:
+        conf = re.sub(r"\$\w+", "/tmp/xt", m.group(1))
+        seeds["config"].add(conf.encode())
+
+    for s in snapshots():
+        seeds["snapshot"].add(s)
+
+    for target, items in seeds.items():
+        d = os.path.join(CORPUS, target)
+        os.makedirs(d, exist_ok=True)
+        for old in glob.glob(os.path.join(d, "seed-*")):
+            os.unlink(old)
+        for data in items:
+            name = "seed-" + hashlib.sha1(data).hexdigest()[:12]
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        print("extract-seeds: %-13s %3d seeds" % (target, len(items)))
+
+
+if __name__ == "__main__":
+    main()

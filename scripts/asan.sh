@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make asan`: the module, xtreamd, xtreamctl and the worker built with
+# AddressSanitizer + UndefinedBehaviorSanitizer into build-asan/ (never
+# mixed with build/), then the C unit tests and the t/ suite run against
+# them.  Any sanitizer report fails the run.
+#
+#   scripts/asan.sh                     build, unit tests, whole t/ suite
+#   scripts/asan.sh t/001-login.t ...   build, unit tests, these files
+#   XT_ASAN_SKIP_UNIT=1 scripts/asan.sh t/...     t/ files only
+#
+# Reports are collected through the sanitizers' log_path (one file per
+# process, whichever process it is: nginx worker, xtreamd, worker, test
+# program) under build-asan/sanitizer-logs/, printed and counted at the end.
+# Debian's nginx is not instrumented: scripts/asan-nginx.sh starts it with
+# libasan preloaded (see there for the leak-check choice).
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+build=${XT_ASAN_BUILD:-$repo/build-asan}
+logs=$build/sanitizer-logs
+
+san="-fsanitize=address,undefined -fno-omit-frame-pointer"
+# the daemon's, the worker's and the unit tests' Makefiles add their flags
+# to CFLAGS from the environment.  gcc's -Wformat-truncation sees the
+# sanitizers' null checks as "argument is null" (a false positive under
+# -fsanitize only): a warning here, still an error in the normal build
+export CFLAGS="-O1 -g $san -Wno-error=format-truncation"
+export XT_CC_OPT="$san" XT_LD_OPT="$san"
+
+echo "asan: building into $build"
+make -s -C xtreamd BUILD="$build" || exit 1
+scripts/build-module.sh "$build" || exit 1
+
+rm -rf "$logs"
+mkdir -p "$logs"
+chmod 1777 "$logs"      # nginx workers may run as another user
+# leaks are checked in our own programs (daemon, worker, tests); nginx's
+# master and workers are started with detect_leaks=0 by asan-nginx.sh
+export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1"
+export LSAN_OPTIONS="suppressions=$repo/scripts/asan-lsan.supp"
+export XT_ASAN_LOGS=$logs
+export XTW_SANITIZED=1      # the worker tests skip their valgrind jobs
+
+rc=0
+if [ -z "${XT_ASAN_SKIP_UNIT:-}" ]; then
+    echo "asan: unit tests"
+    make -s -C xtreamd BUILD="$build" test || rc=1
+    make -s -C ngx_xtream_module BUILD="$build" test || rc=1
+fi
+
+echo "asan: t/ suite"
+BUILD="$build" TEST_NGINX_BINARY="$repo/scripts/asan-nginx.sh" \
+    scripts/prove.sh "$@" || rc=1
+
+# one file per process that reported; an empty file is not a report
+reports=0
+for f in "$logs"/*; do
+    [ -s "$f" ] || continue
+    if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: ' "$f"; then
+        reports=$((reports + 1))
+        echo "=== sanitizer report: $f"
+        head -60 "$f"
+    fi
+done
+echo "asan: $reports process(es) with sanitizer reports (logs in $logs)"
+[ "$reports" -eq 0 ] || rc=1
+exit $rc
