@@ -35,7 +35,7 @@ unit-test: build
 t-test: build
 	scripts/prove.sh
 
-test: unit-test t-test
+test: unit-test fuzz-regress t-test
 
 bench: build
 	bench/run.sh

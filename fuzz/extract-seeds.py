@@ -98,6 +98,46 @@ def snapshots():
             yield bytes([kind, 0]) + data
 
 
+def literals(path, pattern):
+    text = read(os.path.join(TOP, path)).decode()
+    return sorted(set(re.findall(pattern, text)))
+
+
+def write_dicts():
+    """libFuzzer dictionaries (fuzz/dict/<target>.dict): the keys and
+    words each parser knows, taken from its own tables."""
+    words = {
+        "route": ["live", "movie", "series", "timeshift", "hls",
+                  "index.m3u8", ".ts", ".m3u8", "%2e", "%2f", "%5c", "%00",
+                  "..", "/"],
+        "args": literals("ngx_xtream_module/xt_args.c",
+                         r'\{ "([a-z_\[\]]+)", XT_ARG|XT_ID\("([a-z_]+)"')
+                + ["=", "&", "%", "+", ","],
+        "config": literals("xtreamd/xt_config.c", r'[SU]\((\w+),'),
+        "import": literals("xtreamd/xt_import_schema.c", r'"([a-z_]+)"')
+                  + literals("xtreamd/xt_import_validate.c",
+                             r'"([a-z_]+)", (?:NULL|")'),
+        "events_parse": literals("xtreamd/xt_events_parse.c",
+                                 r'"([a-z]+)"') + ["\\u0000", "\\\\"],
+        "form": ["addr", "call", "name", "app", "publish", "publish_done",
+                 "live", "=", "&", "%", "+"],
+    }
+    d = os.path.join(TOP, "fuzz", "dict")
+    os.makedirs(d, exist_ok=True)
+    for target, ws in words.items():
+        flat = []
+        for w in ws:
+            flat.extend(x for x in (w if isinstance(w, tuple) else (w,)) if x)
+        with open(os.path.join(d, target + ".dict"), "w") as f:
+            f.write("# fuzz/extract-seeds.py: words of the %s parser\n"
+                    % target)
+            for w in sorted(set(flat)):
+                f.write('"%s"\n' % w.replace("\\", "\\\\")
+                        .replace('"', '\\"'))
+        print("extract-seeds: %-13s %3d dictionary words"
+              % (target, len(set(flat))))
+
+
 def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
@@ -148,6 +188,8 @@ def main():
 
     for s in snapshots():
         seeds["snapshot"].add(s)
+
+    write_dicts()
 
     for target, items in seeds.items():
         d = os.path.join(CORPUS, target)

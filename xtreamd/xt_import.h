@@ -14,6 +14,8 @@
 #include "xt_db.h"
 
 #define XT_IMPORT_MAX_BYTES  (1024u * 1024 * 1024)
+/* arrays and objects inside each other (documents nest a few levels) */
+#define XT_IMPORT_MAX_DEPTH  32
 
 enum {
     XT_F_ID,        /* integer 1..2^32-1 */

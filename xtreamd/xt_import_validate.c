@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "xt_import.h"
+#include "xt_json_depth.h"
 #include "xt_secret.h"
 
 typedef struct {
@@ -344,6 +345,13 @@ xt_import_validate(xt_import_t *im, const char *text, char *err,
     c.err = err;
     c.errlen = errlen;
     im->now = (long long) time(NULL);
+
+    /* yajl frees a tree recursively: a deep one would overflow the stack */
+    if (!xt_json_depth_ok(text, strlen(text), XT_IMPORT_MAX_DEPTH)) {
+        snprintf(err, errlen, "invalid JSON: nested deeper than %d levels",
+                 XT_IMPORT_MAX_DEPTH);
+        return -1;
+    }
 
     perr[0] = '\0';
     im->root = yajl_tree_parse(text, perr, sizeof(perr));

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "xt_import.h"
@@ -17,6 +18,18 @@ verr(const char *doc)
     }
     xt_import_free(&im);
     return err;
+}
+
+/* {"streams":[[...]]} nesting levels deep, root object included */
+static const char *
+nested(char *doc, size_t levels)
+{
+    size_t  i = (size_t) sprintf(doc, "{\"streams\":");
+
+    memset(doc + i, '[', levels - 1);
+    memset(doc + i + levels - 1, ']', levels - 1);
+    strcpy(doc + i + 2 * (levels - 1), "}");
+    return doc;
 }
 
 #define BAD(doc, want)  do {                                               \
@@ -58,6 +71,33 @@ test_import(void)
     xt_import_free(&im);
 
     BAD("{}", "");
+
+    /* a million nested arrays: refused before yajl builds (and frees,
+       recursively, overflowing the stack) the tree.  Found by fuzzing
+       (fuzz/import.c; fuzz/regress/import/ holds a shallower one) */
+    {
+        size_t  n = 1000000, i;
+        char   *deep = malloc(2 * n + 32);
+
+        CHECK(deep != NULL);
+        if (deep) {
+            i = (size_t) sprintf(deep, "{\"streams\":");
+            memset(deep + i, '[', n);
+            memset(deep + i + n, ']', n);
+            strcpy(deep + i + 2 * n, "}");
+            BAD(deep, "invalid JSON: nested deeper than 32 levels");
+            free(deep);
+        }
+    }
+    /* brackets inside strings do not nest */
+    BAD("{\"settings\":{\"x\":\""
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[\"}}", "");
+    {
+        char  doc[128];
+
+        BAD(nested(doc, 32), "streams[0]: must be an object");
+        BAD(nested(doc, 33), "invalid JSON: nested deeper than 32 levels");
+    }
     BAD("[1]", "(document): must be an object");
     BAD("{\"lines\": [", "invalid JSON: parse error: premature EOF");
     BAD("{\"linez\":[]}", "linez: unknown key");
