@@ -141,7 +141,7 @@ def write_dicts():
 def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
-                                "config")}
+                                "config", "access", "m3u8")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -185,6 +185,35 @@ def main():
     if m:
         conf = re.sub(r"\$\w+", "/tmp/xt", m.group(1))
         seeds["config"].add(conf.encode())
+
+    # access lists: the fixtures' allowed_ips / allowed_uas (joined with
+    # "," as the snapshot stores them) and the unit tests' ip("list", ...)
+    import json
+    lists = set()
+    for p in sorted(glob.glob(os.path.join(TOP, "t", "fixtures", "*.json"))):
+        for line in json.loads(read(p)).get("lines", []):
+            for k in ("allowed_ips", "allowed_uas"):
+                if line.get(k):
+                    lists.add(",".join(line[k]))
+    ta = read(os.path.join(TOP, "ngx_xtream_module", "tests",
+                           "test_access.c")).decode()
+    lists.update(re.findall(r'(?:ip|ua)\("([^"]*)"', ta))
+    uas = user_agents()
+    for i, lst in enumerate(sorted(lists)):
+        v4 = bytes([1, 10, 200, 3, 4]) + bytes(11)
+        v6 = bytes(15) + b"\x01"
+        ua = uas[i % len(uas)] if uas else "GoodPlayer/1.0"
+        seeds["access"].add((v4 if i % 2 == 0 else v6) + lst.encode()
+                            + b"\0" + ua.encode())
+
+    # playlists: the m3u8 unit tests' literals (as the worker writes them)
+    tm = read(os.path.join(TOP, "ngx_xtream_module", "tests",
+                           "test_m3u8.c")).decode()
+    for m in re.finditer(r'((?:"(?:[^"\\]|\\.)*"\s*)+)', tm):
+        text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        if text.startswith("#EXTM3U"):
+            seeds["m3u8"].add(text.encode().decode("unicode_escape")
+                              .encode("latin-1"))
 
     for s in snapshots():
         seeds["snapshot"].add(s)

@@ -42,6 +42,28 @@ export LSAN_OPTIONS="suppressions=$repo/scripts/asan-lsan.supp"
 export XT_ASAN_LOGS=$logs
 export XTW_SANITIZED=1      # the worker tests skip their valgrind jobs
 
+# self-check, so that "zero reports" means something: a deliberate heap
+# overflow in an instrumented program must leave a report where we look,
+# and nginx must load the instrumented module through asan-nginx.sh
+canary=$build/asan-canary
+printf '#include <stdlib.h>\nint main(void){volatile char *p=malloc(4);p[4]=1;return 0;}\n' \
+    | gcc $san -x c -o "$canary" - || exit 1
+"$canary" 2>/dev/null
+if ! grep -qs 'ERROR: AddressSanitizer: heap-buffer-overflow' "$logs"/asan.*; then
+    echo "asan: self-check failed: the canary's report is not in $logs" >&2; exit 1
+fi
+rm -f "$logs"/asan.* "$canary"
+ngxconf=$build/asan-selfcheck.conf
+printf 'load_module %s;\npid %s/asan-selfcheck.pid;\nerror_log stderr;\nevents {}\nhttp {}\n' \
+    "$build/ngx_xtream_module.so" "$build" > "$ngxconf"
+if ! scripts/asan-nginx.sh -t -q -p "$build" -c "$ngxconf" 2>/dev/null; then
+    echo "asan: self-check failed: nginx does not load $build/ngx_xtream_module.so" >&2; exit 1
+fi
+if ASAN_OPTIONS= /usr/sbin/nginx -t -q -p "$build" -c "$ngxconf" >/dev/null 2>&1; then
+    echo "asan: self-check failed: the module loads without the ASan runtime (not instrumented?)" >&2; exit 1
+fi
+echo "asan: self-check ok (canary report caught; instrumented module loads only with libasan preloaded)"
+
 rc=0
 if [ -z "${XT_ASAN_SKIP_UNIT:-}" ]; then
     echo "asan: unit tests"
