@@ -141,7 +141,7 @@ def write_dicts():
 def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
-                                "config", "access", "m3u8")}
+                                "config", "access", "m3u8", "tz")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -214,6 +214,16 @@ def main():
         if text.startswith("#EXTM3U"):
             seeds["m3u8"].add(text.encode().decode("unicode_escape")
                               .encode("latin-1"))
+
+    # time zones: a few TZif files of the system's tzdata (table-only,
+    # rule footers north and south, half-hour offsets), instant 1700000000
+    for z in ("UTC", "Europe/London", "America/New_York",
+              "Australia/Lord_Howe", "Asia/Kolkata"):
+        p = os.path.join("/usr/share/zoneinfo", z)
+        if os.path.exists(p):
+            seeds["tz"].add(b"\0" + struct.pack(">q", 1700000000) + read(p))
+    for name in ("Europe/London", "../etc/passwd", "Etc/GMT+5"):
+        seeds["tz"].add(b"\1" + struct.pack(">q", 0) + name.encode())
 
     for s in snapshots():
         seeds["snapshot"].add(s)

@@ -352,6 +352,8 @@ xt_tz_offset(const xt_tz_t *tz, int64_t t)
 {
     uint32_t  lo, hi, mid;
 
+    t = xt_tz_clamp(t);
+
     if (tz->ntrans == 0 || t < tz->trans[0]) {
         if (tz->ntrans == 0 && tz->has_rule) {
             return xt_rule_offset(tz, t);
@@ -385,6 +387,7 @@ xt_tz_format(const xt_tz_t *tz, int64_t t, char *out)
     int32_t  m, d, sec;
     int64_t  y, local, days;
 
+    t = xt_tz_clamp(t);
     local = t + xt_tz_offset(tz, t);
     days = local / 86400;
     sec = (int32_t) (local % 86400);

@@ -56,6 +56,20 @@ int xt_tz_parse(xt_tz_t *tz, const unsigned char *p, size_t len,
 int xt_tz_load(xt_tz_t *tz, const char *dir, const char *name,
     const char **err);
 
+/*
+ * The instants the calendar functions take: years 0..9999 UTC.  Others are
+ * clamped to the nearest (EPG times are imported as any int64_t >= 0, and
+ * t + offset must not overflow).
+ */
+#define XT_TZ_T_MIN  (-62167219200LL)       /* 0000-01-01 00:00:00 UTC */
+#define XT_TZ_T_MAX  253402300799LL         /* 9999-12-31 23:59:59 UTC */
+
+static inline int64_t
+xt_tz_clamp(int64_t t)
+{
+    return t < XT_TZ_T_MIN ? XT_TZ_T_MIN : t > XT_TZ_T_MAX ? XT_TZ_T_MAX : t;
+}
+
 /* seconds east of UTC at instant t */
 int32_t xt_tz_offset(const xt_tz_t *tz, int64_t t);
 

@@ -122,6 +122,7 @@ xt_xmltv_time(const xt_tz_t *tz, int64_t t, char *out)
     int32_t  off, m, d;
     int64_t  local, days, secs, y;
 
+    t = xt_tz_clamp(t);
     off = xt_tz_offset(tz, t);
     local = t + off;
 

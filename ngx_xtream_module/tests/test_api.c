@@ -95,6 +95,8 @@ test_xmltv_time(void)
     xt_tz_utc(&tz);
     xt_xmltv_time(&tz, 1704110400, out);              /* 2024-01-01 12:00Z */
     CHECK(strcmp(out, "20240101120000 +0000") == 0);
+    xt_xmltv_time(&tz, INT64_MAX, out);               /* clamped: fuzz/tz.c */
+    CHECK(strcmp(out, "99991231235959 +0000") == 0);
 
     if (xt_tz_load(&tz, "/usr/share/zoneinfo", "Europe/London", &err) == 0) {
         xt_xmltv_time(&tz, 1704110400, out);

@@ -4,6 +4,7 @@
  * bad files.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "xt_tz.h"
@@ -60,6 +61,20 @@ test_tz(void)
     CHECK(xt_tz_load(&tz, ZI, "Australia/Sydney", &err) == 0);
     CHECK(xt_tz_offset(&tz, 4102444800LL) == 11 * 3600);    /* Jan 2100 */
     CHECK(xt_tz_offset(&tz, 4118587200LL) == 10 * 3600);    /* Jul 2100 */
+
+    /* instants past year 9999 (EPG times are imported as any int64_t >= 0)
+       are clamped, never overflowing t + offset: found by fuzz/tz.c */
+    CHECK(xt_tz_offset(&tz, INT64_MAX) == 11 * 3600);       /* Sydney, Dec */
+    xt_tz_format(&tz, INT64_MIN, out);
+    CHECK(strncmp(out, "0000-01-01", 10) == 0);
+    CHECK(xt_tz_load(&tz, ZI, "Europe/London", &err) == 0);
+    xt_tz_format(&tz, INT64_MAX, out);
+    CHECK(strcmp(out, "9999-12-31 23:59:59") == 0);
+    CHECK(xt_tz_offset(&tz, XT_TZ_T_MAX + 1)
+          == xt_tz_offset(&tz, XT_TZ_T_MAX));
+    CHECK(xt_tz_load(&tz, ZI, "Asia/Kolkata", &err) == 0);
+    xt_tz_format(&tz, INT64_MAX, out);                      /* +05:30 */
+    CHECK(strlen(out) == XT_TZ_TIME_LEN && strncmp(out, "9999-", 5) == 0);
 
     /* names that must never reach the filesystem */
     CHECK(!xt_tz_name_valid("../etc/passwd", 13));
