@@ -141,7 +141,8 @@ def write_dicts():
 def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
-                                "config", "access", "m3u8", "tz")}
+                                "config", "access", "m3u8", "tz",
+                                "health")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -224,6 +225,19 @@ def main():
             seeds["tz"].add(b"\0" + struct.pack(">q", 1700000000) + read(p))
     for name in ("Europe/London", "../etc/passwd", "Etc/GMT+5"):
         seeds["tz"].add(b"\1" + struct.pack(">q", 0) + name.encode())
+
+    # worker health lines: the worker README's example and the supervisor
+    # tests' hp("...") literals
+    readme = read(os.path.join(TOP, "xtreamd", "worker", "README.md")).decode()
+    for m in re.finditer(r'(?ms)^(\{"state".*?\})$', readme):
+        seeds["health"].add(m.group(1).replace("\n", "").encode())
+    ts = read(os.path.join(TOP, "xtreamd", "tests",
+                           "test_supervisor.c")).decode()
+    for m in re.finditer(r'hp\(((?:\s*"(?:[^"\\]|\\.)*")+)', ts):
+        text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        if text:
+            seeds["health"].add(text.encode().decode("unicode_escape")
+                                .encode("latin-1"))
 
     for s in snapshots():
         seeds["snapshot"].add(s)
