@@ -22,6 +22,7 @@
 #include "xt_access.h"
 #include "xt_conns.h"
 #include "xt_flood.h"
+#include "xt_metrics.h"
 #include "xt_route.h"
 #include "xt_token.h"
 
@@ -44,6 +45,7 @@ typedef enum {
 typedef struct {
     xt_conns_t              *conns;
     xt_flood_t              *flood;
+    xt_metrics_t            *metrics;   /* xtream_metrics counters */
 } ngx_xtream_shm_t;
 
 typedef struct ngx_xtream_delivery_main_conf_s

@@ -12,6 +12,7 @@
 #include "xt_entitle.h"
 #include "xt_password.h"
 #include "ngx_xtream_delivery.h"
+#include "ngx_xtream_metrics.h"
 
 
 #define NGX_HTTP_NOT_ACCEPTABLE  406
@@ -187,6 +188,9 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     if (rc == XT_ACQ_OK || rc == XT_ACQ_REPLACED) {
         c = xt_conns_get(zone->sh->conns, slot);
         key = c ? c->key : 0;
+        /* metrics: TS, movie and episode transfers are told apart */
+        xt_census_tag(zone->sh->conns, slot,
+                      ngx_xtream_metrics_conn_tag(d->kind));
     }
 
     ngx_shmtx_unlock(&zone->shpool->mutex);

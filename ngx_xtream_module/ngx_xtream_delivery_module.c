@@ -543,6 +543,21 @@ ngx_xtream_zone_init(ngx_shm_zone_t *shm_zone, void *data)
 
 update:
 
+    /* metrics counters (ngx_xtream_metrics_module.c): made with the zone,
+       kept across reloads */
+    ngx_shmtx_lock(&shpool->mutex);
+    if (zone->sh->metrics == NULL) {
+        zone->sh->metrics = ngx_slab_alloc_locked(shpool,
+                                                  sizeof(xt_metrics_t));
+        if (zone->sh->metrics) {
+            xt_metrics_init(zone->sh->metrics, (int64_t) ngx_time());
+        }
+
+    } else {
+        xt_metrics_add(&zone->sh->metrics->reloads, 1);
+    }
+    ngx_shmtx_unlock(&shpool->mutex);
+
     /* settings of this configuration (a reload may change them) */
     if (dmcf) {
         ngx_shmtx_lock(&shpool->mutex);
@@ -754,6 +769,11 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
     ngx_shmtx_lock(&zone->shpool->mutex);
     lock = xt_flood_fail(zone->sh->flood, addr, (int64_t) ngx_time());
     ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (zone->sh->metrics) {
+        xt_metrics_add(&zone->sh->metrics->login_failures, 1);
+        xt_metrics_add(&zone->sh->metrics->lockouts, lock ? 1 : 0);
+    }
 
     if (lock) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,

@@ -790,3 +790,35 @@ xt_sup_shutdown(xt_sup_t *sup, xt_db_t *db)
     free(sup->jobs);
     free(sup);
 }
+
+
+/* for the metrics file (xt_metrics_file.c): one call per job */
+void
+xt_sup_foreach(xt_sup_t *sup, xt_sup_visit_pt visit, void *ctx, double now)
+{
+    size_t              i;
+    xt_job_t           *j;
+    xt_sup_stream_t     s;
+
+    for (i = 0; i < sup->njobs; i++) {
+        j = sup->jobs[i];
+        if (!j->in_db && j->pid <= 0) {
+            continue;
+        }
+        memset(&s, 0, sizeof(s));
+        s.id = j->spec.id;
+        s.state = j->state;
+        s.pid = j->pid;
+        s.wanted = j->wanted;
+        s.on_demand = j->spec.on_demand;
+        s.restarts = j->restarts;
+        s.viewers = j->viewers;
+        s.fps = j->h.fps;
+        s.speed = j->h.speed;
+        s.bitrate_kbps = j->h.bitrate_kbps;
+        s.segments = j->h.segments;
+        s.uptime_s = j->pid > 0 ? (now - j->t_spawn) / 1e3 : 0;
+        s.last_error = j->err;
+        visit(ctx, &s);
+    }
+}

@@ -54,6 +54,21 @@ void xt_sup_viewers(xt_sup_t *sup, uint32_t stream_id, int delta,
 /* number of worker processes alive */
 unsigned xt_sup_running(xt_sup_t *sup);
 
+/* one stream as the metrics file reports it */
+typedef struct {
+    uint32_t     id;
+    const char  *state;           /* starting running error stopped */
+    long         pid;             /* 0: no worker */
+    int          wanted, on_demand, viewers;
+    unsigned     restarts, bitrate_kbps, segments;
+    double       fps, speed, uptime_s;
+    const char  *last_error;
+} xt_sup_stream_t;
+
+typedef void (*xt_sup_visit_pt)(void *ctx, const xt_sup_stream_t *s);
+void xt_sup_foreach(xt_sup_t *sup, xt_sup_visit_pt visit, void *ctx,
+    double now_ms);
+
 /* SIGTERM every worker, wait up to the grace, SIGKILL the rest, write
    their status; then free everything */
 void xt_sup_shutdown(xt_sup_t *sup, xt_db_t *db);

@@ -27,6 +27,7 @@
 #include "xt_db.h"
 #include "xt_events.h"
 #include "xt_log.h"
+#include "xt_metrics_file.h"
 #include "xt_migrate.h"
 #include "xt_supervisor.h"
 
@@ -61,6 +62,8 @@ typedef struct {
     xt_sup_t           *sup;
     xt_events_t         ev;
     double              expired_at;     /* last HLS expiry sweep, ms */
+    double              metrics_at;     /* last metrics file, ms */
+    int                 metrics_failing;
 } xt_loop_t;
 
 
@@ -123,6 +126,25 @@ xt_hls_gone(void *ctx, uint32_t stream)
 }
 
 
+/* the metrics file nginx's xtream_metrics appends (xt_metrics_file.h);
+   a failure (disk full) is logged once until it works again */
+static void
+xt_write_metrics(xt_loop_t *lp, double now)
+{
+    if (xt_dm_write(lp->cf->snapshot_dir, lp->sup, now,
+                    (long long) time(NULL)) != 0)
+    {
+        if (!lp->metrics_failing) {
+            xt_log(XT_LOG_WARN, "metrics file in %s: %s",
+                   lp->cf->snapshot_dir, strerror(errno));
+        }
+        lp->metrics_failing = 1;
+    } else {
+        lp->metrics_failing = 0;
+    }
+}
+
+
 /*
  * Serve events, worker pipes and supervisor timers for ms milliseconds
  * (or until SIGTERM).  Without a loop (--once) it just sleeps.
@@ -151,6 +173,10 @@ xt_wait(xt_loop_t *lp, unsigned ms)
             lp->expired_at = now;
             xt_events_db_expire(&lp->ev, lp->db, (long long) time(NULL),
                                 lp->cf->hls_idle_seconds, xt_hls_gone, lp);
+        }
+        if (now - lp->metrics_at >= XT_METRICS_INTERVAL_MS) {
+            lp->metrics_at = now;
+            xt_write_metrics(lp, now);
         }
         if (now >= end) {
             return;
@@ -204,9 +230,11 @@ xt_build(xt_db_t *db, const xt_config_t *cf, const xt_kind_t *k)
     memset(&st, 0, sizeof(st));
     db->errnum = 0;
     if (k->build(db, cf->snapshot_dir, &st, err, sizeof(err)) != 0) {
+        xt_dm_compile(k->domain, xt_now_ms() - t0, 0, 0);
         xt_log(XT_LOG_ERR, "building %s failed: %s", k->file, err);
         return -1;
     }
+    xt_dm_compile(k->domain, xt_now_ms() - t0, 1, st.generation);
     xt_log(XT_LOG_INFO, "built %s generation %llu: %zu records, %zu bytes, "
            "%.1f ms", k->file, (unsigned long long) st.generation,
            st.records, st.bytes, xt_now_ms() - t0);
@@ -292,6 +320,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
                     xt_log(XT_LOG_ERR, "database: %s", db.err);
                     return 2;
                 }
+                xt_dm_db(0);
                 if (!down) {
                     xt_log(XT_LOG_ERR, "database unavailable, keeping the "
                            "current snapshots: %s", db.err);
@@ -307,6 +336,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
             if (down) {
                 xt_log(XT_LOG_INFO, "database is back, rebuilding");
             }
+            xt_dm_db(1);
             down = 0;
             backoff = 0;
             /* anything may have changed while we were away */
@@ -384,6 +414,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
 
     lost:
         xt_log(XT_LOG_ERR, "database connection lost: %s", db.err);
+        xt_dm_db(0);
         if (cst) {
             mysql_stmt_close(cst);
             cst = NULL;
@@ -528,6 +559,7 @@ main(int argc, char **argv)
     if (once) {
         return xt_run(&cf, 1, NULL);
     }
+    xt_dm_start((long long) time(NULL));
 
     /* the worker binary: configured, or next to this executable */
     if (cf.worker_binary[0]) {
