@@ -11,6 +11,7 @@
 
 #include "xt_entitle.h"
 #include "xt_m3u8.h"
+#include "xt_timeshift.h"
 #include "ngx_xtream_delivery.h"
 
 
@@ -79,7 +80,7 @@ ngx_xtream_add_header(ngx_http_request_t *r, const char *key,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 {
     ngx_int_t     rc;
@@ -125,7 +126,7 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 /* HEAD: the headers of a playlist answer without reading or rewriting
    the playlist (its length is only known by doing that, and RFC 9110
    lets a HEAD answer omit it) */
-static ngx_int_t
+ngx_int_t
 ngx_xtream_send_playlist_head(ngx_http_request_t *r)
 {
     r->headers_out.status = NGX_HTTP_OK;
@@ -295,17 +296,20 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
 }
 
 
+/*
+ * Admits the viewer's HLS session (live or catch-up): its id from line,
+ * address, User-Agent and stream, a refresh when it is live in the zone,
+ * else counted under max_conns; then the "open" event (an HLS session
+ * has no close: xtreamd ends it when these stop).  NGX_OK, or the status
+ * to answer.
+ */
 ngx_int_t
-ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns)
 {
-    u_char                 *start, *p;
-    ngx_int_t               rc, v;
-    ngx_str_t               path, pl, *ua;
-    xt_acq_rc_e             touched;
-    ngx_xtream_out_t        o;
-    ngx_xtream_sign_ctx_t   sc;
-    u_char                  prefix[32];
+    ngx_int_t     rc;
+    ngx_str_t    *ua;
+    xt_acq_rc_e   touched;
 
     ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
 
@@ -318,18 +322,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* HEAD (a player's probe): every check passed and the master exists
-       (ngx_xtream_live_answer); no session is admitted (it would evict
-       someone under replace-oldest) and nothing is read */
-    if (r->method == NGX_HTTP_HEAD) {
-        return ngx_xtream_send_playlist_head(r);
-    }
-
     rc = ngx_xtream_hls_touch(d, &touched);
-    if (rc == NGX_HTTP_FORBIDDEN) {
-        return ngx_xtream_send_status(r, rc);
-    }
-
     if (rc != NGX_OK) {
         return rc;
     }
@@ -337,13 +330,38 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     if (touched != XT_ACQ_OK) {
         rc = ngx_xtream_count(r, d, XT_CONN_HLS, max_conns);
         if (rc != NGX_OK) {
-            return ngx_xtream_send_status(r, rc);
+            return rc;
         }
     }
 
-    /* first sight or refresh: an HLS session has no close, so xtreamd
-       ends it when its playlist fetches (and these opens) stop */
     ngx_xtream_event(d, "open");
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    uint32_t max_conns)
+{
+    u_char                 *start, *p;
+    ngx_int_t               rc, v;
+    ngx_str_t               path, pl;
+    ngx_xtream_out_t        o;
+    ngx_xtream_sign_ctx_t   sc;
+    u_char                  prefix[32];
+
+    /* HEAD (a player's probe): every check passed and the master exists
+       (ngx_xtream_live_answer); no session is admitted (it would evict
+       someone under replace-oldest) and nothing is read */
+    if (r->method == NGX_HTTP_HEAD) {
+        return ngx_xtream_send_playlist_head(r);
+    }
+
+    rc = ngx_xtream_hls_admit(r, d, max_conns);
+    if (rc != NGX_OK) {
+        return ngx_xtream_send_status(r, rc);
+    }
 
     path.len = d->dmcf->media_root.len + 32;
     path.data = ngx_pnalloc(r->pool, path.len);
@@ -442,8 +460,27 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z",
-                    &d->dmcf->media_root, rt->id, rt->variant, rt->seq);
+    if (rt->variant == XT_ROUTE_ARCHIVE_VARIANT) {
+        /* a catch-up segment: seq is its start in ms (its hour's dir) */
+        if (d->dmcf->archive_root.len == 0) {
+            return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
+        }
+
+        path.len = d->dmcf->archive_root.len + 64;
+        path.data = ngx_pnalloc(r->pool, path.len);
+        if (path.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = ngx_sprintf(path.data, "%V/%uD/%uL/%uL.ts%Z",
+                        &d->dmcf->archive_root, rt->id,
+                        rt->seq / XT_ARCH_HOUR_MS, rt->seq);
+
+    } else {
+        p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z",
+                        &d->dmcf->media_root, rt->id, rt->variant, rt->seq);
+    }
+
     path.len = p - path.data - 1;
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));

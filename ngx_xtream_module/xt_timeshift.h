@@ -21,8 +21,6 @@
 #define XT_ARCH_HOUR_MS       3600000LL
 /* at most this many segments in one window (1 s segments for a day) */
 #define XT_TS_MAX_SEGS        90000
-/* the token "variant" of archive segments: live variants are 0..63 */
-#define XT_TS_ARCHIVE_VARIANT 1000
 
 
 typedef struct {
