@@ -10,6 +10,7 @@
  *   _vod.c      movies and episodes: internal redirect to static serving
  *   _events.c   activity datagrams to xtreamd
  *   _timeshift.c  catch-up: archived windows as one .ts or a VOD .m3u8
+ *   _send.c     back-pressure steps of streamed file-buffer answers
  */
 
 #ifndef NGX_XTREAM_DELIVERY_H
@@ -162,6 +163,18 @@ ngx_int_t ngx_xtream_read_into(ngx_log_t *log, u_char *path, u_char *buf,
 const char *ngx_xtream_kind_name(ngx_xtream_kind_e kind);
 
 /* _hls.c */
+/* a response header; key and value live as long as the request */
+ngx_int_t ngx_xtream_delivery_header(ngx_http_request_t *r, const char *key,
+    const char *value);
+
+/* a bounded output buffer and its sink (the renderers' callback) */
+typedef struct {
+    u_char                  *pos;
+    u_char                  *end;
+} ngx_xtream_out_t;
+
+int ngx_xtream_out_sink(void *ctx, const char *p, size_t len);
+
 ngx_int_t ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns);
 ngx_int_t ngx_xtream_hls_token_request(ngx_http_request_t *r,
@@ -183,6 +196,14 @@ ngx_int_t ngx_xtream_timeshift_is_shift(ngx_http_request_t *r);
 ngx_int_t ngx_xtream_timeshift_answer(ngx_http_request_t *r,
     ngx_xtream_dreq_t *d, xt_route_t *rt, const xt_snap_live_t *live,
     uint32_t max_conns);
+
+/* _send.c: a streamed answer's pending buffer flushed (NGX_OK), the
+   client still reading (NGX_AGAIN, write event armed), or NGX_ERROR; and
+   its write handler's first step: NGX_OK to go on, NGX_DONE when a
+   timeout ended the request or limit_rate still delays it */
+ngx_int_t ngx_xtream_send_flush(ngx_http_request_t *r);
+ngx_int_t ngx_xtream_send_writable(ngx_http_request_t *r,
+    ngx_xtream_dreq_t *d);
 
 /* _ts.c */
 ngx_int_t ngx_xtream_ts_ready(ngx_http_request_t *r, ngx_xtream_dreq_t *d);

@@ -16,18 +16,12 @@
 
 
 typedef struct {
-    u_char      *pos;
-    u_char      *end;
-} ngx_xtream_out_t;
-
-
-typedef struct {
     ngx_xtream_dreq_t  *d;
 } ngx_xtream_sign_ctx_t;
 
 
-static int
-ngx_xtream_hls_sink(void *ctx, const char *p, size_t len)
+int
+ngx_xtream_out_sink(void *ctx, const char *p, size_t len)
 {
     ngx_xtream_out_t  *o = ctx;
 
@@ -59,8 +53,8 @@ ngx_xtream_hls_sign(void *ctx, uint32_t variant, char *buf, size_t size)
 }
 
 
-static ngx_int_t
-ngx_xtream_add_header(ngx_http_request_t *r, const char *key,
+ngx_int_t
+ngx_xtream_delivery_header(ngx_http_request_t *r, const char *key,
     const char *value)
 {
     ngx_table_elt_t  *h;
@@ -93,8 +87,8 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
                 "application/vnd.apple.mpegurl");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Cache-Control", "no-cache") != NGX_OK
-        || ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Cache-Control", "no-cache") != NGX_OK
+        || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
            != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -135,8 +129,8 @@ ngx_xtream_send_playlist_head(ngx_http_request_t *r)
                 "application/vnd.apple.mpegurl");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Cache-Control", "no-cache") != NGX_OK
-        || ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Cache-Control", "no-cache") != NGX_OK
+        || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
            != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -222,7 +216,7 @@ ngx_xtream_hls_media(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     if (xt_m3u8_rewrite_media((const char *) pl.data, pl.len,
                               (const char *) prefix, p - prefix, token, tlen,
-                              ngx_xtream_hls_sink, &o)
+                              ngx_xtream_out_sink, &o)
         != 0)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -397,7 +391,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     if (xt_m3u8_rewrite_master((const char *) pl.data, pl.len,
                                (const char *) prefix, p - prefix,
-                               ngx_xtream_hls_sign, &sc, ngx_xtream_hls_sink,
+                               ngx_xtream_hls_sign, &sc, ngx_xtream_out_sink,
                                &o)
         != 0)
     {
@@ -446,7 +440,7 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     u_char                    *p;
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
-    ngx_str_t                  path;
+    ngx_str_t                  path, *root;
     ngx_chain_t                out;
     ngx_file_info_t            fi;
     ngx_pool_cleanup_t        *cln;
@@ -454,31 +448,27 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_fd_t                   fd;
     ngx_err_t                  err;
 
-    path.len = d->dmcf->media_root.len + 64;
+    /* a catch-up segment (variant "archive"): seq is its start in ms,
+       under its hour's directory of the archive */
+    root = (rt->variant == XT_ROUTE_ARCHIVE_VARIANT) ? &d->dmcf->archive_root
+                                                     : &d->dmcf->media_root;
+    if (root->len == 0) {
+        return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    path.len = root->len + 64;
     path.data = ngx_pnalloc(r->pool, path.len);
     if (path.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (rt->variant == XT_ROUTE_ARCHIVE_VARIANT) {
-        /* a catch-up segment: seq is its start in ms (its hour's dir) */
-        if (d->dmcf->archive_root.len == 0) {
-            return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
-        }
-
-        path.len = d->dmcf->archive_root.len + 64;
-        path.data = ngx_pnalloc(r->pool, path.len);
-        if (path.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        p = ngx_sprintf(path.data, "%V/%uD/%uL/%uL.ts%Z",
-                        &d->dmcf->archive_root, rt->id,
+        p = ngx_sprintf(path.data, "%V/%uD/%uL/%uL.ts%Z", root, rt->id,
                         rt->seq / XT_ARCH_HOUR_MS, rt->seq);
 
     } else {
-        p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z",
-                        &d->dmcf->media_root, rt->id, rt->variant, rt->seq);
+        p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z", root, rt->id,
+                        rt->variant, rt->seq);
     }
 
     path.len = p - path.data - 1;
@@ -516,7 +506,7 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_str_set(&r->headers_out.content_type, "video/mp2t");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -291,25 +291,6 @@ ngx_xtream_ts_window(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 }
 
 
-static ngx_int_t
-ngx_xtream_ts_header(ngx_http_request_t *r, const char *key, ngx_str_t *val)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value = *val;
-
-    return NGX_OK;
-}
-
-
 static void ngx_xtream_ts_body_loop(ngx_http_request_t *r,
     ngx_xtream_dreq_t *d);
 
@@ -391,16 +372,12 @@ ngx_xtream_ts_body_open(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 static void
 ngx_xtream_ts_body_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
 {
-    ngx_int_t                  rc;
-    ngx_event_t               *wev;
-    ngx_connection_t          *c;
-    ngx_xtream_tshift_t       *ts;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_int_t             rc;
+    ngx_connection_t     *c;
+    ngx_xtream_tshift_t  *ts;
 
     c = r->connection;
-    wev = c->write;
     ts = d->tshift;
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
     for ( ;; ) {
 
@@ -409,27 +386,15 @@ ngx_xtream_ts_body_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
         }
 
         if (d->pending) {
-            rc = ngx_http_output_filter(r, NULL);
+            rc = ngx_xtream_send_flush(r);
 
             if (rc == NGX_ERROR) {
                 ngx_xtream_ts_body_finish(r, d, NGX_ERROR);
                 return;
             }
 
-            if (r->buffered || c->buffered) {
-                if (!wev->delayed) {
-                    ngx_add_timer(wev, clcf->send_timeout);
-                }
-
-                if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
-                    ngx_xtream_ts_body_finish(r, d, NGX_ERROR);
-                }
-
+            if (rc == NGX_AGAIN) {
                 return;
-            }
-
-            if (wev->timer_set) {
-                ngx_del_timer(wev);
             }
 
             (void) ngx_close_file(d->file.fd);
@@ -479,34 +444,11 @@ ngx_xtream_ts_body_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
 static void
 ngx_xtream_ts_body_writer(ngx_http_request_t *r)
 {
-    ngx_event_t               *wev;
-    ngx_connection_t          *c;
-    ngx_xtream_dreq_t         *d;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_xtream_dreq_t  *d;
 
-    c = r->connection;
-    wev = c->write;
     d = ngx_http_get_module_ctx(r, ngx_xtream_delivery_module);
 
-    if (d == NULL || d->done) {
-        return;
-    }
-
-    if (wev->timedout) {
-        ngx_log_error(NGX_LOG_INFO, c->log, NGX_ETIMEDOUT,
-                      "client timed out");
-        c->timedout = 1;
-        ngx_xtream_ts_body_finish(r, d, NGX_HTTP_REQUEST_TIME_OUT);
-        return;
-    }
-
-    if (wev->delayed) {
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
-            ngx_xtream_ts_body_finish(r, d, NGX_ERROR);
-        }
-
+    if (d == NULL || d->done || ngx_xtream_send_writable(r, d) != NGX_OK) {
         return;
     }
 
@@ -522,7 +464,6 @@ ngx_xtream_ts_body(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     u_char         *p;
     uint64_t        total;
     ngx_int_t       rc;
-    ngx_str_t       v;
     xt_range_rc_e   rrc;
 
     total = 0;
@@ -541,45 +482,35 @@ ngx_xtream_ts_body(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
                           &ts->to);
     }
 
-    ngx_str_set(&v, "bytes");
-    if (ngx_xtream_ts_header(r, "Accept-Ranges", &v) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_str_set(&v, "*");
-    if (ngx_xtream_ts_header(r, "Access-Control-Allow-Origin", &v) != NGX_OK)
+    if (ngx_xtream_delivery_header(r, "Accept-Ranges", "bytes") != NGX_OK
+        || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (rrc == XT_RANGE_UNSATISFIABLE) {
-        p = ngx_pnalloc(r->pool, sizeof("bytes */") + NGX_OFF_T_LEN);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        v.data = p;
-        v.len = ngx_sprintf(p, "bytes */%uL", total) - p;
-
-        if (ngx_xtream_ts_header(r, "Content-Range", &v) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_xtream_send_status(r, NGX_HTTP_RANGE_NOT_SATISFIABLE);
-    }
-
-    if (rrc == XT_RANGE_OK) {
+    if (rrc != XT_RANGE_NONE) {
         p = ngx_pnalloc(r->pool, sizeof("bytes -/") + 3 * NGX_OFF_T_LEN);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        v.data = p;
-        v.len = ngx_sprintf(p, "bytes %uL-%uL/%uL", ts->from, ts->to, total)
-                - p;
+        if (rrc == XT_RANGE_UNSATISFIABLE) {
+            (void) ngx_sprintf(p, "bytes */%uL%Z", total);
 
-        if (ngx_xtream_ts_header(r, "Content-Range", &v) != NGX_OK) {
+        } else {
+            (void) ngx_sprintf(p, "bytes %uL-%uL/%uL%Z", ts->from, ts->to,
+                               total);
+        }
+
+        if (ngx_xtream_delivery_header(r, "Content-Range", (char *) p)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rrc == XT_RANGE_UNSATISFIABLE) {
+            return ngx_xtream_send_status(r, NGX_HTTP_RANGE_NOT_SATISFIABLE);
         }
     }
 
@@ -625,29 +556,15 @@ ngx_xtream_ts_body(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 }
 
 
-static int
-ngx_xtream_ts_sink(void *ctx, const char *p, size_t len)
-{
-    ngx_buf_t  *b = ctx;
-
-    if ((size_t) (b->end - b->last) < len) {
-        return -1;
-    }
-
-    b->last = ngx_cpymem(b->last, p, len);
-
-    return 0;
-}
-
-
 static ngx_int_t
 ngx_xtream_ts_playlist(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_xtream_tshift_t *ts, xt_route_t *rt, uint32_t max_conns)
 {
-    size_t       tlen;
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    xt_token_t   t;
+    u_char            *start;
+    size_t             tlen, size;
+    ngx_int_t          rc;
+    xt_token_t         t;
+    ngx_xtream_out_t   o;
     char         token[XT_TOKEN_MAX_LEN + 1];
 
     if (r->method == NGX_HTTP_HEAD) {
@@ -673,19 +590,23 @@ ngx_xtream_ts_playlist(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return ngx_xtream_send_status(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
 
-    b = ngx_create_temp_buf(r->pool, 256 + ts->n * (192 + tlen));
-    if (b == NULL) {
+    size = 256 + ts->n * (192 + tlen);
+    start = ngx_pnalloc(r->pool, size);
+    if (start == NULL) {
         return ngx_xtream_send_status(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
 
+    o.pos = start;
+    o.end = start + size;
+
     if (xt_ts_playlist(ts->segs, ts->n, d->stream_id, token, tlen,
-                       ngx_xtream_ts_sink, b)
+                       ngx_xtream_out_sink, &o)
         != 0)
     {
         return ngx_xtream_send_status(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
 
-    return ngx_xtream_send_playlist(r, b->pos, b->last - b->pos);
+    return ngx_xtream_send_playlist(r, start, o.pos - start);
 }
 
 
