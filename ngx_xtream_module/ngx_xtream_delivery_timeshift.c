@@ -237,10 +237,11 @@ static ngx_int_t
 ngx_xtream_ts_window(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     int64_t from_ms, int64_t to_ms, ngx_xtream_tshift_t *ts)
 {
-    u_char     *buf, *path;
-    size_t      len, max;
-    int64_t     h, h0, h1;
-    ngx_int_t   rc;
+    u_char         *buf, *path;
+    size_t          len, max, n;
+    int64_t         h, h0, h1;
+    ngx_int_t       rc;
+    xt_arch_seg_t  *segs;
 
     /* 1 s segments at the least; a few more for cuts slightly short */
     max = (size_t) ((to_ms - from_ms) / 1000) * 2 + 16;
@@ -248,14 +249,22 @@ ngx_xtream_ts_window(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         max = XT_TS_MAX_SEGS;
     }
 
-    ts->segs = ngx_palloc(r->pool, max * sizeof(xt_arch_seg_t));
-    buf = ngx_palloc(r->pool, NGX_XTREAM_TS_INDEX_MAX);
     path = ngx_pnalloc(r->pool, d->dmcf->archive_root.len + 64);
-    if (ts->segs == NULL || buf == NULL || path == NULL) {
+    if (path == NULL) {
         return NGX_ERROR;
     }
 
-    ts->n = 0;
+    /* scratch from the heap, freed before the transfer: only the window's
+       own records stay with the request */
+    segs = ngx_alloc(max * sizeof(xt_arch_seg_t), r->connection->log);
+    buf = ngx_alloc(NGX_XTREAM_TS_INDEX_MAX, r->connection->log);
+    if (segs == NULL || buf == NULL) {
+        rc = NGX_ERROR;
+        goto done;
+    }
+
+    n = 0;
+    rc = NGX_OK;
 
     /* a segment listed in the previous hour may reach into the window */
     h0 = from_ms / XT_ARCH_HOUR_MS - 1;
@@ -269,25 +278,46 @@ ngx_xtream_ts_window(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         rc = ngx_xtream_read_into(r->connection->log, path, buf,
                                   NGX_XTREAM_TS_INDEX_MAX, &len);
         if (rc == NGX_DECLINED) {
+            rc = NGX_OK;
             continue;
         }
 
         if (rc != NGX_OK) {
-            return NGX_ERROR;
+            goto done;
         }
 
         if (xt_arch_index_select((const char *) buf, len, from_ms, to_ms,
-                                 ts->segs, max, &ts->n)
+                                 segs, max, &n)
             != 0)
         {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "xtream: archive index \"%s\" is malformed or "
                           "lists more than %uz segments", path, max);
-            return NGX_ERROR;
+            rc = NGX_ERROR;
+            goto done;
         }
     }
 
-    return NGX_OK;
+    ts->n = n;
+    ts->segs = ngx_palloc(r->pool, (n ? n : 1) * sizeof(xt_arch_seg_t));
+    if (ts->segs == NULL) {
+        rc = NGX_ERROR;
+        goto done;
+    }
+
+    ngx_memcpy(ts->segs, segs, n * sizeof(xt_arch_seg_t));
+
+done:
+
+    if (segs) {
+        ngx_free(segs);
+    }
+
+    if (buf) {
+        ngx_free(buf);
+    }
+
+    return rc;
 }
 
 
