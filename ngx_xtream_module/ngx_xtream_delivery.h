@@ -9,6 +9,8 @@
  *   _ts.c       continuous TS from the live edge
  *   _vod.c      movies and episodes: internal redirect to static serving
  *   _events.c   activity datagrams to xtreamd
+ *   _timeshift.c  catch-up: archived windows as one .ts or a VOD .m3u8
+ *   _send.c     back-pressure steps of streamed file-buffer answers
  */
 
 #ifndef NGX_XTREAM_DELIVERY_H
@@ -37,7 +39,9 @@ typedef enum {
     NGX_XTREAM_KIND_HLS_PLAYLIST,
     NGX_XTREAM_KIND_HLS_SEGMENT,
     NGX_XTREAM_KIND_MOVIE,
-    NGX_XTREAM_KIND_EPISODE
+    NGX_XTREAM_KIND_EPISODE,
+    NGX_XTREAM_KIND_TIMESHIFT_TS,
+    NGX_XTREAM_KIND_TIMESHIFT_HLS
 } ngx_xtream_kind_e;
 
 
@@ -77,6 +81,7 @@ struct ngx_xtream_delivery_main_conf_s {
     time_t                   flood_lock;
     ngx_str_t                event_socket;
     ngx_flag_t               used;
+    ngx_str_t                archive_root;      /* catch-up; no trailing '/' */
 };
 
 
@@ -125,6 +130,9 @@ typedef struct {
     uint32_t                 od_max_conns;
     unsigned                 od_waiting:1;
     unsigned                 od_ondemand:1;
+
+    /* catch-up (ngx_xtream_delivery_timeshift.c) */
+    void                    *tshift;
 } ngx_xtream_dreq_t;
 
 
@@ -157,10 +165,47 @@ ngx_int_t ngx_xtream_read_into(ngx_log_t *log, u_char *path, u_char *buf,
 const char *ngx_xtream_kind_name(ngx_xtream_kind_e kind);
 
 /* _hls.c */
+/* a response header; key and value live as long as the request */
+ngx_int_t ngx_xtream_delivery_header(ngx_http_request_t *r, const char *key,
+    const char *value);
+
+/* a bounded output buffer and its sink (the renderers' callback) */
+typedef struct {
+    u_char                  *pos;
+    u_char                  *end;
+} ngx_xtream_out_t;
+
+int ngx_xtream_out_sink(void *ctx, const char *p, size_t len);
+
 ngx_int_t ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns);
 ngx_int_t ngx_xtream_hls_token_request(ngx_http_request_t *r,
     xt_route_t *rt);
+/* the viewer's session admitted (or refreshed) and its "open" sent:
+   NGX_OK, or the status to answer */
+ngx_int_t ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    uint32_t max_conns);
+ngx_int_t ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data,
+    size_t len);
+ngx_int_t ngx_xtream_send_playlist_head(ngx_http_request_t *r);
+
+/* _timeshift.c: the window of a catch-up request from its URL form into
+   rt (kind XT_ROUTE_TIMESHIFT): NGX_OK, or the status (400) */
+ngx_int_t ngx_xtream_timeshift_params(ngx_http_request_t *r, xt_route_t *rt);
+/* 1 when a live URL carries the "shift" style ?utc= */
+ngx_int_t ngx_xtream_timeshift_is_shift(ngx_http_request_t *r);
+/* after the line's checks: the archived window, .ts or .m3u8 */
+ngx_int_t ngx_xtream_timeshift_answer(ngx_http_request_t *r,
+    ngx_xtream_dreq_t *d, xt_route_t *rt, const xt_snap_live_t *live,
+    uint32_t max_conns);
+
+/* _send.c: a streamed answer's pending buffer flushed (NGX_OK), the
+   client still reading (NGX_AGAIN, write event armed), or NGX_ERROR; and
+   its write handler's first step: NGX_OK to go on, NGX_DONE when a
+   timeout ended the request or limit_rate still delays it */
+ngx_int_t ngx_xtream_send_flush(ngx_http_request_t *r);
+ngx_int_t ngx_xtream_send_writable(ngx_http_request_t *r,
+    ngx_xtream_dreq_t *d);
 
 /* _ts.c */
 ngx_int_t ngx_xtream_ts_ready(ngx_http_request_t *r, ngx_xtream_dreq_t *d);

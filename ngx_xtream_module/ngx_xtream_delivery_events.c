@@ -109,6 +109,9 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
     case NGX_XTREAM_KIND_EPISODE:
         ev.kind = "episode";
         break;
+    case NGX_XTREAM_KIND_TIMESHIFT_TS:
+        ev.kind = "timeshift";
+        break;
     default:
         ev.kind = "hls";
         break;

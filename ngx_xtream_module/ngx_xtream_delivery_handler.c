@@ -20,7 +20,7 @@
 
 static const char  *ngx_xtream_kind_names[] = {
     "", "live-ts", "live-hls", "hls-playlist", "hls-segment", "movie",
-    "episode"
+    "episode", "timeshift-ts", "timeshift-hls"
 };
 
 
@@ -549,6 +549,11 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
     case XT_ROUTE_SERIES:
         d->kind = NGX_XTREAM_KIND_EPISODE;
         break;
+    case XT_ROUTE_TIMESHIFT:
+        d->kind = (rt->ext_kind == XT_EXT_M3U8)
+                  ? NGX_XTREAM_KIND_TIMESHIFT_HLS
+                  : NGX_XTREAM_KIND_TIMESHIFT_TS;
+        break;
     default:
         d->kind = (rt->ext_kind == XT_EXT_M3U8) ? NGX_XTREAM_KIND_LIVE_HLS
                                                 : NGX_XTREAM_KIND_LIVE_TS;
@@ -581,7 +586,7 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
-    if (rt->kind == XT_ROUTE_LIVE
+    if ((rt->kind == XT_ROUTE_LIVE || rt->kind == XT_ROUTE_TIMESHIFT)
         && !xt_access_output_allowed(line->outputs,
                                      rt->ext_kind == XT_EXT_M3U8))
     {
@@ -609,6 +614,18 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         d->od_max_conns = line->max_connections;
 
         return ngx_xtream_live_answer(r, d);
+
+    case XT_ROUTE_TIMESHIFT:
+        /* the archive of a channel: entitled like its live stream */
+        live = xt_snap_live_find(cat, rt->id);
+        if (live == NULL
+            || !xt_entitle_live(cat, lines, line, xt_snap_live_idx(cat, live)))
+        {
+            return ngx_xtream_send_status(r, NGX_HTTP_NOT_ACCEPTABLE);
+        }
+
+        return ngx_xtream_timeshift_answer(r, d, rt, live,
+                                           line->max_connections);
 
     case XT_ROUTE_MOVIE:
         movie = xt_snap_movie_find(cat, rt->id);
@@ -696,6 +713,17 @@ ngx_xtream_delivery_handler(ngx_http_request_t *r)
         return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
     }
 
+    /* catch-up: its window from the path, the timeshift.php query or a
+       live URL's ?utc= (Kodi "shift"); malformed is 400 before any check */
+    if (rt.kind == XT_ROUTE_TIMESHIFT || rt.kind == XT_ROUTE_TIMESHIFT_PHP
+        || (rt.kind == XT_ROUTE_LIVE && ngx_xtream_timeshift_is_shift(r)))
+    {
+        rc = ngx_xtream_timeshift_params(r, &rt);
+        if (rc != NGX_OK) {
+            return ngx_xtream_send_status(r, rc);
+        }
+    }
+
     switch (rt.kind) {
 
     case XT_ROUTE_HLS_SEGMENT:
@@ -705,10 +733,10 @@ ngx_xtream_delivery_handler(ngx_http_request_t *r)
     case XT_ROUTE_LIVE:
     case XT_ROUTE_MOVIE:
     case XT_ROUTE_SERIES:
+    case XT_ROUTE_TIMESHIFT:
         return ngx_xtream_delivery_line(r, &rt);
 
     default:
-        /* timeshift: not in this release */
         return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
     }
 }

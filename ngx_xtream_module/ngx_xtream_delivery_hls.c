@@ -11,13 +11,8 @@
 
 #include "xt_entitle.h"
 #include "xt_m3u8.h"
+#include "xt_timeshift.h"
 #include "ngx_xtream_delivery.h"
-
-
-typedef struct {
-    u_char      *pos;
-    u_char      *end;
-} ngx_xtream_out_t;
 
 
 typedef struct {
@@ -25,8 +20,8 @@ typedef struct {
 } ngx_xtream_sign_ctx_t;
 
 
-static int
-ngx_xtream_hls_sink(void *ctx, const char *p, size_t len)
+int
+ngx_xtream_out_sink(void *ctx, const char *p, size_t len)
 {
     ngx_xtream_out_t  *o = ctx;
 
@@ -58,8 +53,8 @@ ngx_xtream_hls_sign(void *ctx, uint32_t variant, char *buf, size_t size)
 }
 
 
-static ngx_int_t
-ngx_xtream_add_header(ngx_http_request_t *r, const char *key,
+ngx_int_t
+ngx_xtream_delivery_header(ngx_http_request_t *r, const char *key,
     const char *value)
 {
     ngx_table_elt_t  *h;
@@ -79,7 +74,7 @@ ngx_xtream_add_header(ngx_http_request_t *r, const char *key,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 {
     ngx_int_t     rc;
@@ -92,8 +87,8 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
                 "application/vnd.apple.mpegurl");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Cache-Control", "no-cache") != NGX_OK
-        || ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Cache-Control", "no-cache") != NGX_OK
+        || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
            != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -125,7 +120,7 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 /* HEAD: the headers of a playlist answer without reading or rewriting
    the playlist (its length is only known by doing that, and RFC 9110
    lets a HEAD answer omit it) */
-static ngx_int_t
+ngx_int_t
 ngx_xtream_send_playlist_head(ngx_http_request_t *r)
 {
     r->headers_out.status = NGX_HTTP_OK;
@@ -134,8 +129,8 @@ ngx_xtream_send_playlist_head(ngx_http_request_t *r)
                 "application/vnd.apple.mpegurl");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Cache-Control", "no-cache") != NGX_OK
-        || ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Cache-Control", "no-cache") != NGX_OK
+        || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
            != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -221,7 +216,7 @@ ngx_xtream_hls_media(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     if (xt_m3u8_rewrite_media((const char *) pl.data, pl.len,
                               (const char *) prefix, p - prefix, token, tlen,
-                              ngx_xtream_hls_sink, &o)
+                              ngx_xtream_out_sink, &o)
         != 0)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -295,17 +290,20 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
 }
 
 
+/*
+ * Admits the viewer's HLS session (live or catch-up): its id from line,
+ * address, User-Agent and stream, a refresh when it is live in the zone,
+ * else counted under max_conns; then the "open" event (an HLS session
+ * has no close: xtreamd ends it when these stop).  NGX_OK, or the status
+ * to answer.
+ */
 ngx_int_t
-ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns)
 {
-    u_char                 *start, *p;
-    ngx_int_t               rc, v;
-    ngx_str_t               path, pl, *ua;
-    xt_acq_rc_e             touched;
-    ngx_xtream_out_t        o;
-    ngx_xtream_sign_ctx_t   sc;
-    u_char                  prefix[32];
+    ngx_int_t     rc;
+    ngx_str_t    *ua;
+    xt_acq_rc_e   touched;
 
     ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
 
@@ -318,18 +316,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* HEAD (a player's probe): every check passed and the master exists
-       (ngx_xtream_live_answer); no session is admitted (it would evict
-       someone under replace-oldest) and nothing is read */
-    if (r->method == NGX_HTTP_HEAD) {
-        return ngx_xtream_send_playlist_head(r);
-    }
-
     rc = ngx_xtream_hls_touch(d, &touched);
-    if (rc == NGX_HTTP_FORBIDDEN) {
-        return ngx_xtream_send_status(r, rc);
-    }
-
     if (rc != NGX_OK) {
         return rc;
     }
@@ -337,13 +324,38 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     if (touched != XT_ACQ_OK) {
         rc = ngx_xtream_count(r, d, XT_CONN_HLS, max_conns);
         if (rc != NGX_OK) {
-            return ngx_xtream_send_status(r, rc);
+            return rc;
         }
     }
 
-    /* first sight or refresh: an HLS session has no close, so xtreamd
-       ends it when its playlist fetches (and these opens) stop */
     ngx_xtream_event(d, "open");
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    uint32_t max_conns)
+{
+    u_char                 *start, *p;
+    ngx_int_t               rc, v;
+    ngx_str_t               path, pl;
+    ngx_xtream_out_t        o;
+    ngx_xtream_sign_ctx_t   sc;
+    u_char                  prefix[32];
+
+    /* HEAD (a player's probe): every check passed and the master exists
+       (ngx_xtream_live_answer); no session is admitted (it would evict
+       someone under replace-oldest) and nothing is read */
+    if (r->method == NGX_HTTP_HEAD) {
+        return ngx_xtream_send_playlist_head(r);
+    }
+
+    rc = ngx_xtream_hls_admit(r, d, max_conns);
+    if (rc != NGX_OK) {
+        return ngx_xtream_send_status(r, rc);
+    }
 
     path.len = d->dmcf->media_root.len + 32;
     path.data = ngx_pnalloc(r->pool, path.len);
@@ -379,7 +391,7 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     if (xt_m3u8_rewrite_master((const char *) pl.data, pl.len,
                                (const char *) prefix, p - prefix,
-                               ngx_xtream_hls_sign, &sc, ngx_xtream_hls_sink,
+                               ngx_xtream_hls_sign, &sc, ngx_xtream_out_sink,
                                &o)
         != 0)
     {
@@ -428,7 +440,7 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     u_char                    *p;
     ngx_int_t                  rc;
     ngx_buf_t                 *b;
-    ngx_str_t                  path;
+    ngx_str_t                  path, *root;
     ngx_chain_t                out;
     ngx_file_info_t            fi;
     ngx_pool_cleanup_t        *cln;
@@ -436,14 +448,29 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_fd_t                   fd;
     ngx_err_t                  err;
 
-    path.len = d->dmcf->media_root.len + 64;
+    /* a catch-up segment (variant "archive"): seq is its start in ms,
+       under its hour's directory of the archive */
+    root = (rt->variant == XT_ROUTE_ARCHIVE_VARIANT) ? &d->dmcf->archive_root
+                                                     : &d->dmcf->media_root;
+    if (root->len == 0) {
+        return ngx_xtream_send_status(r, NGX_HTTP_NOT_FOUND);
+    }
+
+    path.len = root->len + 64;
     path.data = ngx_pnalloc(r->pool, path.len);
     if (path.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z",
-                    &d->dmcf->media_root, rt->id, rt->variant, rt->seq);
+    if (rt->variant == XT_ROUTE_ARCHIVE_VARIANT) {
+        p = ngx_sprintf(path.data, "%V/%uD/%uL/%uL.ts%Z", root, rt->id,
+                        rt->seq / XT_ARCH_HOUR_MS, rt->seq);
+
+    } else {
+        p = ngx_sprintf(path.data, "%V/%uD/%uD/%uL.ts%Z", root, rt->id,
+                        rt->variant, rt->seq);
+    }
+
     path.len = p - path.data - 1;
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_pool_cleanup_file_t));
@@ -479,7 +506,7 @@ ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     ngx_str_set(&r->headers_out.content_type, "video/mp2t");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_add_header(r, "Access-Control-Allow-Origin", "*")
+    if (ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -76,6 +76,13 @@ static ngx_command_t  ngx_xtream_delivery_commands[] = {
       offsetof(ngx_xtream_delivery_main_conf_t, media_root),
       NULL },
 
+    { ngx_string("xtream_archive_root"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_xtream_root,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_xtream_delivery_main_conf_t, archive_root),
+      NULL },
+
     { ngx_string("xtream_vod_root"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_xtream_root,

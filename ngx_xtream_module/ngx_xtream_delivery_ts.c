@@ -159,14 +159,10 @@ ngx_xtream_ts_open(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
 static void
 ngx_xtream_ts_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
 {
-    ngx_int_t                  rc;
-    ngx_event_t               *wev;
-    ngx_connection_t          *c;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_int_t          rc;
+    ngx_connection_t  *c;
 
     c = r->connection;
-    wev = c->write;
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
     if (d->done) {
         return;
@@ -175,7 +171,7 @@ ngx_xtream_ts_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
     for ( ;; ) {
 
         if (d->pending) {
-            rc = ngx_http_output_filter(r, NULL);
+            rc = ngx_xtream_send_flush(r);
 
             if (rc == NGX_ERROR) {
                 d->done = 1;
@@ -183,23 +179,8 @@ ngx_xtream_ts_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
                 return;
             }
 
-            if (r->buffered || c->buffered) {
-                /* a slow client: nginx's back-pressure */
-                if (!wev->delayed) {
-                    ngx_add_timer(wev, clcf->send_timeout);
-                }
-
-                if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
-                    d->done = 1;
-                    ngx_http_finalize_request(r, NGX_ERROR);
-                }
-
+            if (rc == NGX_AGAIN) {
                 return;
-            }
-
-            /* flushed: a stale send_timeout must not fire later */
-            if (wev->timer_set) {
-                ngx_del_timer(wev);
             }
 
             (void) ngx_close_file(d->file.fd);
@@ -263,36 +244,11 @@ ngx_xtream_ts_loop(ngx_http_request_t *r, ngx_xtream_dreq_t *d)
 static void
 ngx_xtream_ts_writer(ngx_http_request_t *r)
 {
-    ngx_event_t               *wev;
-    ngx_connection_t          *c;
-    ngx_xtream_dreq_t         *d;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_xtream_dreq_t  *d;
 
-    c = r->connection;
-    wev = c->write;
     d = ngx_http_get_module_ctx(r, ngx_xtream_delivery_module);
 
-    if (d == NULL || d->done) {
-        return;
-    }
-
-    if (wev->timedout) {
-        ngx_log_error(NGX_LOG_INFO, c->log, NGX_ETIMEDOUT,
-                      "client timed out");
-        c->timedout = 1;
-        d->done = 1;
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_TIME_OUT);
-        return;
-    }
-
-    if (wev->delayed) {
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
-            d->done = 1;
-            ngx_http_finalize_request(r, NGX_ERROR);
-        }
-
+    if (d == NULL || d->done || ngx_xtream_send_writable(r, d) != NGX_OK) {
         return;
     }
 

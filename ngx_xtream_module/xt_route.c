@@ -274,10 +274,21 @@ xt_route_hls(const xt_segs_t *s, xt_route_t *rt)
     }
     rt->id = (uint32_t) v;
 
-    if (xt_route_uint(s->seg[2], 63, &v) != 0) {
+    if (xt_route_span_is(s->seg[2], "archive")) {
+        rt->variant = XT_ROUTE_ARCHIVE_VARIANT;
+
+    } else if (xt_route_uint(s->seg[2], 63, &v) != 0) {
+        return XT_ROUTE_BAD;
+
+    } else {
+        rt->variant = (uint32_t) v;
+    }
+
+    if (rt->variant == XT_ROUTE_ARCHIVE_VARIANT
+        && xt_route_span_is(s->seg[3], "index.m3u8"))
+    {
         return XT_ROUTE_BAD;
     }
-    rt->variant = (uint32_t) v;
 
     last = s->seg[3];
 
@@ -367,7 +378,45 @@ xt_route_parse(const char *path, size_t len, xt_route_t *rt)
         return XT_ROUTE_OK;
     }
 
-    if (s.n == 6 && xt_route_span_is(s.seg[0], "timeshift")) {
+    if (s.n == 2 && xt_route_span_is(s.seg[0], "streaming")
+        && xt_route_span_is(s.seg[1], "timeshift.php"))
+    {
+        rt->kind = XT_ROUTE_TIMESHIFT_PHP;
+        return XT_ROUTE_OK;
+    }
+
+    if (s.n == 6 && xt_route_span_is(s.seg[0], "timeshifts")) {
+        /* XC's other order: /timeshifts/U/P/DURATION/ID/START.EXT */
+        xt_span_t   last = s.seg[5];
+        const char *dot = NULL;
+
+        for (i = last.len; i > 0; i--) {
+            if (last.data[i - 1] == '.') {
+                dot = last.data + i - 1;
+                break;
+            }
+        }
+
+        rt->kind = XT_ROUTE_TIMESHIFT;
+
+        if (dot == NULL || xt_route_creds(&s, 1, rt) != 0
+            || xt_route_uint(s.seg[3], 24 * 60 * 31, &v) != 0 || v == 0
+            || xt_route_id_ext(s.seg[4], rt, 0) != 0
+            || rt->ext_kind != XT_EXT_NONE)
+        {
+            return XT_ROUTE_BAD;
+        }
+
+        rt->ext.data = dot + 1;
+        rt->ext.len = (size_t) (last.data + last.len - dot - 1);
+        rt->ext_kind = xt_route_span_is(rt->ext, "ts") ? XT_EXT_TS
+                       : xt_route_span_is(rt->ext, "m3u8") ? XT_EXT_M3U8
+                       : XT_EXT_OTHER;
+        rt->duration = (uint32_t) v;
+        rt->start.data = last.data;
+        rt->start.len = (size_t) (dot - last.data);
+
+    } else if (s.n == 6 && xt_route_span_is(s.seg[0], "timeshift")) {
         rt->kind = XT_ROUTE_TIMESHIFT;
 
         if (xt_route_creds(&s, 1, rt) != 0
@@ -380,20 +429,25 @@ xt_route_parse(const char *path, size_t len, xt_route_t *rt)
         rt->duration = (uint32_t) v;
         rt->start = s.seg[4];
 
-        if (rt->start.len > XT_ROUTE_START_MAX) {
-            return XT_ROUTE_BAD;
-        }
-
-        for (i = 0; i < rt->start.len; i++) {
-            char c = rt->start.data[i];
-
-            if (!((c >= '0' && c <= '9') || c == '-' || c == ':')) {
-                return XT_ROUTE_BAD;
-            }
-        }
-
-        return XT_ROUTE_OK;
+    } else {
+        return XT_ROUTE_NOT_FOUND;
     }
 
-    return XT_ROUTE_NOT_FOUND;
+    /* START is checked against the calendar by the delivery (it needs the
+       server's zone); here only its length and alphabet */
+    if (rt->start.len == 0 || rt->start.len > XT_ROUTE_START_MAX
+        || rt->ext_kind == XT_EXT_OTHER)
+    {
+        return XT_ROUTE_BAD;
+    }
+
+    for (i = 0; i < rt->start.len; i++) {
+        char c = rt->start.data[i];
+
+        if (!((c >= '0' && c <= '9') || c == '-' || c == ':')) {
+            return XT_ROUTE_BAD;
+        }
+    }
+
+    return XT_ROUTE_OK;
 }

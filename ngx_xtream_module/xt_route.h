@@ -7,6 +7,9 @@
  *   /live/U/P/ID[.ts|.m3u8]        /U/P/ID[.ts|.m3u8]
  *   /movie/U/P/ID.EXT              /series/U/P/EPISODE_ID.EXT
  *   /timeshift/U/P/DURATION/START/ID.EXT
+ *   /timeshifts/U/P/DURATION/ID/START.EXT
+ *   /streaming/timeshift.php   (parameters in the query string)
+ *   /hls/STREAM/archive/START_MS.ts   (a catch-up segment, token-checked)
  *   /hls/STREAM/VARIANT/SEQ.ts     /hls/STREAM/VARIANT/index.m3u8
  *     (token-checked; the token is in the query string)
  */
@@ -28,8 +31,12 @@ typedef enum {
     XT_ROUTE_SERIES,
     XT_ROUTE_TIMESHIFT,
     XT_ROUTE_HLS_SEGMENT,
-    XT_ROUTE_HLS_PLAYLIST
+    XT_ROUTE_HLS_PLAYLIST,
+    XT_ROUTE_TIMESHIFT_PHP          /* all parameters in the query */
 } xt_route_kind_e;
+
+/* the variant of /hls/ID/archive/START_MS.ts (live variants are 0..63) */
+#define XT_ROUTE_ARCHIVE_VARIANT  1000
 
 typedef enum {
     XT_EXT_NONE = 0,
@@ -53,7 +60,9 @@ typedef struct {
     uint32_t         duration;      /* timeshift: minutes */
     xt_span_t        start;         /* timeshift: as sent */
     uint32_t         variant;       /* hls */
-    uint64_t         seq;           /* hls segment */
+    uint64_t         seq;           /* hls segment; archive: start ms */
+    int64_t          start_utc;     /* timeshift: parsed START, unix s */
+    uint32_t         seconds;       /* timeshift: window length */
 } xt_route_t;
 
 typedef enum {

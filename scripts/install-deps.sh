@@ -17,6 +17,8 @@ pkgs+=(libxml2-dev libcurl4-openssl-dev)
 pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 # hardening: fuzzers and sanitizers, clock-jump tests
 pkgs+=(clang libclang-rt-14-dev faketime)
+# catch-up: tests and make run seed a past archive with a worker under faketime
+pkgs+=(faketime)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()

@@ -19,7 +19,7 @@ done
 rtmp_so=/usr/lib/nginx/modules/ngx_rtmp_module.so
 [ -e "$rtmp_so" ] || { echo "run.sh: $rtmp_so missing: run 'make deps'" >&2; exit 1; }
 
-mkdir -p "$var"/{mysql,snap,media,run,log,sources,nginx/conf,nginx/logs,nginx/tmp}
+mkdir -p "$var"/{mysql,snap,media,archive,run,log,sources,nginx/conf,nginx/logs,nginx/tmp}
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # 0. demo sources (once): short looped files, a moving picture and a tone;
@@ -76,6 +76,7 @@ pid_file         = $var/run/xtreamd.pid
 log_file         = $var/log/xtreamd.log
 poll_interval_ms = 250
 server_id        = 1
+archive_root     = $var/archive
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }
@@ -97,6 +98,24 @@ printf '{"servers":[{"id":1,"name":"main","host":"127.0.0.1","http_port":%d,"htt
     "$HTTP_PORT" "$RTMP_PORT" > "$var/server.json"
 ctl import "$var/server.json" >>"$var/log/setup.log" 2>&1 \
     || { echo "run.sh: importing the server ports failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
+
+# 3b. catch-up: Demo Sport (3) archives while it runs; so that a past
+#     window plays at once, the first run seeds three minutes of archive
+#     from 30 minutes ago: the real worker (copy of the sport source, as
+#     360p as the ABR's first rung) under faketime, its PDT on that clock
+seed_from=''
+if [ ! -d "$var/archive/3" ] && command -v faketime >/dev/null; then
+    seed_from=$(( ($(date +%s) - 1800) / 60 * 60 ))
+    ffmpeg -v error -nostdin -y -stream_loop 8 -i "$var/sources/sport.ts" -c copy \
+        "$var/sources/sport-seed.ts" \
+        && TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$(date -u -d "@$seed_from" '+%Y-%m-%d %H:%M:%S')" \
+            "$build/xtream-worker" --stream-id 3 --output "$var/run/seed-media" --mode copy \
+            --segment-seconds 2 --archive "$var/archive/3" --input "$var/sources/sport-seed.ts" \
+            >>"$var/log/setup.log" 2>&1 \
+        || { echo "run.sh: seeding the demo archive failed (see $var/log/setup.log)" >&2; seed_from=''; }
+    rm -rf "$var/run/seed-media" "$var/sources/sport-seed.ts"
+    [ -n "$seed_from" ] && echo "$seed_from" > "$var/archive/seeded-at"
+fi
 
 # 4. xtreamd (daemonises itself, writes its pid file)
 if ! alive "$var/run/xtreamd.pid"; then
@@ -170,3 +189,13 @@ xtream is running
                (key demo-music-key); HLS under $var/media/<id>/
   logs       : $var/log/   stop with: make stop
 INFO
+# catch-up on Demo Sport (3): a past minute of its archive, in the server's zone
+seeded=$(cat "$var/archive/seeded-at" 2>/dev/null || true)
+if [[ $seeded =~ ^[0-9]+$ ]] && [ -d "$var/archive/3/$(( seeded / 3600 ))" ]; then
+    ts_start=$(TZ=$tz date -d "@$(( seeded + 60 ))" +%Y-%m-%d:%H-%M)
+    cat <<INFO
+  catch-up   : channel 3 archives 2 days; a seeded window from 30 minutes ago:
+               ffprobe '$url/timeshift/$user/$pass/1/$ts_start/3.m3u8'
+               curl -o past.ts '$url/timeshift/$user/$pass/1/$ts_start/3.ts'
+INFO
+fi

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_archive_policy.h"
 #include "xt_compile.h"
 #include "xt_compile_cat.h"
 #include "xt_json_gen.h"
@@ -380,7 +381,9 @@ xt_cat_live(xt_cat_t *c)
         goto out;
     }
     while ((frc = xt_db_fetch(c->db, st)) == 1) {
-        days = r.ival[L_ARCH] ? (unsigned) r.ival[L_DAYS] : 0;
+        /* catch-up only where it is really recorded (xt_archive_policy.h) */
+        days = xt_archive_days(r.ival[L_ARCH], r.ival[L_DAYS],
+                               r.ival[L_ONDEM]);
         if (xt_live_json(c->g, &r, days) != 0) {
             xt_log(XT_LOG_WARN, "stream %lld left out: a text field is not "
                    "valid UTF-8", r.ival[L_ID]);

@@ -44,6 +44,8 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(worker_stop_grace_ms, 100, 60000),
     U(restart_backoff_max_ms, 500, 600000),
     S(event_socket_group, K_STR),
+    S(archive_root, K_PATH),
+    U(archive_scan_seconds, 1, 86400),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -67,6 +69,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_hang_seconds = 20;
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
+    cf->archive_scan_seconds = 60;
 }
 
 

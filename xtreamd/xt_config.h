@@ -30,6 +30,10 @@ typedef struct {
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;
     char      event_socket_group[64]; /* "" = socket mode 0666 */
+
+    /* catch-up archives (xt_archive_prune.c, xt_archive_policy.h) */
+    char      archive_root[XT_CONF_PATH_MAX];   /* "" = no archives */
+    unsigned  archive_scan_seconds;   /* prune + disk use this often */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

@@ -276,13 +276,26 @@ static void
 xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
 {
     char   buf[16384], *argv[XT_WORKER_ARGV_MAX];
-    int    fd;
+    char   archive[XT_CONF_PATH_MAX + 16];
+    int    fd, argc;
     pid_t  pid;
 
-    if (xt_spec_argv(&j->spec, sup->worker, sup->cf->media_root,
-                     sup->rtmp_port, XT_CHILD_STATUS_FD, buf, sizeof(buf),
-                     argv) < 0)
-    {
+    argc = xt_spec_argv(&j->spec, sup->worker, sup->cf->media_root,
+                        sup->rtmp_port, XT_CHILD_STATUS_FD, buf, sizeof(buf),
+                        argv);
+    /* catch-up: the worker keeps its segments in the stream's archive */
+    if (argc > 0 && j->spec.archive_days && sup->cf->archive_root[0]) {
+        if (argc + 3 > XT_WORKER_ARGV_MAX) {
+            argc = -1;
+        } else {
+            snprintf(archive, sizeof(archive), "%s/%u",
+                     sup->cf->archive_root, j->spec.id);
+            argv[argc++] = "--archive";
+            argv[argc++] = archive;
+            argv[argc] = NULL;
+        }
+    }
+    if (argc < 0) {
         xt_log(XT_LOG_ERR, "stream %u: cannot build the worker command",
                j->spec.id);
         snprintf(j->err, sizeof(j->err), "bad stream settings");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_archive_policy.h"
 #include "xt_log.h"
 #include "xt_supervisor_int.h"
 
@@ -15,7 +16,8 @@
 #define XT_URL_CAP      8192
 #define XT_WORKER_LADDER_MAX  4096
 
-enum { C_ID, C_OD, C_PUSH, C_MODE, C_LADDER, C_PRESET, C_SEG, C_WIN };
+enum { C_ID, C_OD, C_PUSH, C_MODE, C_LADDER, C_PRESET, C_SEG, C_WIN, C_ARCH,
+       C_DAYS };
 
 
 static char *
@@ -89,7 +91,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
     st = xt_db_prepare(db,
         "SELECT s.id, s.on_demand, s.stream_key_hash IS NOT NULL, "
         "COALESCE(p.mode, 'copy'), p.ladder, COALESCE(p.preset, ''), "
-        "COALESCE(p.segment_seconds, 0), COALESCE(p.window_segments, 0) "
+        "COALESCE(p.segment_seconds, 0), COALESCE(p.window_segments, 0), "
+        "s.tv_archive, s.tv_archive_duration "
         "FROM streams s LEFT JOIN transcode_profiles p "
         "ON p.id = s.transcode_profile_id "
         "WHERE s.enabled = 1 AND (NOT EXISTS (SELECT 1 FROM stream_servers a "
@@ -106,6 +109,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
     {
         goto oom;
     }
+    xt_row_int(&r);
+    xt_row_int(&r);
     xt_row_int(&r);
     xt_row_int(&r);
     if (xt_db_run(db, st, &bs) != 0 || xt_db_bind_row(db, st, &r) != 0) {
@@ -134,6 +139,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
                                                                : "copy");
         s->segment_seconds = (unsigned) r.ival[C_SEG];
         s->window_segments = (unsigned) r.ival[C_WIN];
+        s->archive_days = xt_archive_days(r.ival[C_ARCH], r.ival[C_DAYS],
+                                          r.ival[C_OD]);
         if (strcmp(s->mode, "abr") == 0) {
             if (r.isnull[C_LADDER] || r.len[C_LADDER] == 0
                 || r.len[C_LADDER] > XT_WORKER_LADDER_MAX)

@@ -25,6 +25,7 @@ typedef struct {
     char       preset[16];
     unsigned   segment_seconds;
     unsigned   window_segments;
+    unsigned   archive_days;          /* > 0: the worker gets --archive */
     char      *ladder;                /* JSON text (abr), or NULL */
     unsigned   nsources;
     char      *sources[XT_SPEC_MAX_SOURCES];

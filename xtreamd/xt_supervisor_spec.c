@@ -41,6 +41,7 @@ xt_spec_equal(const xt_spec_t *a, const xt_spec_t *b)
     if (a->id != b->id || a->push != b->push
         || a->segment_seconds != b->segment_seconds
         || a->window_segments != b->window_segments
+        || !a->archive_days != !b->archive_days
         || a->nsources != b->nsources
         || strcmp(a->mode, b->mode) != 0
         || strcmp(a->preset, b->preset) != 0

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xt_archive_policy.h"
+#include "xt_archive_prune.h"
 #include "xt_compile.h"
 #include "xt_config.h"
 #include "xt_db.h"
@@ -398,6 +400,12 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
         /* the streams to run come from the catalog tables: reload them
            when the catalog counter moves (a change is seen within one
            poll interval) */
+        /* catch-up archives: prune and record disk use when due */
+        if (lp && xt_archive_tick(&db, cf, time(NULL)) != 0
+            && (db.my == NULL || xt_db_gone(&db)))
+        {
+            goto lost;
+        }
         if (lp && (!sup_loaded || sup_seen != now[cat])) {
             if (xt_sup_load(lp->sup, &db) != 0) {
                 xt_log(XT_LOG_ERR, "loading streams: %s", db.err);
@@ -538,6 +546,7 @@ main(int argc, char **argv)
         fprintf(stderr, "xtreamd: %s\n", err);
         return 1;
     }
+    xt_archive_policy_set(cf.archive_root[0] != '\0');
     if (xt_log_open(cf.log_file) != 0) {
         fprintf(stderr, "xtreamd: log_file %s: %s\n", cf.log_file,
                 strerror(errno));

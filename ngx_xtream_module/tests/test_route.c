@@ -62,6 +62,32 @@ main(void)
     CHECK(parse("/timeshift/u/p/0/2024-01-02:03-04/5.ts", &rt)
           == XT_ROUTE_BAD);
     CHECK(parse("/timeshift/u/p/60/2024-01-02T03/5.ts", &rt) == XT_ROUTE_BAD);
+    CHECK(parse("/timeshift/u/p/60/2024-01-02:03-04/5.mp4", &rt)
+          == XT_ROUTE_BAD);
+    CHECK(parse("/timeshift/u/p/99999999999/2024-01-02:03-04/5.ts", &rt)
+          == XT_ROUTE_BAD);
+    CHECK(parse("/timeshift/u/p/60/2024-01-02:03-04/5.m3u8", &rt)
+          == XT_ROUTE_OK && rt.ext_kind == XT_EXT_M3U8);
+    CHECK(parse("/timeshifts/u/p/30/7/2024-01-02:03-04.ts", &rt)
+          == XT_ROUTE_OK && rt.kind == XT_ROUTE_TIMESHIFT && rt.id == 7
+          && rt.duration == 30 && span_is(rt.start, "2024-01-02:03-04")
+          && rt.ext_kind == XT_EXT_TS);
+    CHECK(parse("/timeshifts/u/p/30/7.ts/2024-01-02:03-04.ts", &rt)
+          == XT_ROUTE_BAD);
+    CHECK(parse("/timeshifts/u/p/30/7/2024-01-02:03-04", &rt)
+          == XT_ROUTE_BAD);
+    CHECK(parse("/timeshifts/u/p/30/7/.ts", &rt) == XT_ROUTE_BAD);
+    CHECK(parse("/timeshifts/u/p/30/7/2024-01-02:03-04.mkv", &rt)
+          == XT_ROUTE_BAD);
+    CHECK(parse("/streaming/timeshift.php", &rt) == XT_ROUTE_OK
+          && rt.kind == XT_ROUTE_TIMESHIFT_PHP);
+    CHECK(parse("/streaming/other.php", &rt) == XT_ROUTE_NOT_FOUND);
+    CHECK(parse("/hls/42/archive/1700000000000.ts", &rt) == XT_ROUTE_OK
+          && rt.kind == XT_ROUTE_HLS_SEGMENT
+          && rt.variant == XT_ROUTE_ARCHIVE_VARIANT
+          && rt.seq == 1700000000000ULL);
+    CHECK(parse("/hls/42/archive/index.m3u8", &rt) == XT_ROUTE_BAD);
+    CHECK(parse("/hls/42/archive/x.ts", &rt) == XT_ROUTE_BAD);
 
     /* hls */
     CHECK(parse("/hls/42/0/1234.ts", &rt) == XT_ROUTE_OK

@@ -63,6 +63,7 @@ db_password      =
 db_name          = $DbName
 snapshot_dir     = $SnapDir
 media_root       = $Tmp/media
+archive_root     = $Tmp/archive
 event_socket     = $Tmp/run/xtreamd.sock
 pid_file         = $Tmp/run/xtreamd.pid
 log_file         = $Tmp/log/xtreamd.log

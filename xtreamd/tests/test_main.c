@@ -13,6 +13,7 @@ main(void)
     test_events();
     test_render();
     test_metrics_file();
+    test_archive();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

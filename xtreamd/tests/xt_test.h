@@ -23,5 +23,6 @@ void test_supervisor(void);
 void test_events(void);
 void test_render(void);
 void test_metrics_file(void);
+void test_archive(void);
 
 #endif

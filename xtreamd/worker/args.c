@@ -18,7 +18,7 @@ void xtw_usage(FILE *f)
     fputs("usage: xtream-worker --stream-id N --output DIR --mode copy|abr\n"
           "         [--ladder JSON] [--preset veryfast] [--segment-seconds 4] [--window 6]\n"
           "         [--status-fd FD] [--loop] [--realtime] [--rw-timeout-ms 5000]\n"
-          "         [--retries 3] --input URL [--input URL2 ...]\n", f);
+          "         [--retries 3] [--archive DIR] --input URL [--input URL2 ...]\n", f);
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -206,6 +206,10 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
             if (!*val || strlen(val) > PATH_LEN_MAX || !printable(val))
                 return fail(err, errlen, "--output: must be a path of 1..%d printable bytes", PATH_LEN_MAX);
             a->output = val;
+        } else if (!strcmp(o, "--archive")) {
+            if (!*val || strlen(val) > PATH_LEN_MAX || !printable(val))
+                return fail(err, errlen, "--archive: must be a path of 1..%d printable bytes", PATH_LEN_MAX);
+            a->archive = val;
         } else if (!strcmp(o, "--mode")) {
             if (!strcmp(val, "copy")) a->mode = XTW_COPY;
             else if (!strcmp(val, "abr")) a->mode = XTW_ABR;

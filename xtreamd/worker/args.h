@@ -23,6 +23,7 @@ struct xtw_rung {
 struct xtw_args {
     long long stream_id;
     const char *output;
+    const char *archive;  /* catch-up archive directory, or NULL */
     enum xtw_mode mode;
     struct xtw_rung rungs[XTW_MAX_RUNGS];
     int nb_rungs;

@@ -230,6 +230,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "xtream-worker: cannot prepare %s/%d: %s\n", w.args.output, i, strerror(errno));
             goto out;
         }
+        if (i == 0)
+            w.segs[i].archive_dir = w.args.archive;
         if (w.segs[i].next_seq > next_seq)
             next_seq = w.segs[i].next_seq;
         disc |= w.segs[i].pending_disc;

@@ -1,4 +1,5 @@
 #include "segmenter.h"
+#include "archive.h"
 #include "codec_string.h"
 #include "status.h"
 
@@ -219,6 +220,9 @@ static int finish_segment(struct segmenter *s, int64_t end)
         .pdt_ms = s->anchor_ms + (s->seg_start - s->anchor_ts) / 90,
         .disc = s->pending_disc,
     };
+    if (s->archive_dir && arch_add(s->archive_dir, s->final_path, e.pdt_ms,
+                                   (int64_t)(dur * 1000 + 0.5), e.disc))
+        status_set_error("archive %s: %s", s->archive_dir, strerror(errno));
     int64_t evicted;
     pl_push(&s->pl, &e, &evicted);
     if (evicted >= 0)

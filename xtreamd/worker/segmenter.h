@@ -30,6 +30,7 @@ struct segmenter {
     int done_this_run;               /* segments completed by this process */
     char codecs[64];                 /* video[,audio] for the master, "" unknown */
     int codecs_known;
+    const char *archive_dir;         /* catch-up archive (variant 0), or NULL */
 };
 
 /* Prepares DIR/<index>: loads an earlier playlist to continue its numbering

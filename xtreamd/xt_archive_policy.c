@@ -1,0 +1,28 @@
+#include "xt_archive_policy.h"
+
+/* off in xtreamctl and unless xtreamd has an archive_root */
+static int  xt_archive_on;
+
+
+void
+xt_archive_policy_set(int enabled)
+{
+    xt_archive_on = enabled ? 1 : 0;
+}
+
+
+int
+xt_archive_policy_enabled(void)
+{
+    return xt_archive_on;
+}
+
+
+unsigned
+xt_archive_days(long long tv_archive, long long duration, long long on_demand)
+{
+    if (!xt_archive_on || !tv_archive || on_demand || duration <= 0) {
+        return 0;
+    }
+    return duration > 3650 ? 3650 : (unsigned) duration;
+}
