@@ -30,6 +30,16 @@ typedef struct {
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;
     char      event_socket_group[64]; /* "" = socket mode 0666 */
+
+    /* EPG import (xt_epg_*.c) */
+    unsigned  epg_past_days;          /* keep programmes ending after now - N d */
+    unsigned  epg_future_days;        /* ... and starting before now + N d */
+    char      epg_lang[16];           /* preferred title/desc language */
+    unsigned  epg_max_mb;             /* download / file size cap */
+    unsigned  epg_connect_timeout_s;
+    unsigned  epg_timeout_s;          /* whole download */
+    unsigned  epg_check_seconds;      /* xtreamd looks for due sources */
+    char      epg_spool_dir[XT_CONF_PATH_MAX];  /* "" = $TMPDIR or /tmp */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds
