@@ -355,6 +355,11 @@ xt_parse_store(xt_epg_run_t *run, uint32_t id, const xt_src_t *src, int fd,
     }
     res->gzip = in.gzip;
     res->bytes = in.size;
+    if (in.size == 0) {
+        snprintf(res->err, sizeof(res->err), "empty file");
+        xt_epg_input_close(&in);
+        return 1;
+    }
     if (in.size > (uint64_t) cf->epg_max_mb * 1048576) {
         snprintf(res->err, sizeof(res->err), "file larger than epg_max_mb "
                  "(%u MB)", cf->epg_max_mb);
@@ -448,6 +453,7 @@ xt_epg_import_source(xt_epg_run_t *run, uint32_t id, xt_epg_result_t *res)
     pg.id = id;
     pg.name = src.name;
     pg.t0 = xt_mono();
+    pg.last_log = pg.t0;        /* the first progress line after 5 s */
     pg.phase = "fetching";
     pg.st = xt_db_prepare(run->sdb, "UPDATE epg_sources SET progress_state = "
                           "?, progress_at = ?, progress_programmes = ?, "
