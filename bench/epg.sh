@@ -37,12 +37,13 @@ timed() {
     cat "$work/time.out"
 }
 
-: >"$work/r.xmllint"; : >"$work/r.gunzip"; : >"$work/r.plain"; : >"$work/r.gzip"
+: >"$work/r.delete"; : >"$work/r.xmllint"; : >"$work/r.gunzip"; : >"$work/r.plain"; : >"$work/r.gzip"
 for r in $(seq 1 $rounds); do
     timed xmllint --stream --noout "$work/guide.xml" >>"$work/r.xmllint"
     timed sh -c "gzip -dc '$work/guide.xml.gz' | wc -c" >>"$work/r.gunzip"
     timed "$build/xtreamctl" -c "$work/plain.conf" epg refresh bench --force >>"$work/r.plain"
     grep -q ": ok, $nprog programmes" "$work/cmd.out" || { cat "$work/cmd.out"; exit 1; }
+    sed -n 's/.* previous programmes deleted in \([0-9.]*\) s.*/\1/p' "$work/cmd.out" >>"$work/r.delete"
     timed "$build/xtreamctl" -c "$work/gzip.conf" epg refresh bench --force >>"$work/r.gzip"
     grep -q ": ok, $nprog programmes" "$work/cmd.out" || { cat "$work/cmd.out"; exit 1; }
     echo "round $r: xmllint $(cut -d' ' -f1 <(tail -1 "$work/r.xmllint")) s," \
@@ -57,5 +58,7 @@ printf '%-28s %8.2f %12s %8.1f MB\n' "xmllint --stream (ref)" "$x" - "$(bc -l <<
 printf '%-28s %8.2f %12s %8.1f MB\n' "gzip -dc | wc -c (ref)" "$g" - "$(bc -l <<<"$(med gunzip 2)/1024")"
 printf '%-28s %8.2f %12.0f %8.1f MB\n' "import plain" "$p" "$(bc -l <<<"$nprog/$p")" "$(bc -l <<<"$(med plain 2)/1024")"
 printf '%-28s %8.2f %12.0f %8.1f MB\n' "import gzip" "$z" "$(bc -l <<<"$nprog/$z")" "$(bc -l <<<"$(med gzip 2)/1024")"
+printf 'replacing the previous guide: DELETE of its rows inside the transaction, median %.2f s (rounds 2-3)\n' \
+    "$(tail -n +2 "$work/r.delete" | median)"
 printf 'ratio import plain / xmllint --stream: %.1f x; peak RSS / file size: %.3f\n' \
     "$(bc -l <<<"$p/$x")" "$(bc -l <<<"$(med plain 2)*1024/$bytes")"

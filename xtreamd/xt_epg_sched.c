@@ -117,9 +117,12 @@ xt_epg_sched_tick(xt_epg_sched_t *s, xt_db_t *db, double now)
         xt_log(XT_LOG_WARN, "epg: looking for due sources: %s", db->err);
         return;
     }
-    if (!due && s->last_prune > 0 && now - s->last_prune < XT_EPG_PRUNE_S
-                                                           * 1000.0)
-    {
+    /* the first prune an hour after start: a daemon start is not a
+       reason to rewrite the guide */
+    if (s->last_prune == 0) {
+        s->last_prune = now;
+    }
+    if (!due && now - s->last_prune < XT_EPG_PRUNE_S * 1000.0) {
         return;
     }
     argv[0] = s->ctl;

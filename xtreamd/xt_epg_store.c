@@ -1,8 +1,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xt_epg_store.h"
+#include "xt_log.h"
 #include "xt_render.h"
 
 #define XT_EPG_BATCH      256           /* rows per INSERT */
@@ -216,6 +218,7 @@ xt_epg_store_begin(xt_db_t *db, uint32_t source, int64_t from, int64_t to)
     xt_binds_t       bs;
     xt_row_t         r;
     xt_chan_t       *c;
+    struct timespec  t0, t1;
     int              frc;
 
     s = calloc(1, sizeof(*s));
@@ -261,10 +264,16 @@ xt_epg_store_begin(xt_db_t *db, uint32_t source, int64_t from, int64_t to)
     st = NULL;
 
     /* the source's previous guide goes, inside this transaction */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     st = xt_db_prepare(db, "DELETE FROM epg_programmes WHERE source_id = ?");
     if (st == NULL || xt_db_run(db, st, &bs) != 0) {
         goto fail;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    xt_log(XT_LOG_INFO, "epg source %u: %llu previous programmes deleted in "
+           "%.2f s (undone if this import is refused)", source,
+           (unsigned long long) mysql_stmt_affected_rows(st),
+           (double) (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
     mysql_stmt_close(st);
     st = xt_db_prepare(db, "DELETE FROM epg_channels WHERE source_id = ?");
     if (st == NULL || xt_db_run(db, st, &bs) != 0) {
