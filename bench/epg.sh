@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # EPG import (issue 8): a generated ~100 MB, 1 000-channel, 7-day XMLTV
-# guide (t/epg-gen.pl), imported with `xtreamctl epg refresh --force` into a
+# guide (scripts/gen-xmltv.pl), imported with `xtreamctl epg refresh --force` into a
 # private MariaDB, plain and gzip.  Per round (3, interleaved): the
 # reference passes over the same file first (`xmllint --stream --noout`,
 # libxml2's own streaming reader with nothing stored; `gzip -dc | wc -c`),
@@ -21,7 +21,7 @@ trap bench_stop EXIT
 xtreamd_conf "$work/plain.conf" xtbench_epg_plain "$work/snap-plain"
 xtreamd_conf "$work/gzip.conf" xtbench_epg_gzip "$work/snap-gzip"
 echo "generating the guide: $channels channels, $days days, 30-minute slots"
-read -r nprog nch bytes < <(perl "$repo/t/epg-gen.pl" --out "$work/guide.xml" \
+read -r nprog nch bytes < <(perl "$repo/scripts/gen-xmltv.pl" --out "$work/guide.xml" \
     --channels "$channels" --days "$days" --slot 30 --desc 70)
 gzip -1 -c "$work/guide.xml" > "$work/guide.xml.gz"
 gzbytes=$(stat -c %s "$work/guide.xml.gz")

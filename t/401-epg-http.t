@@ -30,8 +30,8 @@ XtreamTest::start_daemon();
 our ($G1, $E1) = gen_guide(h0 => $H0, tag => 'w1', channels => [['news1.uk', 60, -5, 40], ['news2.uk', 0, -5, 40]]);
 XtreamTest::spew_raw("$T/www/guide.xml.gz", gzip_bytes($G1));
 # about 1.5 MB that nginx sends at 150 KB/s, and 3 MB (over the cap)
-system("$^X t/epg-gen.pl --out $T/www/slow.xml --channels 20 --days 3 --slot 30 --desc 300 >/dev/null") == 0 or die;
-system("$^X t/epg-gen.pl --out $T/www/big.xml --channels 40 --days 3 --slot 30 --desc 300 >/dev/null") == 0 or die;
+system("$^X scripts/gen-xmltv.pl --out $T/www/slow.xml --channels 20 --days 3 --slot 30 --desc 300 >/dev/null") == 0 or die;
+system("$^X scripts/gen-xmltv.pl --out $T/www/big.xml --channels 40 --days 3 --slot 30 --desc 300 >/dev/null") == 0 or die;
 
 sub ctl { return XtreamTest::xtctl(@_) }
 

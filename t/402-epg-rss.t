@@ -13,7 +13,7 @@ require './t/epg-helpers.pl';
 my $T = $XtreamTest::Tmp;
 -x '/usr/bin/time' or BAIL_OUT('/usr/bin/time is missing (scripts/install-deps.sh installs "time")');
 
-my $gen = `$^X t/epg-gen.pl --out $T/big.xml --channels 300 --days 7 --slot 30 --desc 150`;
+my $gen = `$^X scripts/gen-xmltv.pl --out $T/big.xml --channels 300 --days 7 --slot 30 --desc 150`;
 my ($nprog, $nch, $bytes) = split ' ', $gen;
 ok($bytes > 25e6, sprintf('generated %.1f MB, %d programmes', $bytes / 1e6, $nprog));
 system("gzip -1 -c $T/big.xml > $T/big.xml.gz") == 0 or die 'gzip';

@@ -312,6 +312,22 @@ test_parser(void)
                     "<programme start=\"2026", "", &m, &x) == -1);
     CHECK(strstr(x.err, "truncated") != NULL);
     CHECK(parse_mem("", "", &m, &x) == -1);
+
+    /* entities are never expanded (no XML_PARSE_NOENT, no DTD loading):
+       a "billion laughs" document stays small and fast */
+    CHECK(parse_mem("<?xml version=\"1.0\"?>\n<!DOCTYPE tv [\n"
+        "<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+        "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+        "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+        "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+        "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+        "<!ENTITY ext SYSTEM \"file:///etc/passwd\">\n"
+        "]>\n<tv>\n" P(OK_T "channel=\"a.tv\"", "<title>x&g;&ext;y</title>")
+        "</tv>\n", "", &m, &x) == 0);
+    CHECK(strlen(m.titles) < 64);
+    CHECK(strstr(m.titles, "root:") == NULL);
 }
 
 
