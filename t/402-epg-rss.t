@@ -59,7 +59,7 @@ like($out, qr/: ok, $nprog programmes, $nch channels, 0 skipped/, 'gzip: all pro
 my ($kb2) = $out =~ /maxrss_kb=(\d+)/;
 ok($kb2 && ($kb2 - $base_kb) * 1024 < $bytes / 4,
    sprintf('gzip import: peak RSS %.1f MB (%.1f MB over the baseline)', ($kb2 // 0) / 1024, (($kb2 // 0) - $base_kb) / 1024));
-is(q1("SELECT COUNT(*) FROM epg_programmes"), $nprog, 'the database holds exactly the guide');
+is(q1("SELECT COUNT(*) FROM epg_programmes WHERE source_id IS NOT NULL"), $nprog, 'the database holds exactly the guide');
 
 # epg.snap carries every programme (all inside its window)
 my @built;
