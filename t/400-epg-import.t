@@ -212,6 +212,24 @@ my ($v2, $e2) = gen_guide(h0 => $H0, tag => 'v2', channels => [['news1.uk', 60, 
     is($rc, 1, 'deleting it again: exit 1');
 }
 
+# --- retention: programmes that ended before the window are pruned
+{
+    XtreamTest::import_json({ epg => { programmes => [
+        { channel => 'old.tv', start => $NOW - 10 * 86400, stop => $NOW - 10 * 86400 + 3600, title => 'old' },
+        { channel => 'old.tv', start => $NOW - 3 * 86400, stop => $NOW - 3 * 86400 + 3600, title => 'recent' }] } });
+    my $c = epg_counter();
+    my ($rc, $out) = ctl('epg', 'prune');
+    is($rc, 0, 'epg prune') or diag($out);
+    like($out, qr/^epg prune: [1-9]\d* programme\(s\) ended before the 7-day window removed$/m, 'prune says how many');
+    is(q1("SELECT GROUP_CONCAT(title) FROM epg_programmes WHERE epg_channel_id = 'old.tv'"), 'recent',
+       'the 10-day-old programme is gone, the 3-day-old one stays');
+    is(q1("SELECT COUNT(*) FROM epg_programmes WHERE stop < " . ($NOW - 7 * 86400)), 0, 'nothing older is left');
+    is(epg_counter(), $c + 1, 'one counter bump for the prune');
+    ($rc, $out) = ctl('epg', 'prune');
+    like($out, qr/^epg prune: 0 programme/m, 'a second prune finds nothing');
+    is(epg_counter(), $c + 1, '... and does not bump the counter');
+}
+
 my $gen = XtreamTest::snap_generation('epg');
 XtreamTest::wait_generation_above('epg', $gen - 1, 5);
 sleep 1;    # the delete's rebuild
