@@ -12,7 +12,7 @@ pkgs=(nginx nginx-dev libnginx-mod-rtmp mariadb-server mariadb-client libmariadb
       libtest-base-perl libtext-diff-perl libtest-longstring-perl liblist-moreutils-perl
       libipc-run-perl libhttp-message-perl liburi-perl libxml-libxml-perl)
 # EPG import: streaming XMLTV parse, HTTP(S) fetch
-pkgs+=(libxml2-dev libcurl4-openssl-dev)
+pkgs+=(libxml2-dev libcurl4-openssl-dev libxml2-utils time)   # xmllint, /usr/bin/time: tests and bench
 # admin API (xtreamd) and web panel browser tests
 pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 # hardening: fuzzers and sanitizers, clock-jump tests

@@ -98,6 +98,15 @@ printf '{"servers":[{"id":1,"name":"main","host":"127.0.0.1","http_port":%d,"htt
     "$HTTP_PORT" "$RTMP_PORT" > "$var/server.json"
 ctl import "$var/server.json" >>"$var/log/setup.log" 2>&1 \
     || { echo "run.sh: importing the server ports failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
+# an XMLTV source, so the EPG importer is at work in the demo: Demo Kids'
+# guide comes from a file made for today at each run (xtreamd refreshes it)
+mkdir -p "$var/epg"
+perl "$repo/scripts/gen-xmltv.pl" --out "$var/epg/demo-kids.xml" --ids demo-kids.xt \
+    --days 4 --slot 30 --desc 120 >/dev/null
+ctl epg list 2>/dev/null | grep -q '^source [0-9]* "Demo XMLTV"' \
+    || ctl epg add "Demo XMLTV" "$var/epg/demo-kids.xml" --interval 6h >>"$var/log/setup.log" 2>&1
+ctl epg refresh "Demo XMLTV" --force >>"$var/log/setup.log" 2>&1 \
+    || { echo "run.sh: importing the demo XMLTV source failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
 
 # 3b. catch-up: Demo Sport (3) archives while it runs; so that a past
 #     window plays at once, the first run seeds three minutes of archive

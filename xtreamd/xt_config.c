@@ -46,6 +46,14 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(event_socket_group, K_STR),
     S(archive_root, K_PATH),
     U(archive_scan_seconds, 1, 86400),
+    U(epg_past_days, 0, 366),
+    U(epg_future_days, 1, 366),
+    S(epg_lang, K_STR),
+    U(epg_max_mb, 1, 16384),
+    U(epg_connect_timeout_s, 1, 600),
+    U(epg_timeout_s, 1, 86400),
+    U(epg_check_seconds, 1, 86400),
+    S(epg_spool_dir, K_PATH),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -70,6 +78,12 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
     cf->archive_scan_seconds = 60;
+    cf->epg_past_days = 7;
+    cf->epg_future_days = 14;
+    cf->epg_max_mb = 1024;
+    cf->epg_connect_timeout_s = 20;
+    cf->epg_timeout_s = 900;
+    cf->epg_check_seconds = 60;
 }
 
 

@@ -34,6 +34,15 @@ typedef struct {
     /* catch-up archives (xt_archive_prune.c, xt_archive_policy.h) */
     char      archive_root[XT_CONF_PATH_MAX];   /* "" = no archives */
     unsigned  archive_scan_seconds;   /* prune + disk use this often */
+    /* EPG import (xt_epg_*.c) */
+    unsigned  epg_past_days;          /* keep programmes ending after now - N d */
+    unsigned  epg_future_days;        /* ... and starting before now + N d */
+    char      epg_lang[16];           /* preferred title/desc language */
+    unsigned  epg_max_mb;             /* download / file size cap */
+    unsigned  epg_connect_timeout_s;
+    unsigned  epg_timeout_s;          /* whole download */
+    unsigned  epg_check_seconds;      /* xtreamd looks for due sources */
+    char      epg_spool_dir[XT_CONF_PATH_MAX];  /* "" = $TMPDIR or /tmp */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

@@ -11,7 +11,7 @@
 
 #include "xt_config.h"
 #include "xt_db.h"
-#include "xt_epg_demo.h"
+#include "xt_epg_cmd.h"
 #include "xt_import.h"
 #include "xt_line_cmd.h"
 #include "xt_log.h"
@@ -35,6 +35,16 @@ xt_usage(FILE *f)
 "  epg demo [--days N]          hourly demo programmes (N days back and\n"
 "                               ahead, default 2) for every channel with an\n"
 "                               epg_channel_id\n"
+"  epg add NAME URL|PATH [--interval N[s|m|h|d]] [--lang L] [--disabled]\n"
+"                               an XMLTV source (http(s), file, plain/gzip)\n"
+"  epg set SOURCE [--name N] [--url U] [--interval I] [--lang L]\n"
+"               [--enabled 0|1]\n"
+"  epg del SOURCE               the source, its channels and programmes\n"
+"  epg list [--json]            sources, last import, counters, progress\n"
+"  epg refresh [SOURCE...] [--due] [--force]\n"
+"                               import now (default: every enabled source)\n"
+"  epg unmapped [--json]        streams without EPG, unused EPG channels\n"
+"  epg prune                    drop programmes older than epg_past_days\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -120,23 +130,6 @@ xt_cmd_import(xt_db_t *db, const char *path)
 }
 
 
-static int
-xt_cmd_epg_demo(xt_db_t *db, int days)
-{
-    char    err[600];
-    size_t  nch, npr;
-
-    if (xt_epg_demo(db, (unsigned) days, (int64_t) time(NULL), &nch, &npr,
-                    err, sizeof(err)) != 0)
-    {
-        fprintf(stderr, "xtreamctl: %s\n", err);
-        return 2;
-    }
-    printf("epg demo: %zu channel(s), %zu programme(s)\n", nch, npr);
-    return 0;
-}
-
-
 int
 main(int argc, char **argv)
 {
@@ -177,13 +170,8 @@ main(int argc, char **argv)
         return 1;
     }
     if (strcmp(argv[i], "epg") == 0
-        && !(argc == i + 2 && strcmp(argv[i + 1], "demo") == 0)
-        && !(argc == i + 4 && strcmp(argv[i + 1], "demo") == 0
-             && strcmp(argv[i + 2], "--days") == 0
-             && strspn(argv[i + 3], "0123456789") == strlen(argv[i + 3])
-             && strlen(argv[i + 3]) >= 1 && strlen(argv[i + 3]) <= 2))
+        && xt_epg_cmd_check(argc - i - 1, argv + i + 1) != 0)
     {
-        fprintf(stderr, "xtreamctl: usage: epg demo [--days N] (N 0..99)\n");
         return 1;
     }
     if (conf == NULL) {
@@ -212,7 +200,7 @@ main(int argc, char **argv)
     } else if (strcmp(argv[i], "import") == 0) {
         rc = xt_cmd_import(&db, argv[i + 1]);
     } else if (strcmp(argv[i], "epg") == 0) {
-        rc = xt_cmd_epg_demo(&db, argc == i + 4 ? atoi(argv[i + 3]) : 2);
+        rc = xt_epg_cmd(&db, &cf, argc - i - 1, argv + i + 1);
     } else {
         rc = xt_line_cmd(&db, argc - i - 1, argv + i + 1);
     }

@@ -27,6 +27,7 @@
 #include "xt_compile.h"
 #include "xt_config.h"
 #include "xt_db.h"
+#include "xt_epg_sched.h"
 #include "xt_events.h"
 #include "xt_log.h"
 #include "xt_metrics_file.h"
@@ -66,6 +67,7 @@ typedef struct {
     double              expired_at;     /* last HLS expiry sweep, ms */
     double              metrics_at;     /* last metrics file, ms */
     int                 metrics_failing;
+    xt_epg_sched_t      epg;            /* scheduled EPG imports */
 } xt_loop_t;
 
 
@@ -417,6 +419,9 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
                 sup_seen = now[cat];
             }
         }
+        if (lp) {
+            xt_epg_sched_tick(&lp->epg, &db, xt_now_ms());
+        }
         xt_wait(lp, cf->poll_interval_ms);
         continue;
 
@@ -438,6 +443,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
         mysql_stmt_close(cst);
     }
     if (lp) {
+        xt_epg_sched_stop(&lp->epg);
         /* workers first (their last status rows need the connection) */
         xt_sup_shutdown(lp->sup, &db);
         lp->sup = NULL;
@@ -589,6 +595,10 @@ main(int argc, char **argv)
                 "start)\n", worker, strerror(errno));
     }
 
+    /* before daemonising: the configuration path may be relative */
+    memset(&loop, 0, sizeof(loop));
+    (void) xt_epg_sched_init(&loop.epg, &cf, conf);
+
     if (!fg && xt_daemonize() != 0) {
         fprintf(stderr, "xtreamd: daemonise: %s\n", strerror(errno));
         return 2;
@@ -607,7 +617,6 @@ main(int argc, char **argv)
     sigaction(SIGCHLD, &sa, NULL);
     sa.sa_flags = 0;
 
-    memset(&loop, 0, sizeof(loop));
     loop.cf = &cf;
     if (xt_events_open(&loop.ev, cf.event_socket, cf.event_socket_group,
                        err, sizeof(err)) != 0)

@@ -14,6 +14,7 @@ main(void)
     test_render();
     test_metrics_file();
     test_archive();
+    test_epg();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

@@ -24,5 +24,6 @@ void test_events(void);
 void test_render(void);
 void test_metrics_file(void);
 void test_archive(void);
+void test_epg(void);
 
 #endif
