@@ -263,11 +263,12 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
         *con_cls = ctx;
         cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
+        /* read and drop an oversized body, then answer 413: answering
+           before it is read would make a proxy see a reset, not a 413 */
         if (cl && (strlen(cl) > 9 || strtoul(cl, NULL, 10)
                                      > XT_ADMIN_BODY_MAX))
         {
-            return xt_http_error(c, h->cf, 413, "too_large",
-                                 "the body is larger than 256 KiB");
+            ctx->too_large = 1;
         }
         return MHD_YES;
     }
