@@ -207,6 +207,8 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     case XT_ACQ_OK:
         d->slot = slot;
         d->key = key;
+        /* records the line's kick generation it is admitted under */
+        (void) ngx_xtream_revoked(d, kind == XT_CONN_HLS ? d->session : key);
         return NGX_OK;
 
     case XT_ACQ_LIMIT:
@@ -247,7 +249,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
     gone = (c == NULL || c->key != d->key || c->state != XT_CONN_ACTIVE);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
-    return gone;
+    return gone || ngx_xtream_revoked(d, d->key);
 }
 
 

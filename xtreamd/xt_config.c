@@ -54,6 +54,9 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(epg_timeout_s, 1, 86400),
     U(epg_check_seconds, 1, 86400),
     S(epg_spool_dir, K_PATH),
+    S(admin_listen, K_STR),
+    U(admin_threads, 1, 16),
+    U(admin_cookie_secure, 0, 1),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -84,6 +87,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->epg_connect_timeout_s = 20;
     cf->epg_timeout_s = 900;
     cf->epg_check_seconds = 60;
+    cf->admin_threads = 2;
 }
 
 

@@ -43,6 +43,11 @@ typedef struct {
     unsigned  epg_timeout_s;          /* whole download */
     unsigned  epg_check_seconds;      /* xtreamd looks for due sources */
     char      epg_spool_dir[XT_CONF_PATH_MAX];  /* "" = $TMPDIR or /tmp */
+    /* admin API (admin/xt_admin_http.c, docs/ADMIN-API.md) */
+    char      admin_listen[64];       /* "127.0.0.1:PORT"; "" = off */
+    unsigned  admin_threads;          /* HTTP threads, each with its own
+                                         database connection */
+    unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

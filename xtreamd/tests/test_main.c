@@ -15,6 +15,7 @@ main(void)
     test_metrics_file();
     test_archive();
     test_epg();
+    test_admin();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

@@ -25,5 +25,6 @@ void test_render(void);
 void test_metrics_file(void);
 void test_archive(void);
 void test_epg(void);
+void test_admin(void);
 
 #endif
