@@ -6,7 +6,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 web=$repo/web
-command -v npm >/dev/null || { echo "build-panel: npm is missing: run 'make deps'" >&2; exit 1; }
+command -v npm >/dev/null || { echo "build-panel: npm is missing (this machine's Node.js ships it; on plain Debian: apt-get install npm)" >&2; exit 1; }
 
 stamp=$web/node_modules/.xt-lock.sha256
 sum=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
