@@ -22,8 +22,8 @@ export default async function connections(main, params) {
   if (canWrite()) {
     columns.push({ label: '', cell: (c) => confirmButton('Kill', 'Kill all of this line?', async () => {
       try {
-        const r = await api.del(`/connections/${encodeURIComponent(c.conn_key)}`);
-        flash('ok', `kicked ${r.kick} connection(s) of ${c.username}; they end within a second or two`);
+        await api.del(`/connections/${encodeURIComponent(c.conn_key)}`);
+        flash('ok', `kill sent: every connection of ${c.username} ends within a second or two`);
         page.reload();
       } catch (e) { flash('error', `kill: ${e.describe()}`); }
     }, 'kill') });

@@ -89,7 +89,7 @@ async function editLine(main, id, fresh = null) {
       l.status === 'banned'
         ? h('button.btn', { type: 'button', 'data-action': 'unban', on: { click: () => act('unban', {}, () => { flash('ok', `${l.username} unbanned`); refresh(); }) } }, 'Unban')
         : h('button.btn.btn-danger', { type: 'button', 'data-action': 'ban', on: { click: () => act('ban', {}, () => { flash('ok', `${l.username} banned`); refresh(); }) } }, 'Ban'),
-      confirmButton('Kill connections', 'Kill all?', () => act('kill', {}, (r) => flash('ok', `kicked ${r.kick} connection(s) of ${l.username}`)), 'kill-line'),
+      confirmButton('Kill connections', 'Kill all?', () => act('kill', {}, () => flash('ok', `kill sent: every connection of ${l.username} ends within a second or two`)), 'kill-line'),
       confirmButton('Delete line', 'Really delete?', async () => {
         try { await api.del(`/lines/${l.id}`); flash('ok', `line ${l.username} deleted`); location.hash = '#/lines'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-line'));

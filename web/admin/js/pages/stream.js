@@ -52,9 +52,11 @@ export default async function stream(main, _params, m) {
   const pl = previewLine() || { username: '', password: '' };
   const pu = h('input#preview-username', { placeholder: 'line username', value: pl.username, autocomplete: 'off', 'aria-label': 'line username' });
   const pp = h('input#preview-password', { type: 'password', placeholder: 'line password', value: pl.password, autocomplete: 'off', 'aria-label': 'line password' });
-  const playBtn = h('button.btn.btn-primary', { type: 'button', 'data-action': 'preview' }, 'Play preview');
+  const playBtn = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'preview' }, 'Play preview');
   const stopBtn = h('button.btn', { type: 'button', 'data-action': 'preview-stop', on: { click: () => preview.stop() } }, 'Stop preview');
-  playBtn.addEventListener('click', () => {
+  const previewForm = h('form.row', { autocomplete: 'off' }, pu, pp, playBtn, stopBtn);
+  previewForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
     if (!pu.value || !pp.value) { flash('error', 'preview: give the username and password of a line that has this stream in its bouquets'); return; }
     setPreviewLine(pu.value, pp.value);
     preview.play(playerUrl(pu.value, pp.value, id));
@@ -67,7 +69,7 @@ export default async function stream(main, _params, m) {
       h('section.card', h('h2', 'Status'), dl, h('div.row', actions)),
       h('section.card', h('h2', 'Preview'),
         h('div.video-box', preview.video), preview.status,
-        h('div.row', pu, pp, playBtn, stopBtn),
+        previewForm,
         h('p.muted', 'Plays the stream as a player of that line would (HLS, token-signed segments); it counts as one of the line\'s connections.'))),
     h('section.card', h('h2', 'Settings'), form.el));
   render();
