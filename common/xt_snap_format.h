@@ -96,7 +96,13 @@ enum {
 
     /* epg kind: defined with the EPG work */
     XT_SEC_EPG_CHANNELS = 40,
-    XT_SEC_EPG_PROGS    = 41
+    XT_SEC_EPG_PROGS    = 41,
+
+    /* lines kind, appended by the admin API (docs/ADMIN-API.md "kill"):
+       uint32_t kicks[count], count == LINES count, the kick generation of
+       each line in LINES order (lines.kick).  A connection admitted under
+       one value ends when the line's value changes.  Absent = all 0. */
+    XT_SEC_LINE_KICKS   = 12
 };
 
 

@@ -174,8 +174,13 @@ void ngx_xtream_vod_forget(ngx_xtream_dreq_t *d);
 /* counting (in _handler.c): NGX_OK, or an HTTP status to answer */
 ngx_int_t ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     xt_conn_kind_e kind, uint32_t max_conns);
-/* 1 when the counted connection was evicted (replace-oldest) */
+/* 1 when the counted connection was evicted (replace-oldest) or revoked
+   (below) */
 int ngx_xtream_evicted(ngx_xtream_dreq_t *d);
+
+/* _kick.c: 1 when the connection of key must end: its line is banned,
+   disabled, expired or gone, or was killed (kick generation) */
+int ngx_xtream_revoked(ngx_xtream_dreq_t *d, uint64_t key);
 
 /* _events.c */
 ngx_int_t ngx_xtream_events_init_process(ngx_cycle_t *cycle,

@@ -243,7 +243,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
     gone = (c == NULL || c->key != d->key || c->state != XT_CONN_ACTIVE);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
-    return gone;
+    return gone || ngx_xtream_revoked(d, d->key);
 }
 
 

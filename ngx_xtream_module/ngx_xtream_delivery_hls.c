@@ -393,34 +393,6 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 }
 
 
-/* lines are sorted by id */
-static const xt_snap_line_t *
-ngx_xtream_line_by_id(xt_snap_t *lines, uint32_t id)
-{
-    uint32_t  lo, hi, mid;
-
-    lo = 0;
-    hi = lines->nlines;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        if (lines->lines[mid].id == id) {
-            return &lines->lines[mid];
-        }
-
-        if (lines->lines[mid].id < id) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
-        }
-    }
-
-    return NULL;
-}
-
-
 static ngx_int_t
 ngx_xtream_hls_segment(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     xt_route_t *rt)
@@ -618,9 +590,10 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
             return ngx_xtream_send_status(r, NGX_HTTP_SERVICE_UNAVAILABLE);
         }
 
-        line = ngx_xtream_line_by_id(&lm->snap, d->line_id);
+        line = xt_snap_line_by_id(&lm->snap, d->line_id);
         if (line == NULL
-            || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
+            || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE
+            || (touched == XT_ACQ_OK && ngx_xtream_revoked(d, d->session)))
         {
             return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
         }

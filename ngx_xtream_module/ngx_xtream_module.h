@@ -64,6 +64,9 @@ void ngx_xtream_snap_exit_process(void);
    when no valid snapshot exists yet (or on allocation failure) */
 ngx_xtream_map_t *ngx_xtream_snap_acquire(ngx_http_request_t *r,
     ngx_xtream_snap_kind_e kind);
+/* the current generation without a reference: only for a look-up that
+   ends before the handler returns (timers of long requests) */
+ngx_xtream_map_t *ngx_xtream_snap_peek(ngx_xtream_snap_kind_e kind);
 
 /* ngx_xtream_api.c: the xtream_api content handler */
 ngx_int_t ngx_xtream_api_handler(ngx_http_request_t *r);

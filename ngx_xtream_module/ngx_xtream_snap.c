@@ -261,3 +261,10 @@ ngx_xtream_snap_acquire(ngx_http_request_t *r, ngx_xtream_snap_kind_e kind)
 
     return m;
 }
+
+
+ngx_xtream_map_t *
+ngx_xtream_snap_peek(ngx_xtream_snap_kind_e kind)
+{
+    return ngx_xtream_slots[kind].current;
+}

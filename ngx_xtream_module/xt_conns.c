@@ -320,3 +320,50 @@ xt_conns_count(xt_conns_t *t, uint32_t line_id, int64_t now_ms,
 
     return xt_conns_scan(t, line_id, now_ms, alive, 0, &found, &oldest);
 }
+
+
+int
+xt_conns_kick(xt_conns_t *t, uint32_t line_id, uint64_t key, uint32_t kick)
+{
+    uint32_t    idx;
+    xt_conn_t  *recs, *c;
+
+    if (key == 0) {
+        return 0;
+    }
+
+    recs = xt_conns_recs(t);
+    c = NULL;
+
+    for (idx = xt_conns_buckets(t)[xt_conns_bucket_of(t, line_id)];
+         idx != XT_CONNS_NIL; idx = recs[idx].next)
+    {
+        if (recs[idx].line_id == line_id && recs[idx].key == key
+            && recs[idx].state != XT_CONN_FREE)
+        {
+            c = &recs[idx];
+            break;
+        }
+    }
+
+    if (c == NULL) {
+        return 0;
+    }
+
+    if (c->state == XT_CONN_EVICTED) {
+        return 1;
+    }
+
+    if (c->kick == 0) {
+        c->kick = kick + 1;
+        return 0;
+    }
+
+    if (c->kick == kick + 1) {
+        return 0;
+    }
+
+    c->state = XT_CONN_EVICTED;
+
+    return 1;
+}

@@ -52,7 +52,8 @@ typedef struct {
     uint8_t   state;
     uint16_t  reserved;
     int32_t   pid;          /* owner worker (STREAM) */
-    uint32_t  reserved2;
+    uint32_t  kick;         /* line kick generation + 1 it runs under,
+                               0 = not recorded yet (xt_conns_kick) */
     uint64_t  key;          /* HLS session id, or a unique stream conn id */
     int64_t   started;      /* ms */
     int64_t   last_seen;    /* ms */
@@ -114,5 +115,15 @@ const xt_conn_t *xt_conns_get(xt_conns_t *t, uint32_t slot);
  * dropped on the way). */
 uint32_t xt_conns_count(xt_conns_t *t, uint32_t line_id, int64_t now_ms,
     xt_pid_alive_pt alive);
+
+/*
+ * The admin "kill" of a line (docs/ADMIN-API.md): kick is the line's kick
+ * generation in the current lines snapshot.  The first call for a live
+ * connection records it; a later call with another value marks the
+ * record EVICTED (its owner ends it as for replace-oldest) and returns 1.
+ * 0 when the connection lives on or is not found.
+ */
+int xt_conns_kick(xt_conns_t *t, uint32_t line_id, uint64_t key,
+    uint32_t kick);
 
 #endif /* XT_CONNS_H */

@@ -459,6 +459,14 @@ xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
         }
         s->line_index = p;
 
+        if (xt_records(s, byid[XT_SEC_LINE_KICKS], sizeof(uint32_t), &p, &n)
+            != 0
+            || (p != NULL && n != s->nlines))
+        {
+            XT_FAIL("bad LINE_KICKS section size");
+        }
+        s->line_kicks = p;
+
         return xt_check_lines(s, err);
     }
 
@@ -745,4 +753,39 @@ xt_snap_epg_channel_find(const xt_snap_t *s, const char *id, size_t len)
     }
 
     return NULL;
+}
+
+
+const xt_snap_line_t *
+xt_snap_line_by_id(const xt_snap_t *s, uint32_t id)
+{
+    uint32_t  lo = 0, hi = s->nlines, mid;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        if (s->lines[mid].id == id) {
+            return &s->lines[mid];
+        }
+
+        if (s->lines[mid].id < id) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
+}
+
+
+uint32_t
+xt_snap_line_kick(const xt_snap_t *s, const xt_snap_line_t *l)
+{
+    if (s->line_kicks == NULL || l < s->lines || l >= s->lines + s->nlines) {
+        return 0;
+    }
+
+    return s->line_kicks[l - s->lines];
 }

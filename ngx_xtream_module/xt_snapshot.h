@@ -28,6 +28,7 @@ typedef struct {
     uint32_t                    nlines;
     const uint32_t             *line_index;
     uint32_t                    nslots;
+    const uint32_t             *line_kicks;   /* nlines entries, or NULL */
 
     /* catalog kind */
     const xt_snap_setting_t    *settings;
@@ -73,6 +74,10 @@ xt_snap_strp(const xt_snap_t *s, xt_snap_str_t str)
 
 const xt_snap_line_t *xt_snap_line_find(const xt_snap_t *s,
     const unsigned char *name, size_t len);
+/* lines are sorted by id: binary search */
+const xt_snap_line_t *xt_snap_line_by_id(const xt_snap_t *s, uint32_t id);
+/* the line's kick generation (XT_SEC_LINE_KICKS), 0 when absent */
+uint32_t xt_snap_line_kick(const xt_snap_t *s, const xt_snap_line_t *l);
 const xt_snap_bouquet_t *xt_snap_bouquet_find(const xt_snap_t *s,
     uint32_t id);
 const xt_snap_live_t *xt_snap_live_find(const xt_snap_t *s, uint32_t id);

@@ -9,7 +9,8 @@ build=${BUILD:-$repo/build}
 var=$repo/var
 HTTP_PORT=${HTTP_PORT:-8080}
 RTMP_PORT=${RTMP_PORT:-1935}
-for p in "$HTTP_PORT" "$RTMP_PORT"; do
+ADMIN_PORT=${ADMIN_PORT:-$((HTTP_PORT + 2))}    # xtreamd's admin API (loopback)
+for p in "$HTTP_PORT" "$RTMP_PORT" "$ADMIN_PORT"; do
     [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ] \
         || { echo "run.sh: bad port '$p'" >&2; exit 2; }
 done
@@ -76,6 +77,7 @@ pid_file         = $var/run/xtreamd.pid
 log_file         = $var/log/xtreamd.log
 poll_interval_ms = 250
 server_id        = 1
+admin_listen     = 127.0.0.1:$ADMIN_PORT
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }
@@ -97,6 +99,20 @@ printf '{"servers":[{"id":1,"name":"main","host":"127.0.0.1","http_port":%d,"htt
     "$HTTP_PORT" "$RTMP_PORT" > "$var/server.json"
 ctl import "$var/server.json" >>"$var/log/setup.log" 2>&1 \
     || { echo "run.sh: importing the server ports failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
+
+# 3b. an admin account for the API and the panel (once; its password is
+#     kept in var/admin.pass, mode 0600, so a second run prints it again)
+if [ ! -s "$var/admin.pass" ] || ! ctl admin list 2>/dev/null | cut -f2 | grep -qx admin; then
+    if ctl admin list 2>/dev/null | cut -f2 | grep -qx admin; then
+        op=(passwd admin)           # the account is there, its password lost
+    else
+        op=(add admin --role admin)
+    fi
+    apass=$(ctl admin "${op[@]}" 2>>"$var/log/setup.log") \
+        || { echo "run.sh: setting up the admin account failed:" >&2; tail -5 "$var/log/setup.log" >&2; exit 1; }
+    (umask 077; echo "$apass" > "$var/admin.pass")
+fi
+apass=$(cat "$var/admin.pass")
 
 # 4. xtreamd (daemonises itself, writes its pid file)
 if ! alive "$var/run/xtreamd.pid"; then
@@ -123,6 +139,7 @@ sed -e "s|@VAR@|$var|g" -e "s|@XTREAM_MODULE@|$build/ngx_xtream_module.so|g" \
     -e "s|@RTMP_MODULE@|$rtmp_so|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
     -e "s|@RTMP_PORT@|$RTMP_PORT|g" -e "s|@TIMEZONE@|$tz|g" -e "s|@USER_LINE@|$user_line|g" \
     -e "s|@PANEL_ROOT@|$repo/web/admin|g" \
+    -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" \
     "$repo/conf/nginx.run.conf.in" > "$ngconf.new"
 ngx=(/usr/sbin/nginx -p "$var/nginx/" -e "$var/log/nginx-error.log")
 npid=$var/nginx/logs/nginx.pid
@@ -160,12 +177,19 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 [ $ok -eq 1 ] || { echo "run.sh: login as $user does not answer; see $var/log/nginx-error.log" >&2; exit 1; }
+# the admin API answers through nginx (401 without a session)
+for _ in $(seq 1 50); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/admin/api/session")" = 401 ] && break
+    sleep 0.1
+done
 printf 'URL=%s\nUSERNAME=%s\nPASSWORD=%s\n' "$url" "$user" "$pass" > "$var/run.env"
+printf 'ADMIN_USER=%s\nADMIN_PASSWORD=%s\nADMIN_URL=%s\n' admin "$apass" "$url/admin/" >> "$var/run.env"
 cat <<INFO
 xtream is running
   player URL : $url   (RTMP ingest: rtmp://127.0.0.1:$RTMP_PORT/live)
   username   : $user
   password   : $pass
+  admin      : $url/admin/  (API $url/admin/api/)  user admin  password $apass
   try        : curl '$url/player_api.php?username=$user&password=$pass'
   channels   : 1, 2 file loops (copy), 3 ABR 360p+180p, 4 on-demand, 5 RTMP push
                (key demo-music-key); HLS under $var/media/<id>/

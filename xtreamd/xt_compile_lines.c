@@ -69,7 +69,7 @@ xt_load_line_bouquets(xt_db_t *db, xt_lb_t *lb)
 
 
 enum { C_ID, C_USER, C_SALT, C_HASH, C_STATUS, C_EXP, C_MAXC, C_TRIAL,
-       C_OUT, C_IPS, C_UAS, C_MSG, C_CREATED };
+       C_OUT, C_IPS, C_UAS, C_MSG, C_CREATED, C_KICK };
 
 int
 xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
@@ -81,6 +81,7 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     size_t             ilb = 0, n = 0, cap = 0, i, nslots;
     xt_snap_line_t    *lines = NULL, *l, *nl;
     uint32_t          *slots = NULL, *uhash = NULL, *nh, slot;
+    uint32_t          *kicks = NULL, *nk;
     xt_snap_writer_t  *w = NULL;
     int                rc = -1, frc;
 
@@ -94,7 +95,7 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     st = xt_db_prepare(db, "SELECT id, username, password_salt, "
                        "password_hash, status + 0, COALESCE(exp_date, 0), "
                        "max_connections, is_trial, allowed_outputs + 0, "
-                       "allowed_ips, allowed_uas, message, created_at "
+                       "allowed_ips, allowed_uas, message, created_at, kick "
                        "FROM `lines` ORDER BY id");
     if (st == NULL) {
         goto db_fail;
@@ -115,6 +116,7 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
         goto oom;
     }
     xt_row_int(&r);
+    xt_row_int(&r);             /* kick */
 
     stats->generation = xt_snap_next_generation(dir, XT_SNAP_FILE_LINES,
                                                 XT_SNAP_KIND_LINES);
@@ -140,6 +142,11 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
                 goto oom;
             }
             uhash = nh;
+            nk = realloc(kicks, cap * sizeof(uint32_t));
+            if (nk == NULL) {
+                goto oom;
+            }
+            kicks = nk;
         }
         l = &lines[n];
         memset(l, 0, sizeof(*l));
@@ -163,6 +170,7 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
         l->message = xt_snap_writer_str(w, r.sval[C_MSG], r.len[C_MSG]);
         l->allowed_ips = xt_snap_writer_str(w, r.sval[C_IPS], r.len[C_IPS]);
         l->allowed_uas = xt_snap_writer_str(w, r.sval[C_UAS], r.len[C_UAS]);
+        kicks[n] = (uint32_t) r.ival[C_KICK];
         uhash[n] = xt_snap_hash((const unsigned char *) r.sval[C_USER],
                                 (uint32_t) r.len[C_USER]);
 
@@ -208,7 +216,9 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     if (xt_snap_writer_section(w, XT_SEC_LINES, (uint32_t) n, lines,
                                n * sizeof(*lines)) != 0
         || xt_snap_writer_section(w, XT_SEC_LINE_INDEX, (uint32_t) nslots,
-                                  slots, nslots * sizeof(uint32_t)) != 0)
+                                  slots, nslots * sizeof(uint32_t)) != 0
+        || xt_snap_writer_section(w, XT_SEC_LINE_KICKS, (uint32_t) n,
+                                  kicks, n * sizeof(uint32_t)) != 0)
     {
         snprintf(err, errlen, "%s", xt_snap_writer_error(w));
         goto fail;
@@ -234,6 +244,7 @@ out:
     free(lb.bouquet);
     free(lines);
     free(uhash);
+    free(kicks);
     free(slots);
     xt_snap_writer_free(w);
     return rc;

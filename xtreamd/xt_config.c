@@ -44,6 +44,9 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(worker_stop_grace_ms, 100, 60000),
     U(restart_backoff_max_ms, 500, 600000),
     S(event_socket_group, K_STR),
+    S(admin_listen, K_STR),
+    U(admin_threads, 1, 16),
+    U(admin_cookie_secure, 0, 1),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -67,6 +70,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_hang_seconds = 20;
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
+    cf->admin_threads = 2;
 }
 
 

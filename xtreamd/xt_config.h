@@ -30,6 +30,12 @@ typedef struct {
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;
     char      event_socket_group[64]; /* "" = socket mode 0666 */
+
+    /* admin API (admin/xt_admin_http.c, docs/ADMIN-API.md) */
+    char      admin_listen[64];       /* "127.0.0.1:PORT"; "" = off */
+    unsigned  admin_threads;          /* HTTP threads, each with its own
+                                         database connection */
+    unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

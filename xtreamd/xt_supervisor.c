@@ -37,6 +37,7 @@ typedef struct {
     int          killed;          /* and SIGKILL */
     int          hung;            /* the stop is a failure */
     int          restart_now;     /* stopped for a new command */
+    int          held;            /* stopped by an admin until started */
     double       t_spawn, t_health, t_progress, t_term, t_next, t_running;
     unsigned     backoff, restarts, segs;
     long long    started_at;
@@ -561,6 +562,9 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
     memset(&b, 0, sizeof(b));
     for (i = 0; i < sup->njobs; i++) {
         j = sup->jobs[i];
+        if (j->held) {
+            j->wanted = 0;          /* xt_sup_control "stop" */
+        }
 
         /* on-demand: idle stop */
         if (j->spec.on_demand && j->wanted && j->viewers <= 0
@@ -706,6 +710,33 @@ xt_sup_viewers(xt_sup_t *sup, uint32_t id, int delta, double now)
         j->viewers = 0;
     }
     j->t_demand = now;
+}
+
+
+void
+xt_sup_control(xt_sup_t *sup, uint32_t id, const char *action, double now)
+{
+    xt_job_t  *j = xt_job_find(sup, id);
+
+    if (j == NULL || !j->in_db) {
+        xt_log(XT_LOG_DEBUG, "%s for stream %u: not placed here", action, id);
+        return;
+    }
+    xt_log(XT_LOG_INFO, "stream %u: %s asked by an admin", id, action);
+    if (strcmp(action, "stop") == 0) {
+        j->held = 1;
+        j->wanted = 0;
+        return;
+    }
+    j->held = 0;
+    j->wanted = 1;
+    j->t_demand = now;
+    j->backoff = 0;
+    if (j->pid <= 0) {
+        j->t_next = now;
+    } else if (strcmp(action, "restart") == 0) {
+        xt_job_stop(j, now, 0, "restart asked");
+    }
 }
 
 

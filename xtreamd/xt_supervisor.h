@@ -51,6 +51,12 @@ void xt_sup_publish(xt_sup_t *sup, uint32_t stream_id, int up,
 void xt_sup_viewers(xt_sup_t *sup, uint32_t stream_id, int delta,
     double now_ms);
 
+/* an admin's start/stop/restart (stream_commands rows, read by
+   xt_stream_cmds_poll): stop holds the stream stopped until a start or
+   restart (in memory: an xtreamd restart forgets it) */
+void xt_sup_control(xt_sup_t *sup, uint32_t stream_id, const char *action,
+    double now_ms);
+
 /* number of worker processes alive */
 unsigned xt_sup_running(xt_sup_t *sup);
 

@@ -14,6 +14,7 @@
 #include "xt_epg_demo.h"
 #include "xt_import.h"
 #include "xt_line_cmd.h"
+#include "admin/xt_admin_cli.h"
 #include "xt_log.h"
 #include "xt_migrate.h"
 
@@ -22,7 +23,7 @@ static void
 xt_usage(FILE *f)
 {
     fprintf(f,
-"usage: xtreamctl [-c CONF] COMMAND (CONF defaults to $XTREAM_CONF)\n"
+"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF)\n"
 "  migrate                      apply pending schema migrations\n"
 "  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
 "                               transaction, strict\n"
@@ -35,6 +36,12 @@ xt_usage(FILE *f)
 "  epg demo [--days N]          hourly demo programmes (N days back and\n"
 "                               ahead, default 2) for every channel with an\n"
 "                               epg_channel_id\n"
+"  admin add USER [--password P] [--role admin|viewer]\n"
+"  admin passwd USER [--password P] | admin del USER | admin list\n"
+"                               admin API accounts (a generated password\n"
+"                               is printed once)\n"
+"  api METHOD PATH [JSON]       any admin API request (docs/ADMIN-API.md),\n"
+"                               e.g. api GET '/lines?status=banned'\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -142,7 +149,7 @@ main(int argc, char **argv)
 {
     const char   *conf = getenv("XTREAM_CONF");
     char          err[1200];
-    int           i = 1, rc;
+    int           i = 1, rc, json = 0;
     unsigned      applied;
     xt_config_t   cf;
     xt_db_t       db;
@@ -157,12 +164,17 @@ main(int argc, char **argv)
         conf = argv[2];
         i = 3;
     }
+    if (i < argc && strcmp(argv[i], "--json") == 0) {
+        json = 1;               /* admin, api: JSON on stdout */
+        i++;
+    }
     if (i >= argc) {
         xt_usage(stderr);
         return 1;
     }
     if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
-        && strcmp(argv[i], "line") && strcmp(argv[i], "epg"))
+        && strcmp(argv[i], "line") && strcmp(argv[i], "epg")
+        && strcmp(argv[i], "admin") && strcmp(argv[i], "api"))
     {
         fprintf(stderr, "xtreamctl: unknown command \"%.32s\" (see "
                 "--help)\n", argv[i]);
@@ -213,6 +225,10 @@ main(int argc, char **argv)
         rc = xt_cmd_import(&db, argv[i + 1]);
     } else if (strcmp(argv[i], "epg") == 0) {
         rc = xt_cmd_epg_demo(&db, argc == i + 4 ? atoi(argv[i + 3]) : 2);
+    } else if (strcmp(argv[i], "admin") == 0) {
+        rc = xt_admin_cli_admin(&db, &cf, argc - i - 1, argv + i + 1, json);
+    } else if (strcmp(argv[i], "api") == 0) {
+        rc = xt_admin_cli_api(&db, &cf, argc - i - 1, argv + i + 1, json);
     } else {
         rc = xt_line_cmd(&db, argc - i - 1, argv + i + 1);
     }

@@ -29,6 +29,8 @@
 #include "xt_log.h"
 #include "xt_migrate.h"
 #include "xt_supervisor.h"
+#include "xt_stream_cmds.h"
+#include "admin/xt_admin_http.h"
 
 #define XT_BACKOFF_MAX_MS  5000
 #define XT_POLL_FDS        1024
@@ -60,6 +62,7 @@ typedef struct {
     xt_db_t            *db;
     xt_sup_t           *sup;
     xt_events_t         ev;
+    xt_stream_cmds_t    cmds;     /* admin start/stop/restart */
     double              expired_at;     /* last HLS expiry sweep, ms */
 } xt_loop_t;
 
@@ -379,6 +382,15 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
                 sup_seen = now[cat];
             }
         }
+        if (lp && sup_loaded
+            && xt_stream_cmds_poll(&lp->cmds, &db, lp->sup, cf->server_id,
+                                   xt_now_ms()) != 0)
+        {
+            xt_log(XT_LOG_WARN, "stream commands: %s", db.err);
+            if (db.my == NULL || xt_db_gone(&db)) {
+                goto lost;
+            }
+        }
         xt_wait(lp, cf->poll_interval_ms);
         continue;
 
@@ -479,6 +491,7 @@ main(int argc, char **argv)
     xt_config_t        cf;
     struct sigaction   sa;
     xt_loop_t          loop;
+    xt_admin_http_t   *admin;
     ssize_t            n;
     char              *slash;
 
@@ -579,9 +592,16 @@ main(int argc, char **argv)
         xt_log(XT_LOG_ERR, "out of memory");
         return 2;
     }
+    /* the admin API: its own threads and database connections */
+    admin = xt_admin_http_start(&cf, err, sizeof(err));
+    if (admin == NULL && err[0]) {
+        xt_log(XT_LOG_ERR, "%s", err);
+        return 2;
+    }
     xt_log(XT_LOG_INFO, "xtreamd started, pid %ld, worker %s, events %s",
            (long) getpid(), worker, cf.event_socket);
     rc = xt_run(&cf, 0, &loop);
+    xt_admin_http_stop(admin);
     xt_log(XT_LOG_INFO, "xtreamd stopping: %lu events received, %lu bad, "
            "%lu activity writes failed", loop.ev.received, loop.ev.bad,
            loop.ev.db_failed);

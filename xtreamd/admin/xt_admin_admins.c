@@ -1,0 +1,134 @@
+/*
+ * /admin/api/admins: admin accounts (role admin only, reads too).  The
+ * password is write-only and stored as PBKDF2 (xt_admin_pbkdf2.c); a new
+ * password or a demotion ends the account's sessions.  The last admin
+ * cannot be deleted or demoted (409).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin/xt_admin_crud.h"
+#include "admin/xt_admin_fields.h"
+#include "admin/xt_admin_pbkdf2.h"
+#include "admin/xt_admin_sql.h"
+
+static const char *const  xt_roles[] = { "admin", "viewer", NULL };
+
+static const xt_field_t  xt_admin_fields[] = {
+    { "username", "username", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH | XF_ONCE,
+      1, 64, NULL, xt_check_username, NULL,
+      "1..64 characters of [A-Za-z0-9._@-]" },
+    { "role", "role", XF_ENUM, 0, 0, 0, xt_roles, NULL, NULL, NULL },
+    { "created_at", "created_at", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
+      NULL },
+    { "last_login", "last_login", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
+      NULL },
+    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+static const char *const  xt_admin_extra[] = { "password", NULL };
+
+
+static int
+xt_admins_validate(xt_admin_req_t *rq, long long id, int create)
+{
+    const char  *pw;
+
+    (void) id;
+    return xt_field_str(rq, rq->json, "password", 8, 128, create, &pw);
+}
+
+
+/* admins with role admin, after this request's writes */
+static int
+xt_admins_left(xt_admin_req_t *rq)
+{
+    long long  n;
+
+    if (xt_sql_int(rq, "SELECT COUNT(*) FROM admins WHERE role = 'admin'",
+                   NULL, 0, &n) < 0)
+    {
+        return -1;
+    }
+    if (n == 0) {
+        return xt_admin_err(rq, 409, "conflict", "role",
+                            "role: the last admin must stay an admin");
+    }
+    return 0;
+}
+
+
+static int
+xt_admins_store(xt_admin_req_t *rq, long long id, int create)
+{
+    const char  *pw;
+    char         kdf[XT_PBKDF2_TEXT_MAX + 1];
+    xt_binds_t   bs;
+
+    (void) xt_field_str(rq, rq->json, "password", 8, 128, create, &pw);
+    if (pw) {
+        if (xt_pbkdf2_make(pw, strlen(pw), XT_PBKDF2_ITER_DEFAULT, kdf,
+                           sizeof(kdf)) != 0)
+        {
+            return xt_admin_err(rq, 503, "unavailable", NULL,
+                                "hashing failed");
+        }
+        xt_binds_reset(&bs);
+        xt_bind_cstr(&bs, kdf);
+        xt_bind_int(&bs, id);
+        if (xt_sql_exec(rq, "UPDATE admins SET password_kdf = ? WHERE id = ?",
+                        &bs, NULL) < 0)
+        {
+            return -1;
+        }
+    }
+    if (!create && (pw || xt_field_get(rq->json, "role"))) {
+        xt_binds_reset(&bs);
+        xt_bind_int(&bs, id);
+        if (xt_sql_exec(rq, "DELETE FROM admin_sessions WHERE admin_id = ?",
+                        &bs, NULL) < 0)
+        {
+            return -1;
+        }
+    }
+    return xt_admins_left(rq);
+}
+
+
+static int
+xt_admins_before_delete(xt_admin_req_t *rq, long long id)
+{
+    long long   n;
+    xt_binds_t  bs;
+
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, id);
+    if (xt_sql_int(rq, "SELECT COUNT(*) FROM admins WHERE role = 'admin' "
+                   "AND id <> ?", &bs, 0, &n) < 0)
+    {
+        return -1;
+    }
+    if (n == 0) {
+        return xt_admin_err(rq, 409, "conflict", NULL,
+                            "the last admin cannot be deleted");
+    }
+    return 0;
+}
+
+static const xt_res_t  xt_admins_res = {
+    "admins", "admins", "admins", "id", xt_admin_fields, NULL, xt_admin_extra,
+    "id", "password_kdf, created_at", "'', UNIX_TIMESTAMP()", NULL,
+    xt_admins_validate, xt_admins_store, NULL, NULL, xt_admins_before_delete,
+    NULL
+};
+
+
+int
+xt_admin_admins(xt_admin_req_t *rq)
+{
+    if (rq->role != XT_ROLE_ADMIN) {
+        return xt_admin_err(rq, 403, "forbidden", NULL,
+                            "admin accounts need role admin");
+    }
+    return xt_admin_crud(rq, &xt_admins_res);
+}

@@ -1,0 +1,242 @@
+/* /admin/api/profiles: transcode profiles (copy = remux, abr = a ladder
+   of H.264 + AAC rungs). */
+#include <stdio.h>
+#include <string.h>
+
+#include "xt_json_gen.h"
+#include "admin/xt_admin_crud.h"
+#include "admin/xt_admin_fields.h"
+#include "admin/xt_admin_sql.h"
+
+static const char *const  xt_prof_modes[] = { "copy", "abr", NULL };
+static const char *const  xt_prof_presets[] = {
+    "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+    "slower", "veryslow", NULL
+};
+
+static const xt_field_t  xt_prof_fields[] = {
+    { "name", "name", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 64, NULL,
+      NULL, NULL, NULL },
+    { "mode", "mode", XF_ENUM, 0, 0, 0, xt_prof_modes, NULL, NULL, NULL },
+    { "preset", "preset", XF_ENUM, 0, 0, 0, xt_prof_presets, NULL, NULL,
+      NULL },
+    { "segment_seconds", "segment_seconds", XF_INT, 0, 1, 30, NULL, NULL,
+      NULL, NULL },
+    { "window_segments", "window_segments", XF_INT, 0, 2, 100, NULL, NULL,
+      NULL, NULL },
+    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+};
+
+static const char *const  xt_prof_extra[] = { "ladder", NULL };
+
+
+/* the ladder: null, or 1..6 rungs {name,height,video_kbps,audio_kbps};
+   text gets its canonical JSON (caller frees the generator) */
+static int
+xt_prof_ladder(xt_admin_req_t *rq, yajl_val v, yajl_gen *out)
+{
+    static const char *const  keys[] = {
+        "name", "height", "video_kbps", "audio_kbps", NULL
+    };
+    yajl_gen                  g;
+    yajl_val                  it;
+    size_t                    i;
+    long long                 h, vk, ak;
+    const char               *name;
+    int                       p;
+    char                      f[64];
+
+    *out = NULL;
+    if (YAJL_IS_NULL(v)) {
+        return 0;
+    }
+    if (!YAJL_IS_ARRAY(v) || v->u.array.len < 1 || v->u.array.len > 6) {
+        return xt_admin_err(rq, 400, "bad_field", "ladder",
+                            "ladder: an array of 1..6 rungs, or null");
+    }
+    g = xt_gen_new();
+    if (g == NULL) {
+        return xt_admin_err(rq, 503, "unavailable", NULL, "out of memory");
+    }
+    yajl_gen_array_open(g);
+    for (i = 0; i < v->u.array.len; i++) {
+        it = v->u.array.values[i];
+        snprintf(f, sizeof(f), "ladder[%zu]", i);
+        if (!YAJL_IS_OBJECT(it)) {
+            yajl_gen_free(g);
+            return xt_admin_err(rq, 400, "bad_field", f, "%s: an object", f);
+        }
+        if (xt_fields_only(rq, it, keys) != 0
+            || xt_field_str(rq, it, "name", 1, 16, 1, &name) != 0
+            || xt_field_int(rq, it, "height", 144, 2160, 1, &h, &p) != 0
+            || xt_field_int(rq, it, "video_kbps", 64, 50000, 1, &vk, &p) != 0
+            || xt_field_int(rq, it, "audio_kbps", 32, 512, 1, &ak, &p) != 0)
+        {
+            /* name the rung: ladder[1].height */
+            char  sub[260];
+
+            snprintf(sub, sizeof(sub), "%s.%s", f, rq->err_field);
+            snprintf(rq->err_field, sizeof(rq->err_field), "%.127s", sub);
+            yajl_gen_free(g);
+            return -1;
+        }
+        yajl_gen_map_open(g);
+        xt_gen_key(g, "name");
+        xt_gen_cstr(g, name);
+        xt_gen_key(g, "height");
+        yajl_gen_integer(g, h);
+        xt_gen_key(g, "video_kbps");
+        yajl_gen_integer(g, vk);
+        xt_gen_key(g, "audio_kbps");
+        yajl_gen_integer(g, ak);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_array_close(g);
+    *out = g;
+    return 0;
+}
+
+
+static int
+xt_prof_validate(xt_admin_req_t *rq, long long id, int create)
+{
+    yajl_val  v = xt_field_get(rq->json, "ladder");
+    yajl_gen  g;
+
+    (void) id;
+    (void) create;
+    if (v == NULL) {
+        return 0;
+    }
+    if (xt_prof_ladder(rq, v, &g) != 0) {
+        return -1;
+    }
+    if (g) {
+        yajl_gen_free(g);
+    }
+    return 0;
+}
+
+
+/* after the write: abr needs a ladder, copy has none (checked on the row,
+   so a PATCH of only one of them is judged against the other) */
+static int
+xt_prof_store(xt_admin_req_t *rq, long long id, int create)
+{
+    yajl_val              v = xt_field_get(rq->json, "ladder");
+    yajl_gen              g = NULL;
+    const unsigned char  *buf;
+    size_t                len;
+    xt_binds_t            bs;
+    xt_row_t              r;
+    int                   rc;
+
+    (void) create;
+    if (v) {
+        (void) xt_prof_ladder(rq, v, &g);
+        xt_binds_reset(&bs);
+        if (g) {
+            yajl_gen_get_buf(g, &buf, &len);
+            xt_bind_str(&bs, buf, len);
+        } else {
+            xt_bind_null(&bs);
+        }
+        xt_bind_int(&bs, id);
+        rc = xt_sql_exec(rq, "UPDATE transcode_profiles SET ladder = ? "
+                         "WHERE id = ?", &bs, NULL) < 0 ? -1 : 0;
+        if (g) {
+            yajl_gen_free(g);
+        }
+        if (rc != 0) {
+            return -1;
+        }
+    }
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, id);
+    xt_row_init(&r);
+    xt_row_str(&r, 8);
+    xt_row_int(&r);
+    rc = xt_sql_row(rq, "SELECT mode, ladder IS NOT NULL FROM "
+                    "transcode_profiles WHERE id = ?", &bs, &r);
+    if (rc == 1) {
+        int abr = r.len[0] == 3 && memcmp(r.sval[0], "abr", 3) == 0;
+
+        if (abr && !r.ival[1]) {
+            rc = xt_admin_err(rq, 400, "bad_field", "ladder",
+                              "ladder: required when mode is abr");
+        } else if (!abr && r.ival[1]) {
+            rc = xt_admin_err(rq, 400, "bad_field", "ladder",
+                              "ladder: must be null when mode is copy");
+        } else {
+            rc = 0;
+        }
+    } else {
+        rc = -1;
+    }
+    xt_row_free(&r);
+    return rc;
+}
+
+
+static int
+xt_prof_emit(xt_admin_req_t *rq, long long id)
+{
+    xt_binds_t  bs;
+    xt_row_t    r;
+    yajl_val    t = NULL;
+    char        err[64];
+    int         rc;
+
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, id);
+    xt_row_init(&r);
+    xt_row_str(&r, 65535);
+    rc = xt_sql_row(rq, "SELECT ladder FROM transcode_profiles WHERE id = ?",
+                    &bs, &r);
+    if (rc == 1 && !r.isnull[0]) {
+        r.sval[0][r.len[0]] = '\0';
+        t = yajl_tree_parse(r.sval[0], err, sizeof(err));
+    }
+    xt_gen_key(rq->g, "ladder");
+    xt_gen_tree(rq->g, t);
+    if (t) {
+        yajl_tree_free(t);
+    }
+    xt_row_free(&r);
+    return rc < 0 ? -1 : 0;
+}
+
+
+static int
+xt_prof_before_delete(xt_admin_req_t *rq, long long id)
+{
+    xt_binds_t  bs;
+    long long   n;
+
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, id);
+    if (xt_sql_int(rq, "SELECT COUNT(*) FROM streams WHERE "
+                   "transcode_profile_id = ?", &bs, 0, &n) < 0)
+    {
+        return -1;
+    }
+    if (n > 0) {
+        return xt_admin_err(rq, 409, "conflict", NULL, "profile %lld is used "
+                            "by %lld stream(s)", id, n);
+    }
+    return 0;
+}
+
+static const xt_res_t  xt_prof_res = {
+    "profiles", "transcode_profiles", "transcode_profiles", "id",
+    xt_prof_fields, NULL, xt_prof_extra, "id", NULL, NULL, NULL,
+    xt_prof_validate, xt_prof_store, xt_prof_emit, NULL, xt_prof_before_delete,
+    NULL
+};
+
+
+int
+xt_admin_profiles(xt_admin_req_t *rq)
+{
+    return xt_admin_crud(rq, &xt_prof_res);
+}
