@@ -40,6 +40,17 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
       }
       return out;
     },
+    // only what the user changed since the form was built (for PATCH:
+    // the audit log then records the real change, and untouched fields are
+    // never re-validated)
+    changed() {
+      const now = api.values();
+      const out = {};
+      for (const [k, v] of Object.entries(now)) {
+        if (JSON.stringify(v) !== JSON.stringify(initial[k])) out[k] = v;
+      }
+      return out;
+    },
     showError(err) {
       for (const w of Object.values(wraps)) {
         w.classList.remove('field-error');
@@ -58,12 +69,13 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
     },
     input: (name) => inputs[name],
   };
+  const initial = api.values();
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     api.showError(null);
     submit.disabled = true;
     try {
-      await onSubmit(api.values(), api);
+      await onSubmit(api.values(), api.changed(), api);
     } catch (e) {
       api.showError(e);
     } finally {

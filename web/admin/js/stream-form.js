@@ -34,8 +34,8 @@ export async function streamForm(stream, onSaved) {
   ];
   const form = buildForm(fields, v, {
     submitLabel: stream ? 'Save stream' : 'Add stream',
-    async onSubmit(values) {
-      const saved = stream ? await api.patch(`/streams/${stream.id}`, values) : await api.post('/streams', values);
+    async onSubmit(values, changed) {
+      const saved = stream ? await api.patch(`/streams/${stream.id}`, changed) : await api.post('/streams', values);
       onSaved(saved);
     },
   });

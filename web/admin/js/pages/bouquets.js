@@ -44,8 +44,8 @@ async function editBouquet(main, id) {
   ];
   const form = buildForm(fields, b || { sort_order: 0, live: [], movies: [], series: [] }, {
     submitLabel: id ? 'Save bouquet' : 'Create bouquet',
-    async onSubmit(values) {
-      const saved = id ? await api.patch(`/bouquets/${id}`, values) : await api.post('/bouquets', values);
+    async onSubmit(values, changed) {
+      const saved = id ? await api.patch(`/bouquets/${id}`, changed) : await api.post('/bouquets', values);
       flash('ok', `bouquet ${saved.name} saved: ${saved.live.length} live, ${saved.movies.length} movies, ${saved.series.length} series`);
       if (!id) location.hash = `#/bouquets/${saved.id}`;
     },

@@ -58,13 +58,16 @@ async function editLine(main, id, fresh = null) {
   const info = h('p.muted');
   const form = buildForm(fields, v, {
     submitLabel: id ? 'Save line' : 'Create line',
-    async onSubmit(values) {
+    async onSubmit(values, changed) {
       if (ro) return;
       if (id) {
-        const saved = await api.patch(`/lines/${id}`, values);
+        const saved = await api.patch(`/lines/${id}`, changed);
         flash('ok', `line ${saved.username} saved`);
         showInfo(saved);
       } else {
+        // outputs left at the default are not sent: the API's default is
+        // the same, and its set check rejects two values (reported)
+        if (!('outputs' in changed)) delete values.outputs;
         const created = await api.post('/lines', values);
         // the password is in this answer only (generated or as typed)
         const pw = created.password ?? values.password;

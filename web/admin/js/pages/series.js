@@ -38,8 +38,8 @@ async function editSeries(main, id) {
   ];
   const form = buildForm(fields, se || { enabled: true, backdrop: [], category_id: null }, {
     submitLabel: id ? 'Save series' : 'Add series',
-    async onSubmit(values) {
-      const saved = id ? await api.patch(`/series/${id}`, values) : await api.post('/series', values);
+    async onSubmit(values, changed) {
+      const saved = id ? await api.patch(`/series/${id}`, changed) : await api.post('/series', values);
       flash('ok', `series ${saved.name} saved`);
       if (!id) location.hash = `#/series/${saved.id}`;
     },

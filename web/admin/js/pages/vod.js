@@ -44,8 +44,8 @@ async function editMovie(main, id) {
   ];
   const form = buildForm(fields, mv || { enabled: true, container_extension: 'mp4', backdrop: [], category_id: null }, {
     submitLabel: id ? 'Save movie' : 'Add movie',
-    async onSubmit(values) {
-      const saved = id ? await api.patch(`/movies/${id}`, values) : await api.post('/movies', values);
+    async onSubmit(values, changed) {
+      const saved = id ? await api.patch(`/movies/${id}`, changed) : await api.post('/movies', values);
       flash('ok', `movie ${saved.name} saved`);
       if (!id) location.hash = `#/vod/${saved.id}`;
     },
