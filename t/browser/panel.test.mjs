@@ -35,7 +35,8 @@ const SHOTS = process.env.XT_SHOTS || '';
 const LINE = `panel-line-${process.pid}`;
 const STREAM = 'Panel Test Channel';
 
-const problems = [];        // page errors, CSP violations, failed API calls
+const problems = [];        // page errors, CSP violations, changes without a CSRF token
+const changes = [];         // every non-GET API request the panel sent
 let ctx = null;
 let page = null;
 let tsReq = null;
@@ -77,6 +78,15 @@ async function main() {
     page = ctx.pages()[0] || await ctx.newPage();
     page.setDefaultTimeout(30000);
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // every change the panel sends must carry the session's CSRF token
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (!u.pathname.startsWith('/admin/api/') || r.method() === 'GET') return;
+      changes.push(`${r.method()} ${u.pathname}`);
+      if (u.pathname !== '/admin/api/login' && !/^[0-9a-f]{64}$/.test(r.headers()['x-csrf-token'] || '')) {
+        problems.push(`no X-CSRF-Token on ${r.method()} ${u.pathname}`);
+      }
+    });
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
     });
@@ -130,6 +140,12 @@ async function main() {
     return `generated password of ${password.length} characters`;
   });
 
+  await step('extend the line by 30 days from its page', async () => {
+    await page.click('[data-action=extend]');
+    await until(15, 'the extended flash', async () => /now expires 20\d\d-/.test(await flashText()));
+    return (await flashText()).split('\n').find((l) => /now expires/.test(l));
+  });
+
   await step('creating the same username again: 409 named on the username field', async () => {
     await go('#/lines/new');
     await page.locator('#f-username').waitFor();
@@ -148,13 +164,21 @@ async function main() {
     await go('#/streams/new');
     await page.locator('#f-name').waitFor();
     await page.fill('#f-name', STREAM);
-    await page.fill('#f-sources', SOURCE);
     const opt = page.locator('#f-transcode_profile_id option', { hasText: PROFILE });
     await page.selectOption('#f-transcode_profile_id', await opt.getAttribute('value'));
+    // a source the API refuses first: the message names the field
+    await page.fill('#f-sources', 'gopher://example.invalid/x');
+    await page.click('[data-action=submit]');
+    await page.locator('.form-error').first().waitFor({ state: 'visible' });
+    const bad = await text('.form-error');
+    if (!/^sources/.test(bad)) throw new Error(`error for a bad source: "${bad}"`);
+    if (!(await page.locator('label:has(#f-sources)').evaluate((e) => e.classList.contains('field-error')))) throw new Error('the sources field is not marked');
+    if (!/^#\/streams\/new$/.test(await page.evaluate(() => location.hash))) throw new Error('left the form after an error');
+    await page.fill('#f-sources', SOURCE);
     await page.click('[data-action=submit]');
     await page.waitForFunction(() => /^#\/streams\/\d+$/.test(location.hash));
     streamId = Number((await page.evaluate(() => location.hash)).split('/')[2]);
-    return `id ${streamId}`;
+    return `id ${streamId}; a bad source first got "${bad}"`;
   });
 
   await step(`put the stream into bouquet ${BOUQUET} (search, edit, save)`, async () => {
@@ -249,16 +273,37 @@ async function main() {
     const before = tsBytes;
     const kill = row.first().locator('[data-action=kill]');
     await kill.click();                 // arms the button
+    const t0 = Date.now();
     await kill.click();                 // confirms
     await until(15, 'the kill flash', async () => /kill sent: every connection of/.test(await flashText()));
-    const t0 = Date.now();
     await until(30, 'the TS response to end', async () => tsEnded !== null, 200);
-    return `${(await flashText()).split('\n')[0]}; TS ended (${tsEnded.why}) ${((tsEnded.at - t0) / 1000).toFixed(1)} s after, ${tsBytes - before} bytes after the kill`;
+    return `${(await flashText()).split('\n')[0]}; TS ended (${tsEnded.why}) ${((tsEnded.at - t0) / 1000).toFixed(1)} s after the click, ${tsBytes - before} bytes after the screenshot`;
   });
 
   await step('the killed connection leaves the connections list', async () => {
     const row = page.locator('table.list tbody tr', { hasText: 'xtream-panel-test/1' });
     await until(30, 'no row with the test user agent', async () => (await row.count()) === 0, 500);
+  });
+
+  await step('ban the line from its page: player_api refuses it; unban: it logs in again', async () => {
+    const api = `${URL0}/player_api.php?username=${encodeURIComponent(LINE)}&password=${encodeURIComponent(password)}`;
+    await go('#/lines');
+    await page.fill('[data-role=search]', LINE);
+    await page.locator('table.list a', { hasText: LINE }).first().click();
+    await page.click('[data-action=ban]');
+    await page.locator('[data-action=unban]').waitFor();
+    const banned = await until(15, 'player_api to refuse the banned line', async () => {
+      const r = await getJson(api);
+      const ui = r.json.user_info;
+      return ui && (ui.auth === 0 || ui.status === 'Banned') ? `auth ${ui.auth}${ui.status ? `, status ${ui.status}` : ''}` : null;
+    });
+    await page.click('[data-action=unban]');
+    await page.locator('[data-action=ban]').waitFor();
+    await until(15, 'player_api to accept the line again', async () => {
+      const r = await getJson(api);
+      return r.json.user_info?.auth === 1 && r.json.user_info.status === 'Active';
+    });
+    return `banned: ${banned}`;
   });
 
   await step('lines page: search finds the new line only', async () => {
@@ -307,7 +352,8 @@ async function main() {
     await page.locator('#login-form').waitFor({ state: 'visible' });
   });
 
-  ok(problems.length === 0, 'no page error and no CSP violation in the whole run', problems.join('\n'));
+  ok(changes.length >= 8, `the panel sent its changes through the API (${changes.length} non-GET requests)`, changes.join('\n'));
+  ok(problems.length === 0, 'every change carried X-CSRF-Token; no page error and no CSP violation in the whole run', problems.join('\n'));
 }
 
 let rc = 1;
