@@ -339,6 +339,10 @@ ngx_xtream_hls_live(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         if (rc != NGX_OK) {
             return ngx_xtream_send_status(r, rc);
         }
+
+    } else if (ngx_xtream_revoked(d, d->session)) {
+        /* killed from the admin API since the session began */
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
     /* first sight or refresh: an HLS session has no close, so xtreamd

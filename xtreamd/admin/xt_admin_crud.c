@@ -609,7 +609,7 @@ xt_crud_value(xt_admin_req_t *rq, const xt_field_t *f, yajl_val v,
             }
             total += n + 1;
         }
-        if ((long long) total > f->max + 1) {
+        if (f->type == XF_CSV && (long long) total > f->max + 1) {
             return xt_admin_err(rq, 400, "bad_field", f->name,
                                 "%s: at most %lld bytes in all", f->name,
                                 f->max);
