@@ -22,7 +22,12 @@ module:
 deps:
 	scripts/install-deps.sh
 
-run: deps build
+# web panel: npm ci from web/package-lock.json, hls.js into web/admin/vendor/
+.PHONY: panel
+panel:
+	scripts/build-panel.sh
+
+run: deps build panel
 	scripts/run.sh
 
 stop:
@@ -32,7 +37,7 @@ unit-test: build
 	$(MAKE) -C xtreamd BUILD=$(BUILD) test
 	$(MAKE) -C ngx_xtream_module BUILD=$(BUILD) test
 
-t-test: build
+t-test: build panel
 	scripts/prove.sh
 
 test: unit-test fuzz-regress t-test

@@ -166,6 +166,7 @@ ngconf=$var/nginx/conf/nginx.conf
 sed -e "s|@VAR@|$var|g" -e "s|@XTREAM_MODULE@|$build/ngx_xtream_module.so|g" \
     -e "s|@RTMP_MODULE@|$rtmp_so|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
     -e "s|@RTMP_PORT@|$RTMP_PORT|g" -e "s|@TIMEZONE@|$tz|g" -e "s|@USER_LINE@|$user_line|g" \
+    -e "s|@PANEL_ROOT@|$repo/web/admin|g" \
     -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" \
     "$repo/conf/nginx.run.conf.in" > "$ngconf.new"
 ngx=(/usr/sbin/nginx -p "$var/nginx/" -e "$var/log/nginx-error.log")

@@ -1,0 +1,44 @@
+// The live stream form (new stream and the stream page's edit card).
+import * as api from './api.js';
+import { buildForm } from './form.js';
+import { canWrite } from './session.js';
+
+export async function streamForm(stream, onSaved) {
+  const [cats, profiles, servers] = await Promise.all([
+    api.all('/categories', { type: 'live' }), api.all('/profiles'), api.all('/servers')]);
+  const ro = !canWrite();
+  const v = stream || { enabled: true, on_demand: false, sources: [], servers: [], category_id: null,
+    transcode_profile_id: null, tv_archive_duration: 0, sort_order: 0 };
+  const fields = [
+    { name: 'name', label: 'Name', required: true, maxlength: 255, readonly: ro },
+    { name: 'category_id', label: 'Category', type: 'select', readonly: ro,
+      options: [{ value: null, label: '— none —' }, ...cats.map((c) => ({ value: c.id, label: c.name }))] },
+    { name: 'sources', label: 'Sources, one URL per line, in failover order (rtmp, http(s), udp, rtp, srt, file)', type: 'lines',
+      placeholder: 'file:///srv/loops/news.ts\nhttp://origin.example/live/news.m3u8' },
+    { name: 'transcode_profile_id', label: 'Transcode profile', type: 'select', readonly: ro,
+      options: [{ value: null, label: 'copy (remux)' },
+        ...profiles.map((p) => ({ value: p.id, label: `${p.name} (${p.mode}${p.ladder ? `, ${p.ladder.map((r) => r.name).join('+')}` : ''})` }))] },
+    { name: 'on_demand', label: 'On demand (start on first viewer)', type: 'bool', readonly: ro },
+    { name: 'enabled', label: 'Enabled', type: 'bool', readonly: ro },
+    { name: 'is_adult', label: 'Adult', type: 'bool', readonly: ro },
+    { name: 'tv_archive', label: 'Catch-up archive', type: 'bool', readonly: ro },
+    { name: 'tv_archive_duration', label: 'Archive days', type: 'number', min: 0, max: 365, readonly: ro },
+    { name: 'epg_channel_id', label: 'EPG channel id', readonly: ro },
+    { name: 'icon', label: 'Icon URL', readonly: ro },
+    { name: 'custom_sid', label: 'Custom SID', readonly: ro },
+    { name: 'sort_order', label: 'Sort order', type: 'number', readonly: ro },
+    { name: 'stream_key', label: stream && stream.has_stream_key ? 'RTMP push key (set; empty: keep)' : 'RTMP push key (empty: none)',
+      type: 'password', autocomplete: 'new-password', readonly: ro },
+    { name: 'servers', label: 'Servers (none ticked: every server)', type: 'multi', empty: 'no server defined',
+      options: servers.map((s) => ({ value: s.id, label: s.name })) },
+  ];
+  const form = buildForm(fields, v, {
+    submitLabel: stream ? 'Save stream' : 'Add stream',
+    async onSubmit(values, changed) {
+      const saved = stream ? await api.patch(`/streams/${stream.id}`, changed) : await api.post('/streams', values);
+      onSaved(saved);
+    },
+  });
+  if (ro) form.el.querySelector('[data-action=submit]').hidden = true;
+  return form;
+}
