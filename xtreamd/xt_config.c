@@ -44,6 +44,12 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(worker_stop_grace_ms, 100, 60000),
     U(restart_backoff_max_ms, 500, 600000),
     S(event_socket_group, K_STR),
+    S(db_write_socket, K_PATH),
+    S(db_write_host, K_STR),
+    U(db_write_port, 1, 65535),
+    S(db_write_user, K_STR),
+    S(db_write_password, K_STR),
+    U(load_report_ms, 0, 600000),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -67,6 +73,8 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_hang_seconds = 20;
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
+    cf->db_write_port = 3306;
+    cf->load_report_ms = 2000;
 }
 
 
