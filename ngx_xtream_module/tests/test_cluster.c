@@ -140,6 +140,27 @@ main(void)
         free(buf);
     }
 
+    /* lines by id */
+    {
+        xt_snap_t       ls;
+        xt_snap_line_t  l[3];
+
+        memset(&ls, 0, sizeof(ls));
+        memset(l, 0, sizeof(l));
+        l[0].id = 2;
+        l[1].id = 7;
+        l[2].id = 900;
+        ls.lines = l;
+        ls.nlines = 3;
+        CHECK(xt_cluster_line_by_id(&ls, 7) == &l[1]);
+        CHECK(xt_cluster_line_by_id(&ls, 2) == &l[0]);
+        CHECK(xt_cluster_line_by_id(&ls, 900) == &l[2]);
+        CHECK(xt_cluster_line_by_id(&ls, 8) == NULL);
+        CHECK(xt_cluster_line_by_id(&ls, 0) == NULL);
+        ls.nlines = 0;
+        CHECK(xt_cluster_line_by_id(&ls, 7) == NULL);
+    }
+
     printf("test_cluster: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
