@@ -121,7 +121,10 @@ replica)
             --routines --triggers --databases "$db" >"${TMPDIR:-/tmp}/xt-replica-dump.$$.sql"
         # the CHANGE MASTER line in the dump has no host: ours follows
         sed -i '/^CHANGE MASTER TO/d' "${TMPDIR:-/tmp}/xt-replica-dump.$$.sql"
-        mariadb "${CONN[@]}" <"${TMPDIR:-/tmp}/xt-replica-dump.$$.sql"
+        # not into the replica's own binary log: its GTIDs would conflict
+        # with the primary's position the dump sets
+        mariadb "${CONN[@]}" --init-command="SET SESSION sql_log_bin = 0" \
+            <"${TMPDIR:-/tmp}/xt-replica-dump.$$.sql"
         rm -f "${TMPDIR:-/tmp}/xt-replica-dump.$$.sql"
     fi
     q "CHANGE MASTER TO MASTER_HOST='$phost', MASTER_PORT=$pport,

@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS server_load (
 -- per-line connection counts of every server; bumped by the triggers below
 INSERT IGNORE INTO change_counters (domain, counter) VALUES ('cluster', 1);
 
+-- connection keys are counted per nginx (every server starts at 1): the
+-- key of a live connection is (server, conn_key), else servers overwrite
+-- each other's rows
+ALTER TABLE live_connections DROP PRIMARY KEY, ADD PRIMARY KEY (server_id, conn_key);
 ALTER TABLE live_connections ADD KEY IF NOT EXISTS k_lc_server_line (server_id, line_id);
 
 CREATE TRIGGER IF NOT EXISTS trg_server_load_ai AFTER INSERT ON `server_load` FOR EACH ROW UPDATE change_counters SET counter = counter + 1 WHERE domain = 'cluster';
