@@ -297,6 +297,51 @@ typedef struct {
                                         line of each channel, no line end */
 
 
+/*
+ * Cluster kind (issue 11): the server set, their loads, stream placement
+ * and per-line connection counts of every server.  Small and rebuilt every
+ * few seconds (each load report moves its change counter), so load never
+ * rebuilds the catalog.  Appended: kinds, files and sections below.
+ */
+#define XT_SNAP_FILE_CLUSTER    "cluster.snap"
+#define XT_SNAP_KIND_CLUSTER    4
+
+#define XT_SEC_CL_SERVERS   50      /* xt_snap_cl_server_t[count], by id */
+#define XT_SEC_CL_PLACEMENT 51      /* xt_snap_cl_place_t[count], sorted by
+                                       (stream_id, server_id) */
+#define XT_SEC_CL_LINECONNS 52      /* xt_snap_cl_lineconn_t[count], sorted
+                                       by (line_id, server_id) */
+
+#define XT_CL_MAIN     0x1          /* servers.is_main */
+#define XT_CL_ENABLED  0x2          /* servers.enabled */
+
+typedef struct {
+    uint32_t       id;
+    uint32_t       flags;            /* XT_CL_* */
+    uint32_t       http_port;
+    uint32_t       connections;      /* server_load, 0 when never reported */
+    uint32_t       out_kbps;
+    uint32_t       cpu_pct;
+    uint32_t       streams_running;
+    uint32_t       reserved;
+    int64_t        last_seen;        /* unix seconds; 0 = never */
+    xt_snap_str_t  name;
+    xt_snap_str_t  host;
+} xt_snap_cl_server_t;
+
+typedef struct {
+    uint32_t       stream_id;
+    uint32_t       server_id;
+} xt_snap_cl_place_t;
+
+typedef struct {
+    uint32_t       line_id;
+    uint32_t       server_id;
+    uint32_t       conns;            /* live_connections rows */
+    uint32_t       reserved;
+} xt_snap_cl_lineconn_t;
+
+
 /* FNV-1a, 32 bit: the LINE_INDEX hash */
 static inline uint32_t
 xt_snap_hash(const unsigned char *p, uint32_t len)

@@ -13,6 +13,7 @@
 #include "xt_password.h"
 #include "ngx_xtream_delivery.h"
 #include "ngx_xtream_metrics.h"
+#include "ngx_xtream_cluster.h"
 
 
 #define NGX_HTTP_NOT_ACCEPTABLE  406
@@ -499,6 +500,7 @@ static ngx_int_t
 ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
 {
     u_char                  addr[XT_ACCESS_ADDR_LEN];
+    ngx_int_t               rc;
     ngx_str_t              *ua;
     const char             *path;
     size_t                  path_len;
@@ -615,6 +617,12 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         d->od_ondemand = (live->flags & XT_LIVE_ONDEMAND) ? 1 : 0;
         d->od_max_conns = line->max_connections;
 
+        /* many servers: the main sends the viewer to a node */
+        rc = ngx_xtream_cluster_redirect(r, d, rt);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+
         return ngx_xtream_live_answer(r, d);
 
     case XT_ROUTE_TIMESHIFT:
@@ -667,6 +675,11 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
     path_len = fpath.len;
     idx = line->max_connections;
 
+    rc = ngx_xtream_cluster_redirect(r, d, rt);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     return ngx_xtream_vod_start(r, d, path, path_len, idx);
 }
 
@@ -701,6 +714,12 @@ ngx_xtream_delivery_handler(ngx_http_request_t *r)
     rc = ngx_xtream_flood_check(r);
     if (rc != NGX_OK) {
         return ngx_xtream_send_status(r, rc);
+    }
+
+    /* many servers: a node's hand-off URL (/live/_h/TOKEN/ID.ts ...) */
+    rc = ngx_xtream_cluster_handoff(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     switch (xt_route_parse((const char *) r->uri.data, r->uri.len, &rt)) {

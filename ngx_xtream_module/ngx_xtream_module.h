@@ -24,6 +24,7 @@ typedef enum {
     NGX_XTREAM_SNAP_LINES = 0,
     NGX_XTREAM_SNAP_CATALOG,
     NGX_XTREAM_SNAP_EPG,
+    NGX_XTREAM_SNAP_CLUSTER,            /* issue 11: servers and loads */
     NGX_XTREAM_SNAP_NKINDS
 } ngx_xtream_snap_kind_e;
 

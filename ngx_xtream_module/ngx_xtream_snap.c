@@ -34,6 +34,8 @@ static ngx_xtream_slot_t  ngx_xtream_slots[NGX_XTREAM_SNAP_NKINDS] = {
     { XT_SNAP_FILE_CATALOG, XT_SNAP_KIND_CATALOG, ngx_null_string, NULL,
       0, 0, -1 },
     { XT_SNAP_FILE_EPG, XT_SNAP_KIND_EPG, ngx_null_string, NULL,
+      0, 0, -1 },
+    { XT_SNAP_FILE_CLUSTER, XT_SNAP_KIND_CLUSTER, ngx_null_string, NULL,
       0, 0, -1 }
 };
 

@@ -39,6 +39,9 @@ int xt_compile_catalog(xt_db_t *db, const char *dir,
     xt_compile_stats_t *stats, char *err, size_t errlen);
 int xt_compile_epg(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     char *err, size_t errlen);
+/* cluster.snap: servers, loads, placement, per-line counts (issue 11) */
+int xt_compile_cluster(xt_db_t *db, const char *dir,
+    xt_compile_stats_t *stats, char *err, size_t errlen);
 
 /* write a finished writer to dir/file and fill stats; frees w */
 int xt_compile_install(void *w, const char *dir, const char *file,

@@ -9,6 +9,7 @@ const xt_kind_t  xt_kinds[] = {
     { "lines",   XT_SNAP_FILE_LINES,   xt_compile_lines,   0 },
     { "catalog", XT_SNAP_FILE_CATALOG, xt_compile_catalog, 0 },
     { "epg",     XT_SNAP_FILE_EPG,     xt_compile_epg,     3600 },
+    { "cluster", XT_SNAP_FILE_CLUSTER, xt_compile_cluster, 0 },
 };
 
 const unsigned  xt_nkinds = sizeof(xt_kinds) / sizeof(xt_kinds[0]);

@@ -57,6 +57,12 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(admin_listen, K_STR),
     U(admin_threads, 1, 16),
     U(admin_cookie_secure, 0, 1),
+    S(db_write_socket, K_PATH),
+    S(db_write_host, K_STR),
+    U(db_write_port, 1, 65535),
+    S(db_write_user, K_STR),
+    S(db_write_password, K_STR),
+    U(load_report_ms, 0, 600000),
 };
 
 #define NKEYS  (sizeof(xt_conf_keys) / sizeof(xt_conf_keys[0]))
@@ -88,6 +94,8 @@ xt_conf_defaults(xt_config_t *cf)
     cf->epg_timeout_s = 900;
     cf->epg_check_seconds = 60;
     cf->admin_threads = 2;
+    cf->db_write_port = 3306;
+    cf->load_report_ms = 2000;
 }
 
 

@@ -48,6 +48,15 @@ typedef struct {
     unsigned  admin_threads;          /* HTTP threads, each with its own
                                          database connection */
     unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
+    /* many servers (issue 11, xt_db_write.c, xt_load_report.c): writes
+       go to the primary when db_write_host or db_write_socket is set,
+       while the db_* connection (a local replica) compiles snapshots */
+    char      db_write_socket[XT_CONF_PATH_MAX];
+    char      db_write_host[256];
+    unsigned  db_write_port;
+    char      db_write_user[128];     /* "" = db_user */
+    char      db_write_password[256]; /* used only with db_write_user */
+    unsigned  load_report_ms;         /* 0 = off */
 } xt_config_t;
 
 /* parse text (need not be NUL-terminated); on error err holds

@@ -53,6 +53,11 @@ xt_db_connect(xt_db_t *db, const xt_config_t *cf)
        may be quoted into DDL; USE is done through mysql_select_db */
     snprintf(sql, sizeof(sql), "CREATE DATABASE IF NOT EXISTS `%s` "
              "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", cf->db_name);
+    /* created only when missing: even a no-op CREATE is written to the
+       binary log, and on a read-only replica it would fork its history */
+    if (mysql_select_db(db->my, cf->db_name) == 0) {
+        return 0;
+    }
     if (mysql_query(db->my, sql) != 0
         || mysql_select_db(db->my, cf->db_name) != 0)
     {

@@ -52,6 +52,8 @@ typedef struct {
     size_t          nconns;
     MYSQL_STMT     *st_act_ins, *st_act_end, *st_act_end_guess,
                    *st_live_ins, *st_live_del;
+    unsigned        server_id;      /* of the rows it writes (set by
+                                       xt_events_db_start) */
 } xt_events_t;
 
 /* bind path (stale socket unlinked), mode 0666, or 0660 with group */

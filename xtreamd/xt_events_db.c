@@ -88,6 +88,7 @@ xt_events_db_start(xt_events_t *ev, xt_db_t *db, unsigned server_id,
     /* statements of a lost connection were invalidated by the client
        library; closing them only frees them */
     xt_events_stmts_close(ev);
+    ev->server_id = server_id;
     if (!clear) {
         return 0;
     }
@@ -186,12 +187,14 @@ xt_ev_close(xt_events_t *ev, xt_db_t *db, const xt_event_t *e, long long ts,
     if (st == NULL || xt_db_run(db, st, &bs) != 0) {
         return -1;
     }
+    /* connection keys are per server (every nginx counts from 1) */
     st = xt_stmt(db, &ev->st_live_del, "DELETE FROM live_connections "
-                 "WHERE conn_key = ?");
+                 "WHERE server_id = ? AND conn_key = ?");
     if (st == NULL) {
         return -1;
     }
     xt_binds_reset(&bs);
+    xt_bind_int(&bs, ev->server_id);
     xt_bind_cstr(&bs, e->conn);
     return xt_db_run(db, st, &bs);
 }

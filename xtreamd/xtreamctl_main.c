@@ -12,11 +12,14 @@
 #include "xt_config.h"
 #include "xt_db.h"
 #include "xt_epg_cmd.h"
+#include "xt_db_write.h"
+#include "xt_epg_demo.h"
 #include "xt_import.h"
 #include "xt_line_cmd.h"
 #include "admin/xt_admin_cli.h"
 #include "xt_log.h"
 #include "xt_migrate.h"
+#include "xt_server_cmd.h"
 
 
 static void
@@ -52,6 +55,13 @@ xt_usage(FILE *f)
 "                               is printed once)\n"
 "  api METHOD PATH [JSON]       any admin API request (docs/ADMIN-API.md),\n"
 "                               e.g. api GET '/lines?status=banned'\n"
+"  server add NAME --host H [--http-port N] [--main 0|1] [--enabled 0|1]\n"
+"  server set NAME OPTIONS      (also --https-port, --rtmp-port)\n"
+"  server del NAME\n"
+"  server list [--window S]     servers, loads, health (a report within S\n"
+"                               seconds, default 10), replication state\n"
+"  server place|unplace NAME STREAM_ID...   stream placement\n"
+"  server streams NAME          the streams placed on NAME\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -167,7 +177,8 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
         && strcmp(argv[i], "line") && strcmp(argv[i], "epg")
-        && strcmp(argv[i], "admin") && strcmp(argv[i], "api"))
+        && strcmp(argv[i], "admin") && strcmp(argv[i], "api")
+        && strcmp(argv[i], "server"))
     {
         fprintf(stderr, "xtreamctl: unknown command \"%.32s\" (see "
                 "--help)\n", argv[i]);
@@ -195,7 +206,10 @@ main(int argc, char **argv)
         fprintf(stderr, "xtreamctl: %s\n", err);
         return 1;
     }
-    if (xt_db_connect(&db, &cf) != 0) {
+    /* on a streaming node every change goes to the primary */
+    if ((xt_db_write_split(&cf) ? xt_db_connect_write(&db, &cf)
+                                : xt_db_connect(&db, &cf)) != 0)
+    {
         fprintf(stderr, "xtreamctl: %s\n", db.err);
         return 2;
     }
@@ -211,6 +225,17 @@ main(int argc, char **argv)
         rc = 0;
     } else if (strcmp(argv[i], "import") == 0) {
         rc = xt_cmd_import(&db, argv[i + 1]);
+    } else if (strcmp(argv[i], "server") == 0) {
+        /* the replication lines describe this machine's own connection */
+        xt_db_t  rdb;
+        int      split = xt_db_write_split(&cf)
+                         && xt_db_connect(&rdb, &cf) == 0;
+
+        rc = xt_server_cmd(&db, split ? &rdb : NULL, argc - i - 1,
+                           argv + i + 1);
+        if (split) {
+            xt_db_close(&rdb);
+        }
     } else if (strcmp(argv[i], "epg") == 0) {
         rc = xt_epg_cmd(&db, &cf, argc - i - 1, argv + i + 1);
     } else if (strcmp(argv[i], "admin") == 0) {

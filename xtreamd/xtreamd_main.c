@@ -28,7 +28,9 @@
 #include "xt_config.h"
 #include "xt_db.h"
 #include "xt_epg_sched.h"
+#include "xt_db_write.h"
 #include "xt_events.h"
+#include "xt_load_report.h"
 #include "xt_log.h"
 #include "xt_metrics_file.h"
 #include "xt_migrate.h"
@@ -71,6 +73,7 @@ typedef struct {
     double              metrics_at;     /* last metrics file, ms */
     int                 metrics_failing;
     xt_epg_sched_t      epg;            /* scheduled EPG imports */
+    xt_load_t           load;           /* load reports (issue 11) */
 } xt_loop_t;
 
 
@@ -185,6 +188,13 @@ xt_wait(xt_loop_t *lp, unsigned ms)
             lp->metrics_at = now;
             xt_write_metrics(lp, now);
         }
+        if (xt_load_report(&lp->load, lp->db, lp->cf,
+                           xt_sup_running(lp->sup), now) != 0
+            && xt_db_write_split(lp->cf) && xt_db_gone(lp->db))
+        {
+            /* the primary went away: xt_run reconnects it */
+            xt_db_close(lp->db);
+        }
         if (now >= end) {
             return;
         }
@@ -289,7 +299,9 @@ xt_connect(xt_db_t *db, const xt_config_t *cf)
     if (xt_db_connect(db, cf) != 0) {
         return -1;
     }
-    if (xt_migrate(db, &applied) != 0) {
+    /* with a write (primary) server the schema is migrated there and
+       reaches this (replica) connection by replication */
+    if (!xt_db_write_split(cf) && xt_migrate(db, &applied) != 0) {
         xt_db_close(db);
         return -1;
     }
@@ -300,14 +312,19 @@ xt_connect(xt_db_t *db, const xt_config_t *cf)
 static int
 xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
 {
-    xt_db_t              db;
+    xt_db_t              db, wdb, *w;
     MYSQL_STMT          *cst = NULL;
     unsigned long long   seen[8], now[8], sup_seen = 0;
     time_t               built_at[8];
     int                  built[8], down = 0, first = 1, sup_loaded = 0;
-    unsigned             i, backoff = 0, cat = 0;
+    unsigned             i, backoff = 0, cat = 0, applied;
+    int                  wfirst = 1, wdown = 0;
+    double               wtry = -1e9;
 
     memset(&db, 0, sizeof(db));
+    memset(&wdb, 0, sizeof(wdb));
+    /* status, activity and load rows: the primary when one is named */
+    w = xt_db_write_split(cf) ? &wdb : &db;
     memset(built, 0, sizeof(built));
     memset(seen, 0, sizeof(seen));
     memset(built_at, 0, sizeof(built_at));
@@ -317,10 +334,41 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
         }
     }
     if (lp) {
-        lp->db = &db;
+        lp->db = w;
     }
 
     while (!xt_stop) {
+        if (w == &wdb && wdb.my == NULL && xt_now_ms() - wtry >= 2000) {
+            wtry = xt_now_ms();
+            if (xt_db_connect_write(&wdb, cf) != 0
+                || xt_migrate(&wdb, &applied) != 0)
+            {
+                if (!wdown) {
+                    xt_log(XT_LOG_ERR, "write database unavailable (status "
+                           "and load wait for it): %s", wdb.err);
+                    wdown = 1;
+                }
+                xt_db_close(&wdb);
+                if (once) {
+                    return 2;
+                }
+            } else {
+                xt_log(XT_LOG_INFO, "write database connected");
+                wdown = 0;
+                if (lp) {
+                    if (wfirst) {
+                        xt_sup_db_reset(lp->sup, &wdb);
+                    }
+                    if (xt_events_db_start(&lp->ev, &wdb, cf->server_id,
+                                           wfirst) != 0)
+                    {
+                        xt_log(XT_LOG_WARN, "live_connections reset: %s",
+                               wdb.err);
+                    }
+                }
+                wfirst = 0;
+            }
+        }
         if (db.my == NULL) {
             if (xt_connect(&db, cf) != 0) {
                 if (once) {
@@ -349,7 +397,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
             /* anything may have changed while we were away */
             memset(built, 0, sizeof(built));
             sup_loaded = 0;
-            if (lp) {
+            if (lp && w == &db) {
                 if (first) {
                     xt_sup_db_reset(lp->sup, &db);
                 }
@@ -457,11 +505,12 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
     if (lp) {
         xt_epg_sched_stop(&lp->epg);
         /* workers first (their last status rows need the connection) */
-        xt_sup_shutdown(lp->sup, &db);
+        xt_sup_shutdown(lp->sup, w);
         lp->sup = NULL;
-        xt_events_db_start(&lp->ev, &db, cf->server_id, 0);
+        xt_events_db_start(&lp->ev, w, cf->server_id, 0);
     }
     xt_db_close(&db);
+    xt_db_close(&wdb);
     return 0;
 }
 
