@@ -12,7 +12,8 @@ use Test::More;
 my $BATCH = 2048;
 
 sub q1 { my $v = XtreamTest::sql(shift); chomp $v; return $v }
-sub counters { return XtreamTest::sql("SELECT domain, counter FROM change_counters ORDER BY domain") }
+# the kinds an import writes; `cluster` moves with every load report
+sub counters { return XtreamTest::sql("SELECT domain, counter FROM change_counters WHERE domain IN ('lines', 'catalog', 'epg') ORDER BY domain") }
 
 sub import_doc {
     my $data = shift;
