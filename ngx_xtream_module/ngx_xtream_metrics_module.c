@@ -387,8 +387,12 @@ ngx_xtream_metrics_handler(ngx_http_request_t *r)
     xt_metrics_view_t   v;
     xt_metrics_snap_t   snaps[NGX_XTREAM_SNAP_NKINDS];
 
+    /* every kind needs its label: a missing one renders as NULL */
     static const char  *kinds[NGX_XTREAM_SNAP_NKINDS] = {
-        "lines", "catalog", "epg"
+        [NGX_XTREAM_SNAP_LINES] = "lines",
+        [NGX_XTREAM_SNAP_CATALOG] = "catalog",
+        [NGX_XTREAM_SNAP_EPG] = "epg",
+        [NGX_XTREAM_SNAP_CLUSTER] = "cluster"
     };
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
