@@ -399,9 +399,16 @@ my ($st) = req("/timeshift/one/one-pass/1/$Start/41.ts");
 is($st, 403, 'second connection of the line: 403 (reject)');
 my ($st2, $l) = api("username=one&password=one-pass");
 is($l->{user_info}{active_cons}, "1", 'active_cons counts the timeshift viewer');
+my $one = (split /\s+/, XtreamTest::sql("SELECT id FROM `lines` WHERE username = 'one'"))[0];
+ok(XtreamSup::wait_for(10, sub { XtreamTest::sql("SELECT COUNT(*) FROM live_connections WHERE line_id = $one "
+                                                 . "AND stream_id = 41 AND kind = 'timeshift'") =~ /^1\b/ }),
+   'xtreamd shows the viewer in live_connections, kind timeshift');
 close $s;
 ok(XtreamSup::wait_for(10, sub { (api("username=one&password=one-pass"))[1]{user_info}{active_cons} eq "0" }),
    'released when the first ends');
+ok(XtreamSup::wait_for(10, sub { XtreamTest::sql("SELECT COUNT(*) FROM activity WHERE line_id = $one AND kind = 'timeshift' "
+                                                 . "AND ended IS NOT NULL AND bytes > 0") =~ /^[1-9]/ }),
+   'and its activity row is closed, kind timeshift, with the bytes sent');
 my ($st3, $h3, $b3) = req("/timeshift/one/one-pass/1/$Start/41.ts", secs => 20);
 ok($st3 == 200 && $b3 eq $Body, 'then a new one plays');
 --- no_error_log
