@@ -452,7 +452,7 @@ ok($st == 200 && $b eq $exp && @$w >= 3, 'a window of the live archive: ' . scal
 
 
 
-=== TEST 10: pruning: hours older than the stream's archive days and archives of streams that do not archive are removed; disk use recorded
+=== TEST 10: pruning: hours older than the stream's archive days and archives of streams that do not archive are removed; disk use recorded; a damaged index is a 500
 --- request
 GET /live/demo/demo-pass/999.ts
 --- error_code: 406
@@ -475,6 +475,13 @@ my $row = XtreamTest::sql("SELECT bytes, segments, keep_days FROM archive_usage 
 my ($bytes, $segs, $days) = split /\s+/, $row;
 ok($bytes > 1_000_000 && $segs >= 150, "archive_usage: 41 uses $bytes bytes in $segs segments");
 is($days, 2, 'archive_usage: kept 2 days');
+# a damaged index (not the worker's records) is a server fault, never a crash
+my $bad = int((time - 7200) / 3600);
+File::Path::make_path("$Arch/41/$bad");
+spew_b("$Arch/41/$bad/index", "not an index record at all, 38 bytes\n" x 3);
+my ($st) = req("/timeshift/demo/demo-pass/5/" . local_start($bad * 3600 + 600) . "/41.ts");
+is($st, 500, 'a malformed hour index: 500');
+File::Path::remove_tree("$Arch/41/$bad");
 like(XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log"), qr/archive: \d+ streams, \d+ bytes in \d+ segments; pruned [1-9]/,
      'the scan logs its disk use and what it pruned');
 --- no_error_log
