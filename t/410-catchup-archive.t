@@ -44,6 +44,10 @@ XtreamSup::make_media($Src, 4);
 
 XtreamSup::reconfigure(archive_root => $Arch, archive_scan_seconds => 1);
 XtreamTest::import_json({
+    servers => [{ id => 1, name => 'main', host => '127.0.0.1', http_port => 8080, https_port => 8443,
+                  rtmp_port => 1935, is_main => JSON::PP::true() },
+                { id => 2, name => 'edge', host => '127.0.0.2', http_port => 8080, https_port => 8443,
+                  rtmp_port => 1935, is_main => JSON::PP::false() }],
     categories => [{ id => 1, type => 'live', name => 'Sport', parent_id => 0, sort_order => 1 }],
     transcode_profiles => [{ id => 1, name => 'copy1', mode => 'copy',
                              segment_seconds => 1, window_segments => 6 }],
@@ -55,7 +59,7 @@ XtreamTest::import_json({
         { id => 43, name => 'OnDemand archive', category_id => 1, transcode_profile_id => 1,
           epg_channel_id => 'o43.tv', on_demand => JSON::PP::true(),
           tv_archive => JSON::PP::true(), tv_archive_duration => 2, sources => ["file://$Src"] },
-        { id => 44, name => 'Elsewhere', category_id => 1, transcode_profile_id => 1,
+        { id => 44, name => 'Elsewhere', category_id => 1, transcode_profile_id => 1, servers => [2],
           tv_archive => JSON::PP::true(), tv_archive_duration => 2, sources => ["file:///nonexistent/e.ts"] },
     ],
     bouquets => [{ id => 1, name => 'All', sort_order => 1, live => [41, 42, 43] },
@@ -173,7 +177,7 @@ like(XtreamSup::ffprobe_ok($r[0][4]) // '', qr/h264/, 'an archived segment is pl
 
 
 
-=== TEST 2: catch-up is advertised only where the stream really archives: always-on with tv_archive here
+=== TEST 2: catch-up is advertised only where the stream really archives: always-on with tv_archive, placed on this server
 --- request
 GET /player_api.php?username=demo&password=demo-pass&action=get_live_streams
 --- error_code: 200
@@ -186,6 +190,9 @@ is($by{41}{tv_archive_duration}, 2, '41: 2 days');
 is($by{42}{tv_archive}, 0, '42: no archive');
 is($by{43}{tv_archive}, 0, '43: tv_archive set but on-demand: not advertised');
 is($by{43}{tv_archive_duration}, 0, '43: duration 0');
+my ($sto, $lo) = api('username=other&password=other-pass&action=get_live_streams');
+ok($lo->[0]{stream_id} == 44 && $lo->[0]{tv_archive} == 0,
+   '44: tv_archive set but placed on another server only: not advertised here');
 my ($st, $h, $m3u) = req('/get.php?username=demo&password=demo-pass&type=m3u_plus&output=ts');
 is($st, 200, 'm3u 200');
 my ($l41) = $m3u =~ /^(#EXTINF[^\n]*,Archived)\r?$/m;
