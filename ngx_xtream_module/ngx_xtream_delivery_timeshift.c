@@ -24,6 +24,8 @@
 #include "ngx_xtream_delivery.h"
 
 
+/* one hour's index: room for four segments a second (the worker's
+   shortest are about 0.9 s) */
 #define NGX_XTREAM_TS_INDEX_MAX  (XT_ARCH_REC_LEN * 4 * 3600)
 
 

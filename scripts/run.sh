@@ -228,7 +228,7 @@ seeded=$(cat "$var/archive/seeded-at" 2>/dev/null || true)
 if [[ $seeded =~ ^[0-9]+$ ]] && [ -d "$var/archive/3/$(( seeded / 3600 ))" ]; then
     ts_start=$(TZ=$tz date -d "@$(( seeded + 60 ))" +%Y-%m-%d:%H-%M)
     cat <<INFO
-  catch-up   : channel 3 archives 2 days; a seeded window from 30 minutes ago:
+  catch-up   : channel 3 archives 2 days; a window seeded by the first make run:
                ffprobe '$url/timeshift/$user/$pass/1/$ts_start/3.m3u8'
                curl -o past.ts '$url/timeshift/$user/$pass/1/$ts_start/3.ts'
 INFO

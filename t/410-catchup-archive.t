@@ -44,6 +44,10 @@ XtreamSup::make_media($Src, 4);
 
 XtreamSup::reconfigure(archive_root => $Arch, archive_scan_seconds => 1);
 XtreamTest::import_json({
+    servers => [{ id => 1, name => 'main', host => '127.0.0.1', http_port => 8080, https_port => 8443,
+                  rtmp_port => 1935, is_main => JSON::PP::true() },
+                { id => 2, name => 'edge', host => '127.0.0.2', http_port => 8080, https_port => 8443,
+                  rtmp_port => 1935, is_main => JSON::PP::false() }],
     categories => [{ id => 1, type => 'live', name => 'Sport', parent_id => 0, sort_order => 1 }],
     transcode_profiles => [{ id => 1, name => 'copy1', mode => 'copy',
                              segment_seconds => 1, window_segments => 6 }],
@@ -55,7 +59,7 @@ XtreamTest::import_json({
         { id => 43, name => 'OnDemand archive', category_id => 1, transcode_profile_id => 1,
           epg_channel_id => 'o43.tv', on_demand => JSON::PP::true(),
           tv_archive => JSON::PP::true(), tv_archive_duration => 2, sources => ["file://$Src"] },
-        { id => 44, name => 'Elsewhere', category_id => 1, transcode_profile_id => 1,
+        { id => 44, name => 'Elsewhere', category_id => 1, transcode_profile_id => 1, servers => [2],
           tv_archive => JSON::PP::true(), tv_archive_duration => 2, sources => ["file:///nonexistent/e.ts"] },
     ],
     bouquets => [{ id => 1, name => 'All', sort_order => 1, live => [41, 42, 43] },
@@ -173,7 +177,7 @@ like(XtreamSup::ffprobe_ok($r[0][4]) // '', qr/h264/, 'an archived segment is pl
 
 
 
-=== TEST 2: catch-up is advertised only where the stream really archives: always-on with tv_archive here
+=== TEST 2: catch-up is advertised only where the stream really archives: always-on with tv_archive, placed on this server
 --- request
 GET /player_api.php?username=demo&password=demo-pass&action=get_live_streams
 --- error_code: 200
@@ -186,6 +190,9 @@ is($by{41}{tv_archive_duration}, 2, '41: 2 days');
 is($by{42}{tv_archive}, 0, '42: no archive');
 is($by{43}{tv_archive}, 0, '43: tv_archive set but on-demand: not advertised');
 is($by{43}{tv_archive_duration}, 0, '43: duration 0');
+my ($sto, $lo) = api('username=other&password=other-pass&action=get_live_streams');
+ok($lo->[0]{stream_id} == 44 && $lo->[0]{tv_archive} == 0,
+   '44: tv_archive set but placed on another server only: not advertised here');
 my ($st, $h, $m3u) = req('/get.php?username=demo&password=demo-pass&type=m3u_plus&output=ts');
 is($st, 200, 'm3u 200');
 my ($l41) = $m3u =~ /^(#EXTINF[^\n]*,Archived)\r?$/m;
@@ -399,9 +406,16 @@ my ($st) = req("/timeshift/one/one-pass/1/$Start/41.ts");
 is($st, 403, 'second connection of the line: 403 (reject)');
 my ($st2, $l) = api("username=one&password=one-pass");
 is($l->{user_info}{active_cons}, "1", 'active_cons counts the timeshift viewer');
+my $one = (split /\s+/, XtreamTest::sql("SELECT id FROM `lines` WHERE username = 'one'"))[0];
+ok(XtreamSup::wait_for(10, sub { XtreamTest::sql("SELECT COUNT(*) FROM live_connections WHERE line_id = $one "
+                                                 . "AND stream_id = 41 AND kind = 'timeshift'") =~ /^1\b/ }),
+   'xtreamd shows the viewer in live_connections, kind timeshift');
 close $s;
 ok(XtreamSup::wait_for(10, sub { (api("username=one&password=one-pass"))[1]{user_info}{active_cons} eq "0" }),
    'released when the first ends');
+ok(XtreamSup::wait_for(10, sub { XtreamTest::sql("SELECT COUNT(*) FROM activity WHERE line_id = $one AND kind = 'timeshift' "
+                                                 . "AND ended IS NOT NULL AND bytes > 0") =~ /^[1-9]/ }),
+   'and its activity row is closed, kind timeshift, with the bytes sent');
 my ($st3, $h3, $b3) = req("/timeshift/one/one-pass/1/$Start/41.ts", secs => 20);
 ok($st3 == 200 && $b3 eq $Body, 'then a new one plays');
 --- no_error_log
@@ -445,7 +459,7 @@ ok($st == 200 && $b eq $exp && @$w >= 3, 'a window of the live archive: ' . scal
 
 
 
-=== TEST 10: pruning: hours older than the stream's archive days and archives of streams that do not archive are removed; disk use recorded
+=== TEST 10: pruning: hours older than the stream's archive days and archives of streams that do not archive are removed; disk use recorded; a damaged index is a 500
 --- request
 GET /live/demo/demo-pass/999.ts
 --- error_code: 406
@@ -468,6 +482,13 @@ my $row = XtreamTest::sql("SELECT bytes, segments, keep_days FROM archive_usage 
 my ($bytes, $segs, $days) = split /\s+/, $row;
 ok($bytes > 1_000_000 && $segs >= 150, "archive_usage: 41 uses $bytes bytes in $segs segments");
 is($days, 2, 'archive_usage: kept 2 days');
+# a damaged index (not the worker's records) is a server fault, never a crash
+my $bad = int((time - 7200) / 3600);
+File::Path::make_path("$Arch/41/$bad");
+spew_b("$Arch/41/$bad/index", "not an index record at all, 38 bytes\n" x 3);
+my ($st) = req("/timeshift/demo/demo-pass/5/" . local_start($bad * 3600 + 600) . "/41.ts");
+is($st, 500, 'a malformed hour index: 500');
+File::Path::remove_tree("$Arch/41/$bad");
 like(XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log"), qr/archive: \d+ streams, \d+ bytes in \d+ segments; pruned [1-9]/,
      'the scan logs its disk use and what it pruned');
 --- no_error_log

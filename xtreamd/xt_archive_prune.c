@@ -165,14 +165,16 @@ xt_arch_load_days(xt_db_t *db, xt_arch_days_t **out, size_t *n)
 {
     MYSQL_STMT      *st;
     xt_row_t         r;
+    xt_binds_t       bs;
     xt_arch_days_t  *v = NULL, *nv;
     size_t           cap = 0;
     int              frc, rc = -1;
 
     *n = 0;
     xt_row_init(&r);
-    st = xt_db_prepare(db, "SELECT id, tv_archive, tv_archive_duration, "
-                       "on_demand FROM streams WHERE enabled = 1 ORDER BY id");
+    st = xt_db_prepare(db, "SELECT s.id, s.tv_archive, s.tv_archive_duration, "
+                       "s.on_demand, " XT_ARCHIVE_HERE_SQL " FROM streams s "
+                       "WHERE s.enabled = 1 ORDER BY s.id");
     if (st == NULL) {
         return -1;
     }
@@ -180,7 +182,10 @@ xt_arch_load_days(xt_db_t *db, xt_arch_days_t **out, size_t *n)
     xt_row_int(&r);
     xt_row_int(&r);
     xt_row_int(&r);
-    if (xt_db_run(db, st, NULL) != 0 || xt_db_bind_row(db, st, &r) != 0) {
+    xt_row_int(&r);
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, xt_archive_policy_server());
+    if (xt_db_run(db, st, &bs) != 0 || xt_db_bind_row(db, st, &r) != 0) {
         goto out;
     }
     while ((frc = xt_db_fetch(db, st)) == 1) {
@@ -192,7 +197,8 @@ xt_arch_load_days(xt_db_t *db, xt_arch_days_t **out, size_t *n)
             v = nv;
         }
         v[*n].id = (uint32_t) r.ival[0];
-        v[*n].days = xt_archive_days(r.ival[1], r.ival[2], r.ival[3]);
+        v[*n].days = xt_archive_days(r.ival[1], r.ival[2], r.ival[3],
+                                     r.ival[4]);
         (*n)++;
     }
     if (frc == 0) {

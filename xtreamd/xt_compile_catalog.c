@@ -283,7 +283,7 @@ out:
 
 
 enum { L_ID, L_NAME, L_CAT, L_ICON, L_EPG, L_SID, L_ADULT, L_ARCH, L_DAYS,
-       L_ONDEM, L_KEY, L_ADDED, L_CATNAME, L_ABR };
+       L_ONDEM, L_KEY, L_ADDED, L_CATNAME, L_ABR, L_HERE };
 
 
 /* the get_live_streams item without "num" (key order is the protocol's) */
@@ -332,6 +332,7 @@ xt_cat_live(xt_cat_t *c)
 {
     MYSQL_STMT      *st;
     xt_row_t         r;
+    xt_binds_t       bs;
     xt_snap_live_t  *recs = NULL, *lr;
     size_t           cap = 0, idcap = 0;
     unsigned         days;
@@ -342,7 +343,8 @@ xt_cat_live(xt_cat_t *c)
                        "s.epg_channel_id, s.custom_sid, s.is_adult, "
                        "s.tv_archive, s.tv_archive_duration, s.on_demand, "
                        "s.stream_key_hash, s.added, c.name, "
-                       "COALESCE(p.mode = 'abr', 0) "
+                       "COALESCE(p.mode = 'abr', 0), "
+                       XT_ARCHIVE_HERE_SQL " "
                        "FROM streams s "
                        "LEFT JOIN categories c ON c.id = s.category_id "
                        "LEFT JOIN transcode_profiles p "
@@ -373,8 +375,12 @@ xt_cat_live(xt_cat_t *c)
         goto oom;
     }
     xt_row_int(&r);
+    xt_row_int(&r);
+    /* placement: catch-up only for a stream this server runs */
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, xt_archive_policy_server());
 
-    if (xt_db_run(c->db, st, NULL) != 0
+    if (xt_db_run(c->db, st, &bs) != 0
         || xt_db_bind_row(c->db, st, &r) != 0)
     {
         xt_cat_dbfail(c);
@@ -383,7 +389,7 @@ xt_cat_live(xt_cat_t *c)
     while ((frc = xt_db_fetch(c->db, st)) == 1) {
         /* catch-up only where it is really recorded (xt_archive_policy.h) */
         days = xt_archive_days(r.ival[L_ARCH], r.ival[L_DAYS],
-                               r.ival[L_ONDEM]);
+                               r.ival[L_ONDEM], r.ival[L_HERE]);
         if (xt_live_json(c->g, &r, days) != 0) {
             xt_log(XT_LOG_WARN, "stream %lld left out: a text field is not "
                    "valid UTF-8", r.ival[L_ID]);

@@ -139,8 +139,9 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
                                                                : "copy");
         s->segment_seconds = (unsigned) r.ival[C_SEG];
         s->window_segments = (unsigned) r.ival[C_WIN];
+        /* placed here: the query keeps only streams this server runs */
         s->archive_days = xt_archive_days(r.ival[C_ARCH], r.ival[C_DAYS],
-                                          r.ival[C_OD]);
+                                          r.ival[C_OD], 1);
         if (strcmp(s->mode, "abr") == 0) {
             if (r.isnull[C_LADDER] || r.len[C_LADDER] == 0
                 || r.len[C_LADDER] > XT_WORKER_LADDER_MAX)

@@ -614,7 +614,7 @@ main(int argc, char **argv)
         fprintf(stderr, "xtreamd: %s\n", err);
         return 1;
     }
-    xt_archive_policy_set(cf.archive_root[0] != '\0');
+    xt_archive_policy_set(cf.archive_root[0] != '\0', cf.server_id);
     if (xt_log_open(cf.log_file) != 0) {
         fprintf(stderr, "xtreamd: log_file %s: %s\n", cf.log_file,
                 strerror(errno));

@@ -16,17 +16,18 @@ test_archive(void)
                      "archive_scan_seconds = 5\n";
 
     /* without an archive_root nothing archives, whatever the stream says */
-    xt_archive_policy_set(0);
-    CHECK(xt_archive_days(1, 2, 0) == 0);
-    xt_archive_policy_set(1);
-    CHECK(xt_archive_policy_enabled());
-    CHECK(xt_archive_days(1, 2, 0) == 2);
-    CHECK(xt_archive_days(0, 2, 0) == 0);     /* tv_archive off */
-    CHECK(xt_archive_days(1, 0, 0) == 0);     /* no duration */
-    CHECK(xt_archive_days(1, 2, 1) == 0);     /* on-demand: no worker */
-    CHECK(xt_archive_days(1, -3, 0) == 0);
-    CHECK(xt_archive_days(1, 999999, 0) == 3650);
-    xt_archive_policy_set(0);
+    xt_archive_policy_set(0, 1);
+    CHECK(xt_archive_days(1, 2, 0, 1) == 0);
+    xt_archive_policy_set(1, 7);
+    CHECK(xt_archive_policy_enabled() && xt_archive_policy_server() == 7);
+    CHECK(xt_archive_days(1, 2, 0, 1) == 2);
+    CHECK(xt_archive_days(0, 2, 0, 1) == 0);  /* tv_archive off */
+    CHECK(xt_archive_days(1, 0, 0, 1) == 0);  /* no duration */
+    CHECK(xt_archive_days(1, 2, 1, 1) == 0);  /* on-demand: no worker */
+    CHECK(xt_archive_days(1, 2, 0, 0) == 0);  /* placed on another server */
+    CHECK(xt_archive_days(1, -3, 0, 1) == 0);
+    CHECK(xt_archive_days(1, 999999, 0, 1) == 3650);
+    xt_archive_policy_set(0, 1);
 
     /* hour h covers [h*3600, h*3600+3600): gone once all of it is older */
     CHECK(!xt_archive_hour_expired(100, 1, 100 * 3600 + 3600 + 86400 - 1));
