@@ -142,7 +142,7 @@ def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
                                 "config", "access", "m3u8", "tz",
-                                "health")}
+                                "health", "timeshift")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -238,6 +238,34 @@ def main():
         if text:
             seeds["health"].add(text.encode().decode("unicode_escape")
                                 .encode("latin-1"))
+
+    # catch-up (fuzz/timeshift.c): byte 0 picks the parser
+    starts, ranges = set(), set()
+    for path in sorted(glob.glob(os.path.join(TOP, "t", "*.t"))
+                       + glob.glob(os.path.join(TOP, "ngx_xtream_module",
+                                                "tests", "*.c"))):
+        text = read(path).decode("utf-8", "replace")
+        starts.update(re.findall(r"\d{4}-\d\d-\d\d:\d\d-\d\d(?:[-:]\d\d)?"
+                                 r"|\b\d{8}-\d\d\b", text))
+        ranges.update(re.findall(r"(?m)Range: (bytes=[^\r\n\\\"]*)", text))
+    for st in sorted(starts):
+        seeds["timeshift"].add(b"\0" + st.encode())
+        seeds["timeshift"].add(b"\1" + st.encode())
+    for ep in ("1700000000", "99999999999", "0"):
+        seeds["timeshift"].add(b"\2" + ep.encode())
+    for mi in ("60", "1440", "1441"):
+        seeds["timeshift"].add(b"\3" + mi.encode())
+    for rg in sorted(ranges) + ["bytes=-500", "bytes=100-"]:
+        seeds["timeshift"].add(b"\4" + struct.pack(">Q", 1000) + rg.encode())
+    # an archive hour index as xt_timeshift.c documents its records:
+    # "SSSSSSSSSSSSS DDDDDDDD BBBBBBBBBBBB F\n" (start ms, duration ms,
+    # bytes, D = discontinuity before)
+    index = b"".join(b"%013d %08d %012d %s\n" % (1700000000000 + i * 4000,
+                                                 4000, 188 * 100 + i,
+                                                 b"D" if i == 3 else b"-")
+                     for i in range(6))
+    seeds["timeshift"].add(b"\5" + struct.pack(">qq", 1700000002000,
+                                                1700000030000) + index)
 
     for s in snapshots():
         seeds["snapshot"].add(s)
