@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -89,7 +90,11 @@ def snapshots():
         sys.exit("extract-seeds: %s is missing: run "
                  "'make -C ngx_xtream_module test' first" % tool)
     with tempfile.TemporaryDirectory() as d:
-        subprocess.run([tool, d], check=True)
+        # a frozen clock, so the seeds (EPG times, "created") are the same
+        # on every run
+        clock = (["faketime", "-f", "@2026-01-01 00:00:00"]
+                 if shutil.which("faketime") else [])
+        subprocess.run(clock + [tool, d], check=True)
         for kind, name in ((0, "lines.snap"), (1, "catalog.snap"),
                            (2, "epg.snap")):
             data = read(os.path.join(d, name))
@@ -142,7 +147,7 @@ def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
                                 "config", "access", "m3u8", "tz",
-                                "health", "timeshift")}
+                                "health", "timeshift", "xmltv")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -266,6 +271,33 @@ def main():
                      for i in range(6))
     seeds["timeshift"].add(b"\5" + struct.pack(">qq", 1700000002000,
                                                 1700000030000) + index)
+
+    # XMLTV (fuzz/xmltv.c, once the EPG import is in the tree): the EPG
+    # unit tests' documents and small guides from scripts/gen-xmltv.pl,
+    # plain and gzip (the input layer tells them by their magic bytes)
+    te = os.path.join(TOP, "xtreamd", "tests", "test_epg.c")
+    if os.path.exists(te):
+        text = read(te).decode("utf-8", "replace")
+        text = re.sub(r'\bP\("([^"]*)", "([^"]*)"\)',
+                      lambda m: '"<programme %s>%s</programme>\\n"'
+                      % (m.group(1), m.group(2)), text)
+        text = text.replace("OK_T", '"start=\\"20261206143000 +0100\\" '
+                            'stop=\\"20261206150000 +0100\\" "')
+        for m in re.finditer(r'((?:"(?:[^"\\]|\\.)*"\s*)+)', text):
+            doc = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+            if "<tv" in doc:
+                seeds["xmltv"].add(doc.encode("utf-8").decode("unicode_escape")
+                                   .encode("latin-1"))
+    gen = os.path.join(TOP, "scripts", "gen-xmltv.pl")
+    if os.path.exists(gen):
+        with tempfile.TemporaryDirectory() as d:
+            for gz in ([], ["--gzip"]):
+                out = os.path.join(d, "g.xml")
+                subprocess.run([gen, "--out", out, "--channels", "2",
+                                "--days", "1", "--slot", "240", "--desc", "40",
+                                "--start", "1796500000"] + gz, check=True,
+                               stdout=subprocess.DEVNULL)
+                seeds["xmltv"].add(read(out))
 
     for s in snapshots():
         seeds["snapshot"].add(s)
