@@ -16,7 +16,7 @@ pkgs+=(libxml2-dev libcurl4-openssl-dev)
 # admin API (xtreamd) and web panel browser tests
 pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 # hardening: fuzzers and sanitizers, clock-jump tests
-pkgs+=(clang libclang-rt-14-dev faketime)
+pkgs+=(clang libclang-rt-14-dev faketime llvm-14)   # llvm-14: llvm-cov (make -C fuzz cov)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()
