@@ -17,8 +17,6 @@ pkgs+=(libxml2-dev libcurl4-openssl-dev)
 pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 # hardening: fuzzers and sanitizers, clock-jump tests
 pkgs+=(clang libclang-rt-14-dev faketime)
-# fuzz coverage reports (make -C fuzz cov): llvm-cov, llvm-profdata
-pkgs+=(llvm-14)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()
