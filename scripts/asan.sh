@@ -25,7 +25,12 @@ logs=$build/sanitizer-logs
 # asan-nginx.sh preloads into Debian's nginx.
 export CC=${XT_ASAN_CC:-clang-14}
 rt=$(dirname "$($CC -print-file-name=libclang_rt.asan-x86_64.so)")
-san="-fsanitize=address,undefined -fno-omit-frame-pointer"
+# ODR indicators: the module defines its own "ngx_modules" (nginx's
+# dynamic-module list), which the executable's symbol of that name
+# interposes; without them ASan registers the module's 32-byte array at
+# nginx's address and poisons the rest of nginx's list (a false
+# global-buffer-overflow in ngx_cycle_modules on reload)
+san="-fsanitize=address,undefined -fno-omit-frame-pointer -fsanitize-address-use-odr-indicator"
 # the daemon's, the worker's and the unit tests' Makefiles add their flags
 # to CFLAGS from the environment.  Two clang warnings gcc does not give
 # stay warnings here (still errors in the normal gcc build):
