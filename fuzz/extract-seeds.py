@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -89,7 +90,11 @@ def snapshots():
         sys.exit("extract-seeds: %s is missing: run "
                  "'make -C ngx_xtream_module test' first" % tool)
     with tempfile.TemporaryDirectory() as d:
-        subprocess.run([tool, d], check=True)
+        # a frozen clock, so the seeds (EPG times, "created") are the same
+        # on every run
+        clock = (["faketime", "-f", "@2026-01-01 00:00:00"]
+                 if shutil.which("faketime") else [])
+        subprocess.run(clock + [tool, d], check=True)
         for kind, name in ((0, "lines.snap"), (1, "catalog.snap"),
                            (2, "epg.snap")):
             data = read(os.path.join(d, name))
@@ -142,7 +147,7 @@ def main():
     seeds = {t: set() for t in ("route", "args", "token", "form", "event",
                                 "events_parse", "snapshot", "import",
                                 "config", "access", "m3u8", "tz",
-                                "health")}
+                                "health", "timeshift", "xmltv")}
     reqs = requests()
     for method, target, body in reqs:
         path, _, query = target.partition("?")
@@ -238,6 +243,61 @@ def main():
         if text:
             seeds["health"].add(text.encode().decode("unicode_escape")
                                 .encode("latin-1"))
+
+    # catch-up (fuzz/timeshift.c): byte 0 picks the parser
+    starts, ranges = set(), set()
+    for path in sorted(glob.glob(os.path.join(TOP, "t", "*.t"))
+                       + glob.glob(os.path.join(TOP, "ngx_xtream_module",
+                                                "tests", "*.c"))):
+        text = read(path).decode("utf-8", "replace")
+        starts.update(re.findall(r"\d{4}-\d\d-\d\d:\d\d-\d\d(?:[-:]\d\d)?"
+                                 r"|\b\d{8}-\d\d\b", text))
+        ranges.update(re.findall(r"(?m)Range: (bytes=[^\r\n\\\"]*)", text))
+    for st in sorted(starts):
+        seeds["timeshift"].add(b"\0" + st.encode())
+        seeds["timeshift"].add(b"\1" + st.encode())
+    for ep in ("1700000000", "99999999999", "0"):
+        seeds["timeshift"].add(b"\2" + ep.encode())
+    for mi in ("60", "1440", "1441"):
+        seeds["timeshift"].add(b"\3" + mi.encode())
+    for rg in sorted(ranges) + ["bytes=-500", "bytes=100-"]:
+        seeds["timeshift"].add(b"\4" + struct.pack(">Q", 1000) + rg.encode())
+    # an archive hour index as xt_timeshift.c documents its records:
+    # "SSSSSSSSSSSSS DDDDDDDD BBBBBBBBBBBB F\n" (start ms, duration ms,
+    # bytes, D = discontinuity before)
+    index = b"".join(b"%013d %08d %012d %s\n" % (1700000000000 + i * 4000,
+                                                 4000, 188 * 100 + i,
+                                                 b"D" if i == 3 else b"-")
+                     for i in range(6))
+    seeds["timeshift"].add(b"\5" + struct.pack(">qq", 1700000002000,
+                                                1700000030000) + index)
+
+    # XMLTV (fuzz/xmltv.c, once the EPG import is in the tree): the EPG
+    # unit tests' documents and small guides from scripts/gen-xmltv.pl,
+    # plain and gzip (the input layer tells them by their magic bytes)
+    te = os.path.join(TOP, "xtreamd", "tests", "test_epg.c")
+    if os.path.exists(te):
+        text = read(te).decode("utf-8", "replace")
+        text = re.sub(r'\bP\("([^"]*)", "([^"]*)"\)',
+                      lambda m: '"<programme %s>%s</programme>\\n"'
+                      % (m.group(1), m.group(2)), text)
+        text = text.replace("OK_T", '"start=\\"20261206143000 +0100\\" '
+                            'stop=\\"20261206150000 +0100\\" "')
+        for m in re.finditer(r'((?:"(?:[^"\\]|\\.)*"\s*)+)', text):
+            doc = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+            if "<tv" in doc:
+                seeds["xmltv"].add(doc.encode("utf-8").decode("unicode_escape")
+                                   .encode("latin-1"))
+    gen = os.path.join(TOP, "scripts", "gen-xmltv.pl")
+    if os.path.exists(gen):
+        with tempfile.TemporaryDirectory() as d:
+            for gz in ([], ["--gzip"]):
+                out = os.path.join(d, "g.xml")
+                subprocess.run([gen, "--out", out, "--channels", "2",
+                                "--days", "1", "--slot", "240", "--desc", "40",
+                                "--start", "1796500000"] + gz, check=True,
+                               stdout=subprocess.DEVNULL)
+                seeds["xmltv"].add(read(out))
 
     for s in snapshots():
         seeds["snapshot"].add(s)

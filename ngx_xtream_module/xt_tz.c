@@ -239,6 +239,14 @@ xt_posix_rule(const char *p, const char *end, xt_tz_rule_t *r)
 }
 
 
+/* UTC offsets RFC 8536 allows (rule times may reach 167 h, offsets not) */
+static int
+xt_tz_off_ok(int32_t off)
+{
+    return off >= -25 * 3600 && off <= 26 * 3600;
+}
+
+
 static int
 xt_posix_parse(xt_tz_t *tz, const char *p, const char *end)
 {
@@ -251,6 +259,10 @@ xt_posix_parse(xt_tz_t *tz, const char *p, const char *end)
 
     tz->std_off = -off;         /* POSIX offsets count west of UTC */
     tz->dst_off = tz->std_off;
+
+    if (!xt_tz_off_ok(tz->std_off)) {
+        return -1;
+    }
     tz->has_rule = 1;
 
     if (p == end) {
@@ -270,6 +282,10 @@ xt_posix_parse(xt_tz_t *tz, const char *p, const char *end)
             return -1;
         }
         tz->dst_off = -off;
+    }
+
+    if (!xt_tz_off_ok(tz->dst_off)) {
+        return -1;
     }
 
     if (p >= end || *p != ',') {
@@ -514,7 +530,7 @@ xt_tz_parse(xt_tz_t *tz, const unsigned char *p, size_t len,
     for (i = 0; i < c.typecnt; i++) {
         int32_t  off = (int32_t) xt_be32(types + i * 6);
 
-        if (off < -25 * 3600 || off > 26 * 3600) {
+        if (!xt_tz_off_ok(off)) {
             XT_FAIL("TZif offset out of range");
         }
     }

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "xt_import.h"
-#include "xt_json_depth.h"
 #include "xt_secret.h"
 
 typedef struct {
@@ -320,6 +319,42 @@ xt_validate_list(xt_vctx_t *c, yajl_val arr, const xt_entity_t *e,
         c->path[l] = '\0';
     }
     return 0;
+}
+
+
+/* 1 when no array or object of text[0..len) nests deeper than max
+   (brackets inside strings do not count).  yajl parses any depth (its
+   stacks are on the heap), but yajl_tree_free() recurses once per level:
+   a document of a million "[" overflowed the C stack when freed. */
+static int
+xt_json_depth_ok(const char *text, size_t len, unsigned max)
+{
+    size_t    i;
+    unsigned  depth = 0;
+    int       in_string = 0;
+
+    for (i = 0; i < len; i++) {
+        char  c = text[i];
+
+        if (in_string) {
+            if (c == '\\') {
+                i++;                    /* the escaped character */
+            } else if (c == '"') {
+                in_string = 0;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) {
+                return 0;
+            }
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 1;
 }
 
 

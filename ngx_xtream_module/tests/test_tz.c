@@ -14,13 +14,34 @@
 #define ZI  "/usr/share/zoneinfo"
 
 
+/* a TZif v2 file of one type (offset 0) and the given footer rule */
+static size_t
+tzif_with_footer(unsigned char *buf, const char *footer)
+{
+    size_t  n = 0, i;
+
+    for (i = 0; i < 2; i++) {           /* the v1 block, then the v2 one */
+        memset(buf + n, 0, 44 + 6 + 4);
+        memcpy(buf + n, "TZif2", 5);
+        buf[n + 39] = 1;                /* typecnt */
+        buf[n + 43] = 4;                /* charcnt */
+        memcpy(buf + n + 44 + 6, "UTC", 4);
+        n += 44 + 6 + 4;
+    }
+
+    n += (size_t) sprintf((char *) buf + n, "\n%s\n", footer);
+
+    return n;
+}
+
+
 void
 test_tz(void)
 {
     char            out[XT_TZ_TIME_LEN + 1];
     xt_tz_t         tz;
     const char     *err;
-    unsigned char   junk[64];
+    unsigned char   junk[64], tzif[256];
 
     CHECK(xt_tz_load(&tz, ZI, "UTC", &err) == 0);
     CHECK(xt_tz_offset(&tz, 1700000000) == 0);
@@ -96,4 +117,18 @@ test_tz(void)
     junk[39] = 1;       /* typecnt */
     CHECK(xt_tz_parse(&tz, junk, sizeof(junk), &err) == -1);
     CHECK(xt_tz_parse(&tz, junk, 10, &err) == -1);
+
+    /* footer offsets: what RFC 8536 allows (rule times may reach 167 h,
+       offsets not: the fuzzer's "XXX-100" made 100 h): found by fuzz/tz.c */
+    CHECK(xt_tz_parse(&tz, tzif, tzif_with_footer(tzif, "CET-1CEST,M3.5.0,"
+                                                  "M10.5.0/3"), &err) == 0);
+    CHECK(tz.std_off == 3600 && tz.dst_off == 7200 && tz.has_dst);
+    CHECK(xt_tz_parse(&tz, tzif, tzif_with_footer(tzif, "<+26>-26"), &err)
+          == 0 && tz.std_off == 26 * 3600);
+    CHECK(xt_tz_parse(&tz, tzif, tzif_with_footer(tzif, "XXX-100"), &err)
+          == -1);
+    CHECK(xt_tz_parse(&tz, tzif, tzif_with_footer(tzif, "AAA26BBB,M3.5.0,"
+                                                  "M10.5.0"), &err) == -1);
+    CHECK(xt_tz_parse(&tz, tzif, tzif_with_footer(tzif, "AAA0BBB-30,M3.5.0,"
+                                                  "M10.5.0"), &err) == -1);
 }
