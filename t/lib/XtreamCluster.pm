@@ -196,6 +196,7 @@ sub nginx_conf {
     my ($s, %o) = @_;
     my $d = $s->{dir};
     my $role = $s->{id} == 1 ? 'main' : 'node';
+    my $log = $ENV{XT_CLUSTER_LOG_LEVEL} // 'info';     # bench: warn
     spew("$d/secret", "server-local-hls-secret-$s->{id}-0123456789\n");
     spew("$d/cluster-secret", ($o{secret} // $Secret) . "\n");
     # workers as root when we are root: the temp dirs are ours, mode 0700
@@ -207,7 +208,7 @@ daemon off;
 master_process on;
 worker_processes 1;
 pid $d/nginx.pid;
-error_log $d/log/nginx-error.log info;
+error_log $d/log/nginx-error.log $log;
 events { worker_connections 1024; }
 http {
     access_log off;
