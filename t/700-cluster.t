@@ -177,6 +177,14 @@ note(sprintf 'crash to "down": %.2f s (bound: 3 s node timeout after its last re
 my @after = map { node_of((redirect("/live/$U/1.ts"))[1]) } 1 .. 5;
 is_deeply(\@after, [3, 3, 3, 3, 3], 'new viewers go to node 3 although it is busier');
 
+# a clean stop says so at once (last_seen = 0): node 4's xtreamd
+XtreamCluster::stop_pid($n4->{xpid});
+is(XtreamCluster::sql($C->{primary}, 'SELECT last_seen FROM server_load WHERE server_id = 4', 'xtream'),
+   "0\n", 'a node stopped cleanly marks itself stopped');
+is(health(4), 'stopped', 'xtreamctl server list shows it stopped');
+ok(XtreamCluster::wait_for(10, sub { (redirect("/live/$U/2.ts"))[0] == 503 }),
+   'its only stream has no node then: the main tries itself and has no media for it (503)');
+
 XtreamCluster::start_xtreamd($n2);
 XtreamCluster::start_nginx($n2);
 $t0 = time;

@@ -74,7 +74,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
     cf->db_write_port = 3306;
-    cf->load_report_ms = 2000;
+    cf->load_report_ms = 0;             /* a single box reports nothing */
 }
 
 

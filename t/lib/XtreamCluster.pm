@@ -197,6 +197,8 @@ sub nginx_conf {
     my $d = $s->{dir};
     my $role = $s->{id} == 1 ? 'main' : 'node';
     my $log = $ENV{XT_CLUSTER_LOG_LEVEL} // 'info';     # bench: warn
+    # the main has no media: what it serves itself (no node left) fails fast
+    my $wait = $s->{id} == 1 ? '1s' : '20s';
     spew("$d/secret", "server-local-hls-secret-$s->{id}-0123456789\n");
     spew("$d/cluster-secret", ($o{secret} // $Secret) . "\n");
     # workers as root when we are root: the temp dirs are ours, mode 0700
@@ -229,7 +231,7 @@ http {
     xtream_vod_root $d/vodroot;
     xtream_vod_location /_xtream_vod/;
     xtream_event_socket $d/run/xtreamd.sock;
-    xtream_ondemand_wait 20s;
+    xtream_ondemand_wait $wait;
 
     xtream_cluster $role;
     xtream_cluster_secret file:$d/cluster-secret;
