@@ -18,6 +18,7 @@ use IO::Socket::INET ();
 use Socket ();
 use Digest::SHA ();
 use Time::HiRes qw(sleep time);
+use XtreamTest ();
 
 our $Repo  = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
 our $Build = $ENV{XT_BUILD} || "$Repo/build";
@@ -30,23 +31,10 @@ sub tmp {
     return $Tmp;
 }
 
-sub slurp { my $f = shift; open my $fh, '<', $f or return ''; local $/; return scalar <$fh> }
-sub spew  { my ($f, $c) = @_; open my $fh, '>', $f or die "$f: $!"; print $fh $c; close $fh }
-
-sub run_cmd {
-    my @cmd = @_;
-    my $pid = open my $fh, '-|';
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        open STDIN, '<', '/dev/null';
-        exec @cmd or POSIX::_exit(127);
-    }
-    local $/;
-    my $out = <$fh> // '';
-    close $fh;
-    return ($? >> 8, $out);
-}
+# the file and command helpers of XtreamTest (loaded without its set-up)
+*slurp = \&XtreamTest::slurp;
+*spew = \&XtreamTest::spew;
+*run_cmd = \&XtreamTest::run_cmd;
 
 # a port free on every given address
 sub free_port {
