@@ -35,25 +35,6 @@ xt_ho_key_free(xt_ho_key_t *key)
 }
 
 
-static char *
-xt_ho_put_u64(char *p, uint64_t v)
-{
-    char    tmp[20];
-    size_t  n = 0;
-
-    do {
-        tmp[n++] = (char) ('0' + v % 10);
-        v /= 10;
-    } while (v);
-
-    while (n) {
-        *p++ = tmp[--n];
-    }
-
-    return p;
-}
-
-
 static int
 xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     size_t addr_len, char hex[XT_HO_MAC_HEX])
@@ -70,17 +51,17 @@ xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     /* "xh1|server|line|kind|stream|expires|len:addr" */
     p = msg;
     memcpy(p, "xh1|", 4);
-    p = xt_ho_put_u64(p + 4, h->server_id);
+    p = xt_token_put_u64(p + 4, h->server_id);
     *p++ = '|';
-    p = xt_ho_put_u64(p, h->line_id);
+    p = xt_token_put_u64(p, h->line_id);
     *p++ = '|';
     *p++ = (char) h->kind;
     *p++ = '|';
-    p = xt_ho_put_u64(p, h->stream_id);
+    p = xt_token_put_u64(p, h->stream_id);
     *p++ = '|';
-    p = xt_ho_put_u64(p, (uint64_t) h->expires);
+    p = xt_token_put_u64(p, (uint64_t) h->expires);
     *p++ = '|';
-    p = xt_ho_put_u64(p, addr_len);
+    p = xt_token_put_u64(p, addr_len);
     *p++ = ':';
     memcpy(p, addr, addr_len);
     p += addr_len;
@@ -121,11 +102,11 @@ xt_handoff_sign(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     }
 
     /* at most 10+1+10+1+19+1+32 = 74 bytes */
-    p = xt_ho_put_u64(buf, h->server_id);
+    p = xt_token_put_u64(buf, h->server_id);
     *p++ = '-';
-    p = xt_ho_put_u64(p, h->line_id);
+    p = xt_token_put_u64(p, h->line_id);
     *p++ = '-';
-    p = xt_ho_put_u64(p, (uint64_t) h->expires);
+    p = xt_token_put_u64(p, (uint64_t) h->expires);
     *p++ = '-';
     memcpy(p, hex, XT_HO_MAC_HEX);
     p += XT_HO_MAC_HEX;

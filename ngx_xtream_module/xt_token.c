@@ -96,7 +96,7 @@ xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
 
 
 /* snprintf's "%llu", "%lld" and "%016llx", without its cost per call */
-static char *
+char *
 xt_token_put_u64(char *p, uint64_t v)
 {
     char   tmp[20];

@@ -64,6 +64,9 @@ uint64_t xt_token_session_key(xt_token_key_t *key, uint32_t line_id,
 
 /* HMAC-SHA256(secret, msg) with a prepared key, for other token formats
    keyed the same way (xt_handoff.c): 0, or -1 */
+/* "%llu" into p (no NUL); returns the end */
+char *xt_token_put_u64(char *p, uint64_t v);
+
 #define XT_TOKEN_MAC_SIZE  32
 int xt_token_mac_raw(xt_token_key_t *key, const char *msg, size_t len,
     unsigned char mac[XT_TOKEN_MAC_SIZE]);
