@@ -7,6 +7,7 @@
 #   delivery.sh   issue 4: token-checked segments, continuous TS, 1000 viewers
 #   delivery-callgrind.sh  instructions per segment request vs static
 #   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
+#   cluster.sh    issue 11: redirects vs logins, primary-to-player time
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 for b in login.sh api.sh delivery.sh delivery-callgrind.sh; do
@@ -15,3 +16,5 @@ for b in login.sh api.sh delivery.sh delivery-callgrind.sh; do
 done
 echo "== bench/worker/run.sh"
 "$dir/worker/run.sh" "$dir/../build"
+echo "== bench/cluster.sh"
+"$dir/cluster.sh"
