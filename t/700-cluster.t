@@ -51,6 +51,16 @@ like($l2, qr/^replication\tthis\tserver_id=2\tread_only=1\t/m, 'the replica is r
 like($C->{setup_replica}, qr/replicating from 127\.0\.0\.1:\d+, gtid_slave_pos=0-1-\d+, read_only=1/,
      'replica-setup.sh set up GTID replication');
 like(row(list($main), 4)->[11] // '', qr/^1$/, 'placement is listed (node 4 carries one stream)');
+ok(XtreamCluster::wait_for(20, sub { (row(list($main), 2)->[10] // 0) >= 1 }),
+   'node 2 reports its running worker');
+like(row(list($main), 2)->[9] // '', qr/^\d+$/, 'and its CPU use');
+
+# ---- what players see: the main, everywhere
+my ($ps, undef, $pb) = http(url => "$main->{url}/player_api.php?username=u1&password=u1-pass");
+like($pb, qr/"server_info":\{"url":"127\.0\.0\.1","port":"$port"/, 'server_info names the main');
+my ($gs, undef, $gb) = http(url => "$main->{url}/get.php?username=u1&password=u1-pass&type=m3u_plus&output=ts");
+like($gb, qr{^http://127\.0\.0\.1:$port/live/u1/u1-pass/1\.ts\r?$}m, 'playlist URLs are the main\'s');
+unlike($gb, qr{127\.0\.0\.[234]}, 'no node in the playlist');
 
 # ---- redirect to a node carrying the stream, the node serves it
 my ($st, $loc) = redirect("/live/$U/1.ts");
