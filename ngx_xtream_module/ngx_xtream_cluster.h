@@ -42,6 +42,11 @@ xt_cluster_t *ngx_xtream_cluster_get(ngx_http_request_t *r);
 ngx_int_t ngx_xtream_cluster_redirect(ngx_http_request_t *r,
     ngx_xtream_dreq_t *d, const xt_route_t *rt);
 
+/* main: the line's connections on the other servers (0 elsewhere), for
+   user_info.active_cons */
+ngx_uint_t ngx_xtream_cluster_active_cons(ngx_http_request_t *r,
+    uint32_t line_id);
+
 /* node: a hand-off URL is answered; NGX_DECLINED for any other URL */
 ngx_int_t ngx_xtream_cluster_handoff(ngx_http_request_t *r);
 

@@ -150,3 +150,25 @@ ngx_xtream_cluster_redirect(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
 
     return ngx_http_send_special(r, NGX_HTTP_LAST);
 }
+
+
+ngx_uint_t
+ngx_xtream_cluster_active_cons(ngx_http_request_t *r, uint32_t line_id)
+{
+    xt_cluster_t                    *cl;
+    ngx_xtream_cluster_main_conf_t  *ccf;
+
+    ccf = ngx_http_get_module_main_conf(r, ngx_xtream_cluster_module);
+
+    if (ccf->role != NGX_XTREAM_CLUSTER_MAIN) {
+        return 0;
+    }
+
+    cl = ngx_xtream_cluster_get(r);
+    if (cl == NULL) {
+        return 0;
+    }
+
+    /* the main's own connections are in its zone, counted by the caller */
+    return xt_cluster_line_conns(cl, line_id, (uint32_t) ccf->server_id);
+}

@@ -151,6 +151,9 @@ note(sprintf 'max_connections across nodes: refused on node 3 after %.2f s, %d e
      $window // -1, $admitted);
 like(XtreamCluster::slurp("$n3->{dir}/log/nginx-error.log"),
      qr/line 2 at max_connections 1 across servers \(1 elsewhere\), refused/, 'and says so');
+ok(XtreamCluster::wait_for(20, sub {
+    (http(url => "$main->{url}/player_api.php?username=lim&password=lim-pass"))[2] =~ /"active_cons":"?1"?[,}]/;
+}), 'the main\'s user_info.active_cons counts the viewer on node 2');
 close $a;
 ok(XtreamCluster::wait_for(30, sub {
     (http(url => "$n3->{url}/live/_h/" . tok(server => 3, line => 2) . '/1.ts', max => 188 * 8))[0] == 200;
