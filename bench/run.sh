@@ -9,6 +9,7 @@
 #   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
 #   admin.sh      issue 10: admin API latency under player load, player
 #                 throughput with/without admin traffic
+#   cluster.sh    issue 11: redirects vs logins, primary-to-player time
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 for b in login.sh api.sh delivery.sh delivery-callgrind.sh admin.sh; do
@@ -17,3 +18,5 @@ for b in login.sh api.sh delivery.sh delivery-callgrind.sh admin.sh; do
 done
 echo "== bench/worker/run.sh"
 "$dir/worker/run.sh" "$dir/../build"
+echo "== bench/cluster.sh"
+"$dir/cluster.sh"

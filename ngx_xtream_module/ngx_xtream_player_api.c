@@ -11,6 +11,7 @@
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
 #include "ngx_xtream_delivery.h"
+#include "ngx_xtream_cluster.h"
 
 
 typedef enum {
@@ -232,6 +233,8 @@ ngx_xtream_login_input(ngx_http_request_t *r, xt_snap_t *lines,
     in.password.data = (const char *) args->password.data;
     in.password.len = args->password.len;
     in.active_cons = (uint32_t) ngx_xtream_active_cons(r, line->id);
+    /* many servers: the viewers the main sent to nodes count too */
+    in.active_cons += (uint32_t) ngx_xtream_cluster_active_cons(r, line->id);
     in.now = ngx_time();
     in.url.data = (const char *) url.data;
     in.url.len = url.len;

@@ -136,6 +136,34 @@ xt_cluster_healthy(const xt_snap_cl_server_t *sv, int64_t now,
 }
 
 
+/* the host goes into a Location header: a name or an address, nothing
+   that could end the header or the authority (the store may hold what
+   an import wrote) */
+static int
+xt_cl_host_ok(const xt_snap_t *s, xt_snap_str_t host)
+{
+    uint32_t     i;
+    const char  *p;
+
+    if (host.len == 0 || host.len > 255) {
+        return 0;
+    }
+
+    p = xt_snap_strp(s, host);
+
+    for (i = 0; i < host.len; i++) {
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')
+              || (p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == '-'
+              || p[i] == ':' || p[i] == '[' || p[i] == ']'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* first placement row of stream_id (binary search), or nplace */
 static uint32_t
 xt_cl_place_first(const xt_cluster_t *c, uint32_t stream_id)
@@ -193,7 +221,8 @@ xt_cluster_pick(const xt_cluster_t *c, uint32_t stream_id, int any_node,
 
         if ((sv->flags & XT_CL_MAIN) || !(sv->flags & XT_CL_ENABLED)
             || !xt_cluster_healthy(sv, now, timeout)
-            || sv->http_port == 0 || sv->host.len == 0
+            || sv->http_port == 0 || sv->http_port > 65535
+            || !xt_cl_host_ok(c->snap, sv->host)
             || (placed && !xt_cl_carries(c, first, stream_id, sv->id)))
         {
             continue;

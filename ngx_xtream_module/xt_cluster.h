@@ -35,7 +35,8 @@ int xt_cluster_open(xt_cluster_t *c, const xt_snap_t *s, const char **err);
  * The node for a viewer of stream_id: enabled, not the main, healthy
  * (now - last_seen <= timeout), and carrying the stream: placed on it, or
  * the stream has no placement at all (it runs everywhere; VOD passes
- * any_node = 1).  Least loaded wins: reported connections plus extra[i]
+ * any_node = 1), with a port and a host fit for a URL (a name or an
+ * address: no '/', space, CR, LF...).  Least loaded wins: reported connections plus extra[i]
  * (what this process sent to server record i since the report, may be
  * NULL), then CPU, then the lower id.  Returns the record index, or -1
  * when no node qualifies.

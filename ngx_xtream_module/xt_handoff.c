@@ -1,24 +1,17 @@
 /*
  * Hand-off tokens and the node-side URL (see xt_handoff.h).  Pure C over
- * OpenSSL: no nginx headers, unit-tested in tests/test_handoff.c.
+ * xt_token.c's prepared HMAC key: no nginx headers, unit-tested in
+ * tests/test_handoff.c.
  */
 
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include "xt_handoff.h"
 
 
 #define XT_HO_MAC_HEX  32
-
-
-struct xt_ho_key_s {
-    EVP_MAC_CTX  *ctx;          /* keyed once, re-initialised per MAC */
-};
 
 
 static const char  xt_ho_hex[] = "0123456789abcdef";
@@ -27,67 +20,18 @@ static const char  xt_ho_hex[] = "0123456789abcdef";
 xt_ho_key_t *
 xt_ho_key_new(const unsigned char *secret, size_t len)
 {
-    EVP_MAC      *mac;
-    OSSL_PARAM    params[2];
-    xt_ho_key_t  *key;
-
     if (len < XT_HANDOFF_SECRET_MIN) {
         return NULL;
     }
 
-    key = OPENSSL_zalloc(sizeof(xt_ho_key_t));
-    if (key == NULL) {
-        return NULL;
-    }
-
-    mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (mac == NULL) {
-        OPENSSL_free(key);
-        return NULL;
-    }
-
-    key->ctx = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                 (char *) "SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-
-    if (key->ctx == NULL || !EVP_MAC_init(key->ctx, secret, len, params)) {
-        xt_ho_key_free(key);
-        return NULL;
-    }
-
-    return key;
+    return xt_token_key_new(secret, len);
 }
 
 
 void
 xt_ho_key_free(xt_ho_key_t *key)
 {
-    if (key) {
-        EVP_MAC_CTX_free(key->ctx);
-        OPENSSL_free(key);
-    }
-}
-
-
-static char *
-xt_ho_put_u64(char *p, uint64_t v)
-{
-    char    tmp[20];
-    size_t  n = 0;
-
-    do {
-        tmp[n++] = (char) ('0' + v % 10);
-        v /= 10;
-    } while (v);
-
-    while (n) {
-        *p++ = tmp[--n];
-    }
-
-    return p;
+    xt_token_key_free(key);
 }
 
 
@@ -96,9 +40,9 @@ xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     size_t addr_len, char hex[XT_HO_MAC_HEX])
 {
     char          *p;
-    size_t         maclen, i;
+    size_t         i;
     char           msg[4 + 4 * 11 + 2 + 20 + 3 + 1 + XT_HANDOFF_ADDR_MAX];
-    unsigned char  mac[EVP_MAX_MD_SIZE];
+    unsigned char  mac[XT_TOKEN_MAC_SIZE];
 
     if (addr_len > XT_HANDOFF_ADDR_MAX || h->expires < 0) {
         return -1;
@@ -107,27 +51,22 @@ xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     /* "xh1|server|line|kind|stream|expires|len:addr" */
     p = msg;
     memcpy(p, "xh1|", 4);
-    p = xt_ho_put_u64(p + 4, h->server_id);
+    p = xt_token_put_u64(p + 4, h->server_id);
     *p++ = '|';
-    p = xt_ho_put_u64(p, h->line_id);
+    p = xt_token_put_u64(p, h->line_id);
     *p++ = '|';
     *p++ = (char) h->kind;
     *p++ = '|';
-    p = xt_ho_put_u64(p, h->stream_id);
+    p = xt_token_put_u64(p, h->stream_id);
     *p++ = '|';
-    p = xt_ho_put_u64(p, (uint64_t) h->expires);
+    p = xt_token_put_u64(p, (uint64_t) h->expires);
     *p++ = '|';
-    p = xt_ho_put_u64(p, addr_len);
+    p = xt_token_put_u64(p, addr_len);
     *p++ = ':';
     memcpy(p, addr, addr_len);
     p += addr_len;
 
-    if (!EVP_MAC_init(key->ctx, NULL, 0, NULL)
-        || !EVP_MAC_update(key->ctx, (const unsigned char *) msg,
-                           (size_t) (p - msg))
-        || !EVP_MAC_final(key->ctx, mac, &maclen, sizeof(mac))
-        || maclen < XT_HO_MAC_HEX / 2)
-    {
+    if (xt_token_mac_raw(key, msg, (size_t) (p - msg), mac) != 0) {
         return -1;
     }
 
@@ -163,11 +102,11 @@ xt_handoff_sign(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     }
 
     /* at most 10+1+10+1+19+1+32 = 74 bytes */
-    p = xt_ho_put_u64(buf, h->server_id);
+    p = xt_token_put_u64(buf, h->server_id);
     *p++ = '-';
-    p = xt_ho_put_u64(p, h->line_id);
+    p = xt_token_put_u64(p, h->line_id);
     *p++ = '-';
-    p = xt_ho_put_u64(p, (uint64_t) h->expires);
+    p = xt_token_put_u64(p, (uint64_t) h->expires);
     *p++ = '-';
     memcpy(p, hex, XT_HO_MAC_HEX);
     p += XT_HO_MAC_HEX;

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xt_token.h"
+
 
 #define XT_HANDOFF_MAX_LEN    96
 #define XT_HANDOFF_ADDR_MAX   64
@@ -56,7 +58,9 @@ typedef enum {
     XT_HO_ERROR                     /* internal (HMAC) */
 } xt_ho_rc_e;
 
-typedef struct xt_ho_key_s  xt_ho_key_t;
+/* the cluster secret, prepared once (xt_token.h's key, a secret of at
+   least XT_HANDOFF_SECRET_MIN bytes) */
+typedef xt_token_key_t  xt_ho_key_t;
 
 xt_ho_key_t *xt_ho_key_new(const unsigned char *secret, size_t len);
 void xt_ho_key_free(xt_ho_key_t *key);

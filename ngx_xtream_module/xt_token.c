@@ -96,7 +96,7 @@ xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
 
 
 /* snprintf's "%llu", "%lld" and "%016llx", without its cost per call */
-static char *
+char *
 xt_token_put_u64(char *p, uint64_t v)
 {
     char   tmp[20];
@@ -423,4 +423,23 @@ xt_token_session(const unsigned char *secret, size_t secret_len,
     xt_token_key_free(key);
 
     return id;
+}
+
+
+int
+xt_token_mac_raw(xt_token_key_t *key, const char *msg, size_t len,
+    unsigned char mac[XT_TOKEN_MAC_SIZE])
+{
+    size_t         maclen;
+    unsigned char  buf[EVP_MAX_MD_SIZE];
+
+    if (xt_token_hmac(key, msg, len, buf, &maclen) != 0
+        || maclen != XT_TOKEN_MAC_SIZE)
+    {
+        return -1;
+    }
+
+    memcpy(mac, buf, XT_TOKEN_MAC_SIZE);
+
+    return 0;
 }

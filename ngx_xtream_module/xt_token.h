@@ -62,6 +62,15 @@ uint64_t xt_token_session_key(xt_token_key_t *key, uint32_t line_id,
     const char *addr, size_t addr_len, const char *ua, size_t ua_len,
     uint32_t stream_id);
 
+/* HMAC-SHA256(secret, msg) with a prepared key, for other token formats
+   keyed the same way (xt_handoff.c): 0, or -1 */
+/* "%llu" into p (no NUL); returns the end */
+char *xt_token_put_u64(char *p, uint64_t v);
+
+#define XT_TOKEN_MAC_SIZE  32
+int xt_token_mac_raw(xt_token_key_t *key, const char *msg, size_t len,
+    unsigned char mac[XT_TOKEN_MAC_SIZE]);
+
 
 /* Writes the token (no NUL) into out; returns its length, 0 on error. */
 size_t xt_token_sign(const unsigned char *secret, size_t secret_len,

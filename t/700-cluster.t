@@ -51,6 +51,16 @@ like($l2, qr/^replication\tthis\tserver_id=2\tread_only=1\t/m, 'the replica is r
 like($C->{setup_replica}, qr/replicating from 127\.0\.0\.1:\d+, gtid_slave_pos=0-1-\d+, read_only=1/,
      'replica-setup.sh set up GTID replication');
 like(row(list($main), 4)->[11] // '', qr/^1$/, 'placement is listed (node 4 carries one stream)');
+ok(XtreamCluster::wait_for(20, sub { (row(list($main), 2)->[10] // 0) >= 1 }),
+   'node 2 reports its running worker');
+like(row(list($main), 2)->[9] // '', qr/^\d+$/, 'and its CPU use');
+
+# ---- what players see: the main, everywhere
+my ($ps, undef, $pb) = http(url => "$main->{url}/player_api.php?username=u1&password=u1-pass");
+like($pb, qr/"server_info":\{"url":"127\.0\.0\.1","port":"$port"/, 'server_info names the main');
+my ($gs, undef, $gb) = http(url => "$main->{url}/get.php?username=u1&password=u1-pass&type=m3u_plus&output=ts");
+like($gb, qr{^http://127\.0\.0\.1:$port/live/u1/u1-pass/1\.ts\r?$}m, 'playlist URLs are the main\'s');
+unlike($gb, qr{127\.0\.0\.[234]}, 'no node in the playlist');
 
 # ---- redirect to a node carrying the stream, the node serves it
 my ($st, $loc) = redirect("/live/$U/1.ts");
@@ -141,6 +151,9 @@ note(sprintf 'max_connections across nodes: refused on node 3 after %.2f s, %d e
      $window // -1, $admitted);
 like(XtreamCluster::slurp("$n3->{dir}/log/nginx-error.log"),
      qr/line 2 at max_connections 1 across servers \(1 elsewhere\), refused/, 'and says so');
+ok(XtreamCluster::wait_for(20, sub {
+    (http(url => "$main->{url}/player_api.php?username=lim&password=lim-pass"))[2] =~ /"active_cons":"?1"?[,}]/;
+}), 'the main\'s user_info.active_cons counts the viewer on node 2');
 close $a;
 ok(XtreamCluster::wait_for(30, sub {
     (http(url => "$n3->{url}/live/_h/" . tok(server => 3, line => 2) . '/1.ts', max => 188 * 8))[0] == 200;
@@ -176,6 +189,14 @@ note(sprintf 'crash to "down": %.2f s (bound: 3 s node timeout after its last re
      $gone // -1);
 my @after = map { node_of((redirect("/live/$U/1.ts"))[1]) } 1 .. 5;
 is_deeply(\@after, [3, 3, 3, 3, 3], 'new viewers go to node 3 although it is busier');
+
+# a clean stop says so at once (last_seen = 0): node 4's xtreamd
+XtreamCluster::stop_pid($n4->{xpid});
+is(XtreamCluster::sql($C->{primary}, 'SELECT last_seen FROM server_load WHERE server_id = 4', 'xtream'),
+   "0\n", 'a node stopped cleanly marks itself stopped');
+is(health(4), 'stopped', 'xtreamctl server list shows it stopped');
+ok(XtreamCluster::wait_for(10, sub { (redirect("/live/$U/2.ts"))[0] == 503 }),
+   'its only stream has no node then: the main tries itself and has no media for it (503)');
 
 XtreamCluster::start_xtreamd($n2);
 XtreamCluster::start_nginx($n2);

@@ -95,7 +95,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->epg_check_seconds = 60;
     cf->admin_threads = 2;
     cf->db_write_port = 3306;
-    cf->load_report_ms = 2000;
+    cf->load_report_ms = 0;             /* a single box reports nothing */
 }
 
 

@@ -163,3 +163,26 @@ xt_load_report(xt_load_t *lr, xt_db_t *db, const xt_config_t *cf,
     }
     return 0;
 }
+
+
+void
+xt_load_report_gone(xt_db_t *db, const xt_config_t *cf)
+{
+    MYSQL_STMT  *st;
+    xt_binds_t   bs;
+
+    if (cf->load_report_ms == 0 || db == NULL || db->my == NULL) {
+        return;
+    }
+    st = xt_db_prepare(db, "UPDATE server_load SET last_seen = 0 "
+                       "WHERE server_id = ?");
+    if (st == NULL) {
+        return;
+    }
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, cf->server_id);
+    if (xt_db_run(db, st, &bs) != 0) {
+        xt_log(XT_LOG_WARN, "marking this server stopped: %s", db->err);
+    }
+    mysql_stmt_close(st);
+}

@@ -4,7 +4,8 @@
  * connections (its live_connections rows), the machine's transmit rate
  * and CPU use since the previous report, and its running workers.  The
  * row's last_seen is what "healthy" is judged by.  A server without a
- * servers row reports nothing (a single box needs no row).
+ * servers row reports nothing (a single box needs no row); load_report_ms
+ * = 0 (the default) reports nothing at all.
  */
 #ifndef XT_LOAD_REPORT_H
 #define XT_LOAD_REPORT_H
@@ -27,6 +28,10 @@ typedef struct {
    when the write failed (db->err), 0 otherwise */
 int xt_load_report(xt_load_t *lr, xt_db_t *db, const xt_config_t *cf,
     unsigned streams_running, double now_ms);
+
+/* at a clean stop: last_seen = 0, so the main stops sending viewers at
+   once instead of after its node timeout */
+void xt_load_report_gone(xt_db_t *db, const xt_config_t *cf);
 
 /* /proc parsers, pure: 0 or -1 */
 int xt_load_parse_stat(const char *text, unsigned long long *busy,

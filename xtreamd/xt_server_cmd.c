@@ -344,7 +344,7 @@ xt_server_list(xt_db_t *db, xt_db_t *rdb, long long window)
                        "COALESCE(l.connections, 0), COALESCE(l.out_kbps, 0), "
                        "COALESCE(l.cpu_pct, 0), "
                        "COALESCE(l.streams_running, 0), "
-                       "COALESCE(l.last_seen, 0), "
+                       "COALESCE(l.last_seen, -1), "
                        "(SELECT COUNT(*) FROM stream_servers p "
                        "WHERE p.server_id = s.id), s.name, s.host "
                        "FROM servers s LEFT JOIN server_load l "
@@ -368,12 +368,14 @@ xt_server_list(xt_db_t *db, xt_db_t *rdb, long long window)
     printf("id\tname\thost:port\trole\tenabled\thealth\tlast_seen_age\t"
            "connections\tout_kbps\tcpu_pct\tstreams_running\tplaced\n");
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        age = r.ival[8] ? now - r.ival[8] : -1;
+        /* -1: no report ever; 0: stopped cleanly (xt_load_report_gone) */
+        age = r.ival[8] > 0 ? now - r.ival[8] : -1;
         printf("%lld\t%.*s\t%.*s:%lld\t%s\t%lld\t%s\t%lld\t%lld\t%lld\t%lld"
                "\t%lld\t%lld\n", r.ival[0], (int) r.len[10], r.sval[10],
                (int) r.len[11], r.sval[11], r.ival[3],
                r.ival[1] ? "main" : "node", r.ival[2],
-               age < 0 ? "never" : (age <= window ? "up" : "down"), age,
+               r.ival[8] < 0 ? "never" : r.ival[8] == 0 ? "stopped"
+               : (age <= window ? "up" : "down"), age,
                r.ival[4], r.ival[5], r.ival[6], r.ival[7], r.ival[9]);
     }
     mysql_stmt_close(st);

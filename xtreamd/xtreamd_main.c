@@ -507,6 +507,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
         /* workers first (their last status rows need the connection) */
         xt_sup_shutdown(lp->sup, w);
         lp->sup = NULL;
+        xt_load_report_gone(w, cf);
         xt_events_db_start(&lp->ev, w, cf->server_id, 0);
     }
     xt_db_close(&db);

@@ -122,6 +122,23 @@ main(void)
     CHECK(xt_cluster_line_conns(&c, 10, 2) == 0);
     free(buf);
 
+    /* a host unfit for a Location header is never chosen */
+    {
+        xt_snap_writer_t     *w = xt_snap_writer_new(XT_SNAP_KIND_CLUSTER, 1);
+        xt_snap_cl_server_t   sv[3];
+
+        sv[0] = srv(w, 2, XT_CL_ENABLED, 0, 0, NOW, "evil\r\nSet-Cookie: x");
+        sv[1] = srv(w, 3, XT_CL_ENABLED, 0, 0, NOW, "a/b");
+        sv[2] = srv(w, 4, XT_CL_ENABLED, 9, 0, NOW, "[::1]");
+        xt_snap_writer_section(w, XT_SEC_CL_SERVERS, 3, sv, sizeof(sv));
+        xt_snap_writer_finish(w, &buf, &len);
+        xt_snap_writer_free(w);
+        CHECK(xt_snap_open(&s, buf, len, XT_SNAP_KIND_CLUSTER, &err) == 0);
+        CHECK(xt_cluster_open(&c, &s, &err) == 0);
+        CHECK(xt_cluster_pick(&c, 1, 0, NOW, 10, NULL) == 2);
+        free(buf);
+    }
+
     /* a writer that broke the order is refused */
     buf = build(&len, 1);
     CHECK(xt_snap_open(&s, buf, len, XT_SNAP_KIND_CLUSTER, &err) == 0);

@@ -18,6 +18,7 @@ use IO::Socket::INET ();
 use Socket ();
 use Digest::SHA ();
 use Time::HiRes qw(sleep time);
+use XtreamTest ();
 
 our $Repo  = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
 our $Build = $ENV{XT_BUILD} || "$Repo/build";
@@ -30,23 +31,10 @@ sub tmp {
     return $Tmp;
 }
 
-sub slurp { my $f = shift; open my $fh, '<', $f or return ''; local $/; return scalar <$fh> }
-sub spew  { my ($f, $c) = @_; open my $fh, '>', $f or die "$f: $!"; print $fh $c; close $fh }
-
-sub run_cmd {
-    my @cmd = @_;
-    my $pid = open my $fh, '-|';
-    die "fork: $!" unless defined $pid;
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        open STDIN, '<', '/dev/null';
-        exec @cmd or POSIX::_exit(127);
-    }
-    local $/;
-    my $out = <$fh> // '';
-    close $fh;
-    return ($? >> 8, $out);
-}
+# the file and command helpers of XtreamTest (loaded without its set-up)
+*slurp = \&XtreamTest::slurp;
+*spew = \&XtreamTest::spew;
+*run_cmd = \&XtreamTest::run_cmd;
 
 # a port free on every given address
 sub free_port {
@@ -196,6 +184,9 @@ sub nginx_conf {
     my ($s, %o) = @_;
     my $d = $s->{dir};
     my $role = $s->{id} == 1 ? 'main' : 'node';
+    my $log = $ENV{XT_CLUSTER_LOG_LEVEL} // 'info';     # bench: warn
+    # the main has no media: what it serves itself (no node left) fails fast
+    my $wait = $s->{id} == 1 ? '1s' : '20s';
     spew("$d/secret", "server-local-hls-secret-$s->{id}-0123456789\n");
     spew("$d/cluster-secret", ($o{secret} // $Secret) . "\n");
     # workers as root when we are root: the temp dirs are ours, mode 0700
@@ -207,7 +198,7 @@ daemon off;
 master_process on;
 worker_processes 1;
 pid $d/nginx.pid;
-error_log $d/log/nginx-error.log info;
+error_log $d/log/nginx-error.log $log;
 events { worker_connections 1024; }
 http {
     access_log off;
@@ -228,7 +219,7 @@ http {
     xtream_vod_root $d/vodroot;
     xtream_vod_location /_xtream_vod/;
     xtream_event_socket $d/run/xtreamd.sock;
-    xtream_ondemand_wait 20s;
+    xtream_ondemand_wait $wait;
 
     xtream_cluster $role;
     xtream_cluster_secret file:$d/cluster-secret;
