@@ -16,6 +16,8 @@ ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-5}
 CONNS=${CONNS:-8}
 RATE=${RATE:-20}        # admin requests/s: a busy panel (0 = flat out)
+WRITES=${WRITES:-1}     # 1: one request in six is a line PATCH (each change
+                        # rebuilds lines.snap and nginx maps the new file)
 
 bench_start
 xtpid=
@@ -67,14 +69,14 @@ set -- $(python3 -c "import json,sys; l=json.load(open(sys.argv[1]))['lines'][0]
 api="http://127.0.0.1:$port/player_api.php?username=$1&password=$2&action=get_live_streams"
 curl -fsS -o /dev/null "$api"
 echo "catalog: $LINES lines, $CHANNELS channels; wrk -c$CONNS ${SECS}s per round, $ROUNDS rounds;" \
-     "admin client at ${RATE} req/s (0 = flat out)"
+     "admin client at ${RATE} req/s (0 = flat out), writes $WRITES"
 
 alone=(); loaded=(); : > "$work/lat-loaded"; : > "$work/lat-idle"
 for r in $(seq 1 "$ROUNDS"); do
     # admin alone (reference latency), then players alone, then both
-    python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass 2 "$RATE" >> "$work/lat-idle"
+    python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass 2 "$RATE" "$WRITES" >> "$work/lat-idle"
     alone+=("$(wrk_rps "$api" "$SECS" "$CONNS")")
-    python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass "$SECS" "$RATE" > "$work/lat-r$r" &
+    python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass "$SECS" "$RATE" "$WRITES" > "$work/lat-r$r" &
     apid=$!
     loaded+=("$(wrk_rps "$api" "$SECS" "$CONNS")")
     wait "$apid"

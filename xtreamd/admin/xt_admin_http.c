@@ -57,9 +57,14 @@ xt_thread_db(const xt_config_t *cf)
         mysql_thread_init();
         (void) pthread_setspecific(xt_db_key, db);
         /* admin work yields the CPU to the supervisor and to nginx on the
-           same host: this server thread runs at nice +10 (Linux: per
-           thread) */
-        (void) setpriority(PRIO_PROCESS, (id_t) syscall(SYS_gettid), 10);
+           same host: this server thread runs 10 nice levels lower than
+           the daemon (Linux: per thread) */
+        {
+            id_t  tid = (id_t) syscall(SYS_gettid);
+            int   nice = getpriority(PRIO_PROCESS, tid) + 10;
+
+            (void) setpriority(PRIO_PROCESS, tid, nice > 19 ? 19 : nice);
+        }
     }
     if (db->my && xt_db_gone(db)) {
         xt_db_close(db);
