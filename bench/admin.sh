@@ -71,10 +71,17 @@ curl -fsS -o /dev/null "$api"
 echo "catalog: $LINES lines, $CHANNELS channels; wrk -c$CONNS ${SECS}s per round, $ROUNDS rounds;" \
      "admin client at ${RATE} req/s (0 = flat out), writes $WRITES"
 
+# CPU ticks (user + system) of a process
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+dbpid=$(cat "$db/mysqld.pid")
+hz=$(getconf CLK_TCK)
+cpu_admin=0
 alone=(); loaded=(); : > "$work/lat-loaded"; : > "$work/lat-idle"
 for r in $(seq 1 "$ROUNDS"); do
     # admin alone (reference latency), then players alone, then both
+    t0=$(( $(ticks "$xtpid") + $(ticks "$dbpid") ))
     python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass 2 "$RATE" "$WRITES" >> "$work/lat-idle"
+    cpu_admin=$(( cpu_admin + $(ticks "$xtpid") + $(ticks "$dbpid") - t0 ))
     alone+=("$(wrk_rps "$api" "$SECS" "$CONNS")")
     python3 "$repo/bench/admin-load.py" "$port" bench bench-admin-pass "$SECS" "$RATE" "$WRITES" > "$work/lat-r$r" &
     apid=$!
@@ -91,3 +98,6 @@ echo "admin API latency under player load: median $(median < "$work/lat-loaded")
      "p99 $(pct "$work/lat-loaded" 99) ms over $(wc -l < "$work/lat-loaded") requests"
 echo "admin API latency, players idle:     median $(median < "$work/lat-idle") ms," \
      "p99 $(pct "$work/lat-idle" 99) ms over $(wc -l < "$work/lat-idle") requests"
+n_idle=$(wc -l < "$work/lat-idle")
+echo "server CPU per admin request (xtreamd + MariaDB, players idle):" \
+     "$(echo "scale=2; $cpu_admin * 1000 / $hz / $n_idle" | bc) ms"
