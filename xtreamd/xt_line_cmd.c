@@ -237,9 +237,7 @@ static char *
 xt_line_body(const char *user, const xt_line_opts_t *o)
 {
     yajl_gen              g = xt_gen_new();
-    const unsigned char  *p;
     size_t                len, i;
-    char                 *out = NULL;
     int                   k;
     static const int      lists[] = { O_OUTPUTS, O_IPS, O_UAS };
     static const char    *keys[] = { "outputs", "allowed_ips", "allowed_uas" };
@@ -306,15 +304,7 @@ xt_line_body(const char *user, const xt_line_opts_t *o)
         yajl_gen_array_close(g);
     }
     yajl_gen_map_close(g);
-    if (yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok) {
-        out = malloc(len + 1);
-        if (out) {
-            memcpy(out, p, len);
-            out[len] = '\0';
-        }
-    }
-    yajl_gen_free(g);
-    return out;
+    return xt_admin_gen_take(g);
 }
 
 

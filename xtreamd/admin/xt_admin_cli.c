@@ -155,14 +155,30 @@ xt_cli_admin_id(xt_db_t *db, const xt_config_t *cf, const char *user)
 }
 
 
+char *
+xt_admin_gen_take(yajl_gen g)
+{
+    const unsigned char  *p;
+    size_t                len;
+    char                 *out = NULL;
+
+    if (yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok) {
+        out = malloc(len + 1);
+        if (out) {
+            memcpy(out, p, len);
+            out[len] = '\0';
+        }
+    }
+    yajl_gen_free(g);
+    return out;
+}
+
+
 /* a JSON body {"username":..,"password":..,"role":..} through yajl */
 static char *
 xt_cli_body(const char *user, const char *pass, const char *role)
 {
-    yajl_gen              g = xt_gen_new();
-    const unsigned char  *p;
-    size_t                len;
-    char                 *out = NULL;
+    yajl_gen  g = xt_gen_new();
 
     if (g == NULL) {
         return NULL;
@@ -181,15 +197,7 @@ xt_cli_body(const char *user, const char *pass, const char *role)
         xt_gen_cstr(g, role);
     }
     yajl_gen_map_close(g);
-    if (yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok) {
-        out = malloc(len + 1);
-        if (out) {
-            memcpy(out, p, len);
-            out[len] = '\0';
-        }
-    }
-    yajl_gen_free(g);
-    return out;
+    return xt_admin_gen_take(g);
 }
 
 

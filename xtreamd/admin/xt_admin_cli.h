@@ -2,6 +2,7 @@
 #ifndef XT_ADMIN_CLI_H
 #define XT_ADMIN_CLI_H
 
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "xt_config.h"
@@ -16,6 +17,10 @@
 int xt_admin_cli_request(xt_db_t *db, const xt_config_t *cf,
     const char *method, const char *path, const char *body, int json,
     yajl_val *out);
+
+/* g's document as a malloc'd NUL-terminated string (NULL on failure);
+   g is freed */
+char *xt_admin_gen_take(yajl_gen g);
 
 int xt_admin_cli_api(xt_db_t *db, const xt_config_t *cf, int argc,
     char **argv, int json);
