@@ -28,7 +28,7 @@ static const xt_field_t  xt_line_fields[] = {
     { "status", "status", XF_ENUM, 0, 0, 0, xt_line_status, NULL, NULL, NULL },
     { "exp_date", "exp_date", XF_NINT, 0, 0, XT_EXP_MAX, NULL, NULL, NULL,
       NULL },
-    { "max_connections", "max_connections", XF_INT, 0, 0, 10000, NULL, NULL,
+    { "max_connections", "max_connections", XF_INT, 0, 0, 1000000, NULL, NULL,
       NULL, NULL },
     { "is_trial", "is_trial", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
     { "outputs", "allowed_outputs", XF_SET, 0, 0, 3, xt_line_outputs, NULL,
@@ -47,6 +47,9 @@ static const xt_field_t  xt_line_fields[] = {
     { "connections", "(SELECT COUNT(*) FROM live_connections c "
       "WHERE c.line_id = `lines`.id)", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
       NULL },
+    { "bouquets", "(SELECT GROUP_CONCAT(b.bouquet_id ORDER BY b.sort_order, "
+      "b.bouquet_id) FROM line_bouquets b WHERE b.line_id = `lines`.id)",
+      XF_IDLIST, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
     { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 
@@ -165,12 +168,7 @@ xt_line_store(xt_admin_req_t *rq, long long id, int create)
 static int
 xt_line_emit(xt_admin_req_t *rq, long long id)
 {
-    if (xt_admin_emit_ids(rq, "bouquets", "SELECT bouquet_id FROM "
-                          "line_bouquets WHERE line_id = ? ORDER BY "
-                          "sort_order, bouquet_id", id) != 0)
-    {
-        return -1;
-    }
+    (void) id;
     if (rq->once_secret[0]) {
         xt_gen_key(rq->g, "password");
         xt_gen_cstr(rq->g, rq->once_secret);
