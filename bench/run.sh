@@ -7,11 +7,14 @@
 #   delivery.sh   issue 4: token-checked segments, continuous TS, 1000 viewers
 #   delivery-callgrind.sh  instructions per segment request vs static
 #   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
+#   epg.sh        issue 8: XMLTV import rate and peak RSS vs xmllint --stream
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 for b in login.sh api.sh delivery.sh delivery-callgrind.sh; do
     echo "== bench/$b"
     "$dir/$b"
 done
+echo "== bench/epg.sh"
+"$dir/epg.sh"
 echo "== bench/worker/run.sh"
 "$dir/worker/run.sh" "$dir/../build"
