@@ -228,16 +228,21 @@ xt_finish_prog(xt_px_t *px)
                || xt_epg_has_fffd(c->desc.p, c->desc.len))
     {
         reason = XT_EPG_SKIP_ENCODING;
-    } else if (c->channel.len == 0 || c->start.len == 0 || c->stop.len == 0
+    } else if (c->channel.len == 0 || c->start.len == 0
                || !c->has_title || c->title.len == 0)
     {
         reason = XT_EPG_SKIP_MISSING;
     } else if (!xt_epg_channel_id_ok(c->channel.p, c->channel.len)) {
         reason = XT_EPG_SKIP_BAD_CHANNEL;
     } else if (xt_epg_parse_time(c->start.p, c->start.len, &p.start) != 0
-               || xt_epg_parse_time(c->stop.p, c->stop.len, &p.stop) != 0)
+               || (c->stop.len
+                   && xt_epg_parse_time(c->stop.p, c->stop.len, &p.stop) != 0))
     {
         reason = XT_EPG_SKIP_BAD_TIME;
+    } else if (c->stop.len == 0) {
+        /* the start's rules now, the rest when the stop is known */
+        p.stop = XT_EPG_NO_STOP;
+        reason = xt_epg_time_rule(p.start, p.start + 1, x->now);
     } else {
         reason = xt_epg_time_rule(p.start, p.stop, x->now);
     }
@@ -263,6 +268,8 @@ xt_finish_prog(xt_px_t *px)
         x->stored++;
     } else if (rc == XT_EPG_OUTSIDE) {
         x->outside++;
+    } else if (rc == XT_EPG_DEFERRED) {
+        x->deferred++;
     } else if (reason >= 0 && reason < XT_EPG_SKIP_COUNT) {
         x->skipped[reason]++;
     }

@@ -219,6 +219,9 @@ mem_prog(void *ctx, const xt_epg_prog_t *p, int *reason)
     mem_t  *m = ctx;
 
     (void) reason;
+    if (p->stop == XT_EPG_NO_STOP) {
+        return XT_EPG_DEFERRED;         /* the store decides later */
+    }
     if (m->titles[0] == '\0') {
         m->start0 = p->start;
     }
@@ -288,7 +291,8 @@ test_parser(void)
     CHECK(m.start0 == 1796563800);
     /* preferred language picked among titles; else the first */
     CHECK(strncmp(m.titles, "Title/en/D & E;First//;", 23) == 0);
-    CHECK(x.skipped[XT_EPG_SKIP_MISSING] == 3);
+    CHECK(x.skipped[XT_EPG_SKIP_MISSING] == 2);     /* no channel, title */
+    CHECK(x.deferred == 1);                         /* no stop */
     CHECK(x.skipped[XT_EPG_SKIP_BAD_TIME] == 1);
     CHECK(x.skipped[XT_EPG_SKIP_BEFORE_1970] == 1);
     CHECK(x.skipped[XT_EPG_SKIP_TOO_FAR] == 1);
