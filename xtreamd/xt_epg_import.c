@@ -276,8 +276,17 @@ xt_record(xt_epg_run_t *run, uint32_t id, const xt_src_t *src,
     xt_binds_reset(&bs);
     xt_bind_cstr(&bs, res->status);
     if (!ok) {
-        xt_bind_str(&bs, res->err, strlen(res->err) > 1000 ? 1000
-                    : strlen(res->err));
+        /* the column is utf8mb4: a message quoting odd bytes stays storable */
+        size_t  i, n = strlen(res->err) > 1000 ? 1000 : strlen(res->err);
+
+        if (!xt_utf8_valid(res->err, n)) {
+            for (i = 0; i < n; i++) {
+                if ((unsigned char) res->err[i] >= 0x80) {
+                    res->err[i] = '?';
+                }
+            }
+        }
+        xt_bind_str(&bs, res->err, n);
     }
     xt_bind_int(&bs, (long long) (res->seconds * 1000));
     xt_bind_int(&bs, next);
