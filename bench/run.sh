@@ -10,12 +10,15 @@
 #   admin.sh      issue 10: admin API latency under player load, player
 #                 throughput with/without admin traffic
 #   cluster.sh    issue 11: redirects vs logins, primary-to-player time
+#   epg.sh        issue 8: XMLTV import rate and peak RSS vs xmllint --stream
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
 for b in login.sh api.sh delivery.sh delivery-callgrind.sh admin.sh; do
     echo "== bench/$b"
     "$dir/$b"
 done
+echo "== bench/epg.sh"
+"$dir/epg.sh"
 echo "== bench/worker/run.sh"
 "$dir/worker/run.sh" "$dir/../build"
 echo "== bench/cluster.sh"

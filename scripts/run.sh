@@ -104,7 +104,7 @@ ctl import "$var/server.json" >>"$var/log/setup.log" 2>&1 \
 # guide comes from a file made for today at each run (xtreamd refreshes it)
 mkdir -p "$var/epg"
 perl "$repo/scripts/gen-xmltv.pl" --out "$var/epg/demo-kids.xml" --ids demo-kids.xt \
-    --days 4 --slot 30 --desc 120 >/dev/null
+    --label "Demo Kids" --days 4 --slot 30 --desc 120 >/dev/null
 ctl epg list 2>/dev/null | grep -q '^source [0-9]* "Demo XMLTV"' \
     || ctl epg add "Demo XMLTV" "$var/epg/demo-kids.xml" --interval 6h >>"$var/log/setup.log" 2>&1
 ctl epg refresh "Demo XMLTV" --force >>"$var/log/setup.log" 2>&1 \

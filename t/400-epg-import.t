@@ -23,7 +23,7 @@ sub ctl { return XtreamTest::xtctl(@_) }
 # extra.tv is a channel no stream uses
 my @CH1 = (['news1.uk', 60, -24, 48], ['news2.uk', -300, -24, 48], ['sport1.uk', 'none', -6, 30],
            ['extra.tv', 0, 0, 10]);
-my ($v1, $e1) = gen_guide(h0 => $H0, tag => 'v1', channels => \@CH1);
+my ($v1, $e1) = gen_guide(h0 => $H0, tag => 'v1', channels => \@CH1, nostop => 'nostop.tv');
 XtreamTest::spew_raw("$T/v1.xml", $v1);
 XtreamTest::spew_raw("$T/v1.xml.gz", gzip_bytes($v1));
 my %SKIP1 = %{ $e1->{skipped} };
@@ -71,12 +71,12 @@ my $gen0 = XtreamTest::snap_generation('epg');
 
     ($rc, $out) = ctl('epg', 'refresh', 'Guide A');
     is($rc, 0, 'epg refresh (plain)') or diag($out);
-    like($out, qr/^epg source 1: ok, $e1->{stored} programmes, 4 channels, $NSKIP1 skipped \(.*\), 2 outside the window, plain, /m,
+    like($out, qr/^epg source 1: ok, $e1->{stored} programmes, 5 channels, $NSKIP1 skipped \(.*\), 2 outside the window, plain, /m,
          'refresh reports the counts') or diag($out);
     my $s = epg_source(1);
     is($s->{last_status}, 'ok', 'list: last_status ok');
     is($s->{programmes}, $e1->{stored}, "list: $e1->{stored} programmes");
-    is($s->{channels}, 4, 'list: 4 channels');
+    is($s->{channels}, 5, 'list: 5 channels');
     is($s->{format}, 'plain', 'list: format plain');
     is($s->{skipped}, $NSKIP1, "list: $NSKIP1 skipped");
     is_deeply($s->{skipped_detail}, \%SKIP1, 'list: skipped per reason')
@@ -89,7 +89,10 @@ my $gen0 = XtreamTest::snap_generation('epg');
     is(q1("SELECT COUNT(*) FROM epg_programmes WHERE epg_channel_id = 'news1.uk' AND source_id IS NULL"), 0,
        'the sourceless rows (fixture, epg demo) of a claimed channel are replaced');
     is(q1("SELECT GROUP_CONCAT(epg_channel_id ORDER BY epg_channel_id) FROM epg_channels WHERE source_id = 1"),
-       'extra.tv,news1.uk,news2.uk,sport1.uk', 'the source owns its four channels');
+       'extra.tv,news1.uk,news2.uk,nostop.tv,sport1.uk', 'the source owns its five channels');
+    is(q1("SELECT GROUP_CONCAT(CONCAT(start - $H0, '-', stop - $H0, ':', title) ORDER BY start) FROM epg_programmes "
+          . "WHERE epg_channel_id = 'nostop.tv'"), '0-3600:nostop.tv N0,3600-7200:nostop.tv N1',
+       'programmes without stop end where the next one starts; the last one is skipped');
     is(q1("SELECT display_name FROM epg_channels WHERE epg_channel_id = 'news2.uk'"), 'Name of news2.uk',
        'display-name imported');
     is(epg_counter(), $c0 + 1, 'one epg counter bump for the whole import');
@@ -110,10 +113,10 @@ my $gen0 = XtreamTest::snap_generation('epg');
     my $u = JSON::PP->new->utf8->decode($out);
     is_deeply([map { "$_->{id}:$_->{epg_channel_id}" } @{ $u->{streams} }], ['13:nowhere.tv'],
               'unmapped: the stream whose epg id no channel has');
-    is_deeply([map { "$_->{source_id}:$_->{epg_channel_id}" } @{ $u->{channels} }], ['1:extra.tv'],
-              'unmapped: the source channel no stream uses');
+    is_deeply([map { "$_->{source_id}:$_->{epg_channel_id}" } @{ $u->{channels} }], ['1:extra.tv', '1:nostop.tv'],
+              'unmapped: the source channels no stream uses');
     ($rc, $out) = ctl('epg', 'list');
-    like($out, qr/^unmapped: 1 stream\(s\) .*, 1 source channel\(s\) /m, 'epg list counts the unmapped');
+    like($out, qr/^unmapped: 1 stream\(s\) .*, 2 source channel\(s\) /m, 'epg list counts the unmapped');
     like($out, qr/^source 1 "Guide A": enabled, every 21600 s, lang en, \Q$T\E\/v1\.xml$/m, 'epg list text');
 }
 
@@ -197,10 +200,11 @@ my ($v2, $e2) = gen_guide(h0 => $H0, tag => 'v2', channels => [['news1.uk', 60, 
     ok($id2 && $id2 > 1, 'a second source') or diag($out);
     ($rc, $out) = ctl('epg', 'refresh', 'Temp');
     is($rc, 0, 'second source imports') or diag($out);
-    # news1.uk and news2.uk are source 1's: their good rows and the two
-    # overlapping ones (the other broken ones fail earlier rules)
+    # news1.uk and news2.uk are source 1's: their good rows, the two
+    # overlapping ones, the two outside the window and the one without
+    # stop (the other broken ones fail the parser's rules first)
     is(epg_source($id2)->{skipped_detail}{other_source}, scalar(@{ $e1->{good}{'news1.uk'} })
-              + scalar(@{ $e1->{good}{'news2.uk'} }) + 2,
+              + scalar(@{ $e1->{good}{'news2.uk'} }) + 5,
               'programmes of channels another source owns are skipped (other_source)')
         or diag(explain(epg_source($id2)->{skipped_detail}));
     ($rc, $out) = ctl('epg', 'del', $id2);

@@ -8,6 +8,7 @@ use warnings;
 use lib 't/lib';
 use XtreamTest fixture => 't/fixtures/slice.json';
 use Test::More;
+use POSIX ();
 require './t/epg-helpers.pl';
 
 my $T = $XtreamTest::Tmp;
@@ -23,6 +24,9 @@ my ($brc, $bout) = XtreamTest::run_cmd('/usr/bin/time', '-f', 'maxrss_kb=%M', "$
                                        '-c', $XtreamTest::Conf, 'epg', 'list');
 my ($base_kb) = $bout =~ /maxrss_kb=(\d+)/;
 ok($base_kb, "baseline (xtreamctl epg list): peak RSS @{[ int(($base_kb // 0) / 1024) ]} MB");
+
+sub guide_sum_all { return q1("SELECT CONCAT(COUNT(*), ':', SUM(start), ':', BIT_XOR(CRC32(title))) FROM epg_programmes") }
+sub epg_source_by_name { my $n = shift; my ($s) = grep { $_->{name} eq $n } @{ epg_list_json()->{sources} }; return $s }
 
 sub import_rss {
     my ($name, $path) = @_;
@@ -60,6 +64,32 @@ my ($kb2) = $out =~ /maxrss_kb=(\d+)/;
 ok($kb2 && ($kb2 - $base_kb) * 1024 < $bytes / 4,
    sprintf('gzip import: peak RSS %.1f MB (%.1f MB over the baseline)', ($kb2 // 0) / 1024, (($kb2 // 0) - $base_kb) / 1024));
 is(q1("SELECT COUNT(*) FROM epg_programmes WHERE source_id IS NOT NULL"), $nprog, 'the database holds exactly the guide');
+
+# an import killed in the middle (SIGKILL, mid-parse) leaves the guide as
+# it was: its transaction dies with its connection
+{
+    my $sum = guide_sum_all();
+    my $pid = fork // die;
+    if (!$pid) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', '/dev/null';
+        exec "$XtreamTest::Build/xtreamctl", '-c', $XtreamTest::Conf, 'epg', 'refresh', 'Big gzip', '--force';
+        POSIX::_exit(127);
+    }
+    my $s;
+    for (1 .. 300) {
+        $s = epg_source_by_name('Big gzip');
+        last if $s->{progress} && $s->{progress}{state} eq 'parsing' && $s->{progress}{programmes} > 20000;
+        select(undef, undef, undef, 0.1);
+    }
+    ok($s->{progress} && $s->{progress}{programmes} > 20000,
+       "the running import shows its progress (parsing, $s->{progress}{programmes} programmes)");
+    kill 'KILL', $pid;
+    waitpid($pid, 0);
+    is(guide_sum_all(), $sum, 'killed mid-import: the previous guide is intact');
+    my ($rc, $out) = XtreamTest::xtctl('epg', 'refresh', 'Big gzip', '--force');
+    like($out, qr/: ok, $nprog programmes/, 'the next refresh imports again') or diag($out);
+}
 
 # epg.snap carries every programme (all inside its window)
 my @built;

@@ -51,6 +51,18 @@ sub gen_guide {
         }
     }
     my %skip;
+    # XMLTV allows no stop: a programme then ends where the channel's next
+    # one starts; the channel's last one has no end (missing_field)
+    if (my $ns = $o{nostop}) {
+        $x .= qq{<channel id="$ns"><display-name>No stops</display-name></channel>\n};
+        for my $i (0 .. 2) {
+            my $s = $h0 + $i * 3600;
+            $x .= sprintf(qq{<programme start="%s" channel="%s"><title>%s</title></programme>\n},
+                          xmltv_time($s), $ns, "$ns N$i");
+            if ($i < 2) { push @{ $good{$ns} }, [$s, $s + 3600, "$ns N$i", '']; $stored++ }
+        }
+        $skip{missing_field}++;
+    }
     my ($c0) = $chans->[0][0];
     my $far = $h0 + 3 * 366 * 86400;
     my @bad = (
@@ -82,7 +94,7 @@ sub gen_guide {
     }
     $x .= "</tv>\n";
     return ($x, { good => \%good, stored => $stored, skipped => \%skip, outside => $outside,
-                  channels => scalar @$chans });
+                  channels => @$chans + ($o{nostop} ? 1 : 0) });
 }
 
 sub gzip_bytes {

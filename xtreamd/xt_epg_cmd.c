@@ -71,7 +71,7 @@ xt_url_ok(const char *u)
     if (xt_epg_url_is_http(u)) {
         return 1;
     }
-    if (p[0] != '/' || n > 2048 || strstr(p, "/../") != NULL
+    if (p[0] != '/' || n > 2048 || !xt_utf8_valid(u, n) || strstr(p, "/../") != NULL
         || (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0))
     {
         return 0;

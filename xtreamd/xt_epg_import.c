@@ -276,8 +276,17 @@ xt_record(xt_epg_run_t *run, uint32_t id, const xt_src_t *src,
     xt_binds_reset(&bs);
     xt_bind_cstr(&bs, res->status);
     if (!ok) {
-        xt_bind_str(&bs, res->err, strlen(res->err) > 1000 ? 1000
-                    : strlen(res->err));
+        /* the column is utf8mb4: a message quoting odd bytes stays storable */
+        size_t  i, n = strlen(res->err) > 1000 ? 1000 : strlen(res->err);
+
+        if (!xt_utf8_valid(res->err, n)) {
+            for (i = 0; i < n; i++) {
+                if ((unsigned char) res->err[i] >= 0x80) {
+                    res->err[i] = '?';
+                }
+            }
+        }
+        xt_bind_str(&bs, res->err, n);
     }
     xt_bind_int(&bs, (long long) (res->seconds * 1000));
     xt_bind_int(&bs, next);
@@ -368,7 +377,8 @@ xt_parse_store(xt_epg_run_t *run, uint32_t id, const xt_src_t *src, int fd,
     }
     store = xt_epg_store_begin(run->db, id,
                                now - (int64_t) cf->epg_past_days * 86400,
-                               now + (int64_t) cf->epg_future_days * 86400);
+                               now + (int64_t) cf->epg_future_days * 86400,
+                               now);
     if (store == NULL) {
         snprintf(res->err, sizeof(res->err), "%s", run->db->err);
         xt_epg_input_close(&in);
@@ -412,6 +422,16 @@ xt_parse_store(xt_epg_run_t *run, uint32_t id, const xt_src_t *src, int fd,
     } else if (xt_epg_store_commit(store, &res->channels) != 0) {
         snprintf(res->err, sizeof(res->err), "%s", run->db->err);
         rc = 2;
+    } else {
+        unsigned long long  st, out, skip[XT_EPG_SKIP_COUNT];
+
+        xt_epg_store_late(store, &st, &out, skip);
+        res->programmes += st;
+        res->outside += out;
+        for (k = 0; k < XT_EPG_SKIP_COUNT; k++) {
+            res->skip[k] += skip[k];
+            res->skipped += skip[k];
+        }
     }
     pg->in = NULL;
     pg->x = NULL;

@@ -19,6 +19,10 @@ typedef struct {
     int             state;
     unsigned        nprog;
     xt_epg_ivset_t  iv;
+    int             has_pend;           /* a programme without stop */
+    int64_t         pend_start;
+    xt_buf_t        pend;               /* its title, desc, lang */
+    size_t          pend_len[3];
 } xt_chan_t;
 
 typedef struct {
@@ -29,8 +33,10 @@ typedef struct {
 struct xt_epg_store_s {
     xt_db_t       *db;
     uint32_t       source;
-    int64_t        from, to;
+    int64_t        from, to, now;
     int            intx;
+    /* decided after the parser counted: programmes without stop */
+    unsigned long long  late_stored, late_outside, late_skip[XT_EPG_SKIP_COUNT];
 
     xt_buf_t       ids;                 /* channel ids */
     xt_chan_t     *ch;                  /* open addressing, power of two */
@@ -211,7 +217,8 @@ xt_flush(xt_epg_store_t *s)
 
 
 xt_epg_store_t *
-xt_epg_store_begin(xt_db_t *db, uint32_t source, int64_t from, int64_t to)
+xt_epg_store_begin(xt_db_t *db, uint32_t source, int64_t from, int64_t to,
+    int64_t now)
 {
     xt_epg_store_t  *s;
     MYSQL_STMT      *st = NULL;
@@ -231,6 +238,7 @@ xt_epg_store_begin(xt_db_t *db, uint32_t source, int64_t from, int64_t to)
     s->source = source;
     s->from = from;
     s->to = to;
+    s->now = now;
     xt_mbinds_init(&s->mb);
     xt_row_init(&r);
 
@@ -372,31 +380,16 @@ xt_keep(xt_epg_store_t *s, xt_row_ref_t *r, int k, const char *p, size_t n)
 }
 
 
-int
-xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
+/* a programme whose stop is known, on channel c (ours or new) */
+static int
+xt_store_one(xt_epg_store_t *s, xt_chan_t *c, const xt_epg_prog_t *p,
+    int *reason)
 {
-    xt_epg_store_t  *s = ctx;
-    xt_chan_t       *c;
-    xt_row_ref_t    *r;
-    int              rc;
+    xt_row_ref_t  *r;
+    int            rc;
 
     if (xt_epg_outside(p->start, p->stop, s->from, s->to)) {
         return XT_EPG_OUTSIDE;
-    }
-    c = xt_chan(s, p->channel, p->channel_len, 0);
-    if (c == NULL) {
-        if (s->nch >= XT_EPG_MAX_CHANNELS) {
-            *reason = XT_EPG_SKIP_LIMIT;
-            return XT_EPG_SKIPPED;
-        }
-        c = xt_chan(s, p->channel, p->channel_len, 1);
-        if (c == NULL) {
-            return -1;
-        }
-    }
-    if (c->state == CH_FOREIGN) {
-        *reason = XT_EPG_SKIP_OTHER_SOURCE;
-        return XT_EPG_SKIPPED;
     }
     if (c->nprog >= XT_EPG_MAX_PER_CHANNEL) {
         *reason = XT_EPG_SKIP_LIMIT;
@@ -437,9 +430,107 @@ xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
 }
 
 
+/* the channel's programme without stop ends at `stop` (the next one's
+   start, or XT_EPG_NO_STOP when none came): store or count it */
+static int
+xt_finish_pending(xt_epg_store_t *s, xt_chan_t *c, int64_t stop)
+{
+    xt_epg_prog_t  q;
+    int            reason = -1, rc;
+
+    c->has_pend = 0;
+    if (stop == XT_EPG_NO_STOP || stop <= c->pend_start) {
+        s->late_skip[XT_EPG_SKIP_MISSING]++;
+        return 0;
+    }
+    reason = xt_epg_time_rule(c->pend_start, stop, s->now);
+    if (reason >= 0) {
+        s->late_skip[reason]++;
+        return 0;
+    }
+    memset(&q, 0, sizeof(q));
+    q.channel = s->ids.p + c->off;
+    q.channel_len = c->len;
+    q.start = c->pend_start;
+    q.stop = stop;
+    q.title = c->pend.p;
+    q.title_len = c->pend_len[0];
+    q.desc = c->pend.p + c->pend_len[0];
+    q.desc_len = c->pend_len[1];
+    q.lang = c->pend.p + c->pend_len[0] + c->pend_len[1];
+    q.lang_len = c->pend_len[2];
+    rc = xt_store_one(s, c, &q, &reason);
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc == XT_EPG_STORED) {
+        s->late_stored++;
+    } else if (rc == XT_EPG_OUTSIDE) {
+        s->late_outside++;
+    } else {
+        s->late_skip[reason]++;
+    }
+    return 0;
+}
+
+
+int
+xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
+{
+    xt_epg_store_t  *s = ctx;
+    xt_chan_t       *c;
+
+    c = xt_chan(s, p->channel, p->channel_len, 0);
+    if (c == NULL) {
+        if (s->nch >= XT_EPG_MAX_CHANNELS) {
+            *reason = XT_EPG_SKIP_LIMIT;
+            return XT_EPG_SKIPPED;
+        }
+        c = xt_chan(s, p->channel, p->channel_len, 1);
+        if (c == NULL) {
+            return -1;
+        }
+    }
+    if (c->state == CH_FOREIGN) {
+        *reason = XT_EPG_SKIP_OTHER_SOURCE;
+        return XT_EPG_SKIPPED;
+    }
+    if (c->has_pend && xt_finish_pending(s, c, p->start) != 0) {
+        return -1;
+    }
+    if (p->stop == XT_EPG_NO_STOP) {
+        c->pend.len = 0;
+        if (xt_buf_put(&c->pend, p->title, p->title_len) != 0
+            || xt_buf_put(&c->pend, p->desc, p->desc_len) != 0
+            || xt_buf_put(&c->pend, p->lang, p->lang_len) != 0
+            || xt_buf_put(&c->pend, "", 1) != 0)
+        {
+            return xt_oom(s);
+        }
+        c->pend_len[0] = p->title_len;
+        c->pend_len[1] = p->desc_len;
+        c->pend_len[2] = p->lang_len;
+        c->pend_start = p->start;
+        c->has_pend = 1;
+        return XT_EPG_DEFERRED;
+    }
+    return xt_store_one(s, c, p, reason);
+}
+
+
 int
 xt_epg_store_commit(xt_epg_store_t *s, unsigned long long *channels)
 {
+    size_t  i;
+
+    /* a last programme without stop has nothing to end it */
+    for (i = 0; i < s->cap; i++) {
+        if (s->ch[i].len && s->ch[i].has_pend
+            && xt_finish_pending(s, &s->ch[i], XT_EPG_NO_STOP) != 0)
+        {
+            return -1;
+        }
+    }
     if (xt_flush(s) != 0
         || xt_db_exec(s->db, "UPDATE change_counters SET counter = counter "
                       "+ 1 WHERE domain = 'epg'") != 0
@@ -479,6 +570,7 @@ xt_epg_store_free(xt_epg_store_t *s)
     }
     for (i = 0; i < s->cap; i++) {
         xt_epg_ivset_free(&s->ch[i].iv);
+        xt_buf_free(&s->ch[i].pend);
     }
     free(s->ch);
     xt_buf_free(&s->ids);
@@ -540,4 +632,18 @@ out:
         mysql_stmt_close(st);
     }
     return rc;
+}
+
+
+void
+xt_epg_store_late(const xt_epg_store_t *s, unsigned long long *stored,
+    unsigned long long *outside, unsigned long long *skip)
+{
+    size_t  k;
+
+    *stored = s->late_stored;
+    *outside = s->late_outside;
+    for (k = 0; k < XT_EPG_SKIP_COUNT; k++) {
+        skip[k] = s->late_skip[k];
+    }
 }

@@ -28,7 +28,7 @@ typedef struct xt_epg_store_s  xt_epg_store_t;
 /* BEGIN and clear the source's rows; programmes outside [from, to) are
    not stored (XT_EPG_OUTSIDE).  NULL with db->err set. */
 xt_epg_store_t *xt_epg_store_begin(xt_db_t *db, uint32_t source,
-    int64_t from, int64_t to);
+    int64_t from, int64_t to, int64_t now);
 
 /* xt_xmltv_t callbacks (ctx = the store); -1 = database error */
 int xt_epg_store_channel(void *ctx, const xt_epg_chan_t *c, int *reason);
@@ -37,6 +37,12 @@ int xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason);
 /* flush, bump the epg counter, COMMIT; 0 or -1 (db->err).  *channels:
    channels this source owns now. */
 int xt_epg_store_commit(xt_epg_store_t *s, unsigned long long *channels);
+
+/* after commit: what became of the programmes without stop (each ends
+   where the channel's next one starts; the last one of a channel is
+   skipped as missing_field): skip has XT_EPG_SKIP_COUNT entries */
+void xt_epg_store_late(const xt_epg_store_t *s, unsigned long long *stored,
+    unsigned long long *outside, unsigned long long *skip);
 
 /* ROLLBACK when not committed, and free */
 void xt_epg_store_free(xt_epg_store_t *s);

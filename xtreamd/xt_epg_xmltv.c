@@ -30,6 +30,7 @@ typedef struct {
     xmlTextReaderPtr   r;
     xt_rec_t           rec;
     int                in_prog, in_chan;
+    unsigned           prev_end;        /* last line of the previous record */
 } xt_px_t;
 
 
@@ -121,6 +122,11 @@ xt_blame(xt_xmltv_t *x, unsigned from, unsigned to)
 }
 
 
+/* an element's line is stored in 16 bits: 65535 means "later"; with
+   XML_PARSE_BIG_LINES its text children know the real line, so a line is
+   taken after the text was read */
+#define XT_LINE_UNKNOWN  65535
+
 static unsigned
 xt_node_line(xt_px_t *px)
 {
@@ -128,6 +134,34 @@ xt_node_line(xt_px_t *px)
     long        l = n ? xmlGetLineNo(n) : -1;
 
     return l > 0 ? (unsigned) l : 0;
+}
+
+
+static void
+xt_seen_line(xt_px_t *px)
+{
+    unsigned  l = xt_node_line(px);
+
+    if (l != XT_LINE_UNKNOWN && l > px->rec.last_line) {
+        px->rec.last_line = l;
+    }
+}
+
+
+/* the record's lines, for xt_blame: from its start tag (or, past line
+   65535, from after the previous record) to its last text */
+static int
+xt_blame_rec(xt_px_t *px)
+{
+    xt_rec_t  *c = &px->rec;
+    unsigned   from, to;
+    int        hit;
+
+    from = c->line && c->line != XT_LINE_UNKNOWN ? c->line : px->prev_end + 1;
+    to = c->last_line > from ? c->last_line : from;
+    hit = xt_blame(px->x, from, to);
+    px->prev_end = to;
+    return hit;
 }
 
 
@@ -186,8 +220,7 @@ xt_finish_prog(xt_px_t *px)
 
     px->in_prog = 0;
     x->programmes++;
-    if (xt_blame(x, c->line, c->last_line > c->line ? c->last_line : c->line)
-        || c->malformed)
+    if (xt_blame_rec(px) || c->malformed)
     {
         reason = XT_EPG_SKIP_MALFORMED;
     } else if (xt_epg_has_fffd(c->channel.p, c->channel.len)
@@ -195,16 +228,21 @@ xt_finish_prog(xt_px_t *px)
                || xt_epg_has_fffd(c->desc.p, c->desc.len))
     {
         reason = XT_EPG_SKIP_ENCODING;
-    } else if (c->channel.len == 0 || c->start.len == 0 || c->stop.len == 0
+    } else if (c->channel.len == 0 || c->start.len == 0
                || !c->has_title || c->title.len == 0)
     {
         reason = XT_EPG_SKIP_MISSING;
     } else if (!xt_epg_channel_id_ok(c->channel.p, c->channel.len)) {
         reason = XT_EPG_SKIP_BAD_CHANNEL;
     } else if (xt_epg_parse_time(c->start.p, c->start.len, &p.start) != 0
-               || xt_epg_parse_time(c->stop.p, c->stop.len, &p.stop) != 0)
+               || (c->stop.len
+                   && xt_epg_parse_time(c->stop.p, c->stop.len, &p.stop) != 0))
     {
         reason = XT_EPG_SKIP_BAD_TIME;
+    } else if (c->stop.len == 0) {
+        /* the start's rules now, the rest when the stop is known */
+        p.stop = XT_EPG_NO_STOP;
+        reason = xt_epg_time_rule(p.start, p.start + 1, x->now);
     } else {
         reason = xt_epg_time_rule(p.start, p.stop, x->now);
     }
@@ -230,6 +268,8 @@ xt_finish_prog(xt_px_t *px)
         x->stored++;
     } else if (rc == XT_EPG_OUTSIDE) {
         x->outside++;
+    } else if (rc == XT_EPG_DEFERRED) {
+        x->deferred++;
     } else if (reason >= 0 && reason < XT_EPG_SKIP_COUNT) {
         x->skipped[reason]++;
     }
@@ -250,8 +290,7 @@ xt_finish_chan(xt_px_t *px)
 
     px->in_chan = 0;
     x->channels++;
-    if (xt_blame(x, c->line, c->last_line > c->line ? c->last_line : c->line)
-        || c->malformed
+    if (xt_blame_rec(px) || c->malformed
         || !xt_epg_channel_id_ok(c->channel.p, c->channel.len)
         || xt_epg_has_fffd(c->channel.p, c->channel.len)
         || xt_epg_has_fffd(c->name.p, c->name.len)
@@ -302,7 +341,8 @@ xt_element(xt_px_t *px, const char *name, int empty)
             }
         }
         xt_rec_reset(c);
-        c->line = c->last_line = xt_node_line(px);
+        c->line = xt_node_line(px);
+        c->last_line = c->line == XT_LINE_UNKNOWN ? 0 : c->line;
         if (name[0] == 'p') {
             px->in_prog = 1;
             a = xmlTextReaderGetAttribute(px->r, BAD_CAST "channel");
@@ -328,20 +368,19 @@ xt_element(xt_px_t *px, const char *name, int empty)
         return 0;
     }
 
-    if (px->in_prog || px->in_chan) {
-        c->last_line = xt_node_line(px);
-    }
     if (px->in_prog && strcmp(name, "title") == 0) {
-        return xt_text_child(px, &c->title, &c->has_title, &c->title_pref,
-                             &c->lang);
+        rc = xt_text_child(px, &c->title, &c->has_title, &c->title_pref,
+                           &c->lang);
+    } else if (px->in_prog && strcmp(name, "desc") == 0) {
+        rc = xt_text_child(px, &c->desc, &c->has_desc, &c->desc_pref, NULL);
+    } else if (px->in_chan && strcmp(name, "display-name") == 0) {
+        rc = xt_text_child(px, &c->name, &c->has_name, &c->title_pref, NULL);
     }
-    if (px->in_prog && strcmp(name, "desc") == 0) {
-        return xt_text_child(px, &c->desc, &c->has_desc, &c->desc_pref,
-                             NULL);
+    if (px->in_prog || px->in_chan) {
+        xt_seen_line(px);
     }
-    if (px->in_chan && strcmp(name, "display-name") == 0) {
-        return xt_text_child(px, &c->name, &c->has_name, &c->title_pref,
-                             NULL);
+    if (rc != 0) {
+        return rc;
     }
     if (px->in_chan && strcmp(name, "icon") == 0 && c->icon.len == 0) {
         a = xmlTextReaderGetAttribute(px->r, BAD_CAST "src");
@@ -365,7 +404,7 @@ xt_xmltv_parse(xt_xmltv_t *x)
     /* no network, no DTD loading, no entity substitution: an XMLTV file
        needs none of them and they are how XML files attack parsers */
     px.r = xmlReaderForIO(x->read, NULL, x->read_ctx, NULL, NULL,
-                          XML_PARSE_RECOVER | XML_PARSE_NONET
+                          XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_BIG_LINES
                           | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
     if (px.r == NULL) {
         snprintf(x->err, sizeof(x->err), "cannot start the XML reader");

@@ -35,7 +35,12 @@ typedef struct {
 } xt_epg_prog_t;
 
 /* what a callback says about a record */
-enum { XT_EPG_STORED = 0, XT_EPG_SKIPPED = 1, XT_EPG_OUTSIDE = 2 };
+enum { XT_EPG_STORED = 0, XT_EPG_SKIPPED = 1, XT_EPG_OUTSIDE = 2,
+       XT_EPG_DEFERRED = 3 };
+
+/* a programme without stop: it ends where the channel's next one starts
+   (XMLTV allows this); the store decides when that one arrives */
+#define XT_EPG_NO_STOP  INT64_MIN
 
 typedef struct {
     /* in: the byte source (libxml2 xmlInputReadCallback shape; -1 on
@@ -45,8 +50,9 @@ typedef struct {
     void        *read_ctx;
     const char  *lang;                      /* preferred language or "" */
     int64_t      now;
-    /* XT_EPG_STORED, XT_EPG_SKIPPED (*reason set), XT_EPG_OUTSIDE, or -1
-       to abort (the callback's error is reported by its owner) */
+    /* XT_EPG_STORED, XT_EPG_SKIPPED (*reason set), XT_EPG_OUTSIDE,
+       XT_EPG_DEFERRED (stop = XT_EPG_NO_STOP: counted by the callback's
+       owner later), or -1 to abort (the error is reported by its owner) */
     int        (*channel)(void *ctx, const xt_epg_chan_t *c, int *reason);
     int        (*programme)(void *ctx, const xt_epg_prog_t *p, int *reason);
     void       (*progress)(void *ctx);      /* every 1024 programmes */
@@ -55,7 +61,7 @@ typedef struct {
     /* out */
     unsigned long long  skipped[XT_EPG_SKIP_COUNT];
     unsigned long long  programmes;     /* <programme> elements seen */
-    unsigned long long  stored, outside;
+    unsigned long long  stored, outside, deferred;
     unsigned long long  channels, channels_stored, channels_skipped;
     unsigned long long  xml_errors;
     int                 aborted;        /* a callback returned -1 */
