@@ -99,6 +99,9 @@ xt_sup_create(const xt_config_t *cf, const char *worker)
         xt_log(XT_LOG_ERR, "media_root %s: %s", cf->media_root,
                strerror(errno));
     }
+    /* no two workers of one stream: a stuck worker of a killed daemon
+       goes before ours start */
+    (void) xt_sup_end_orphans(cf->media_root);
     return sup;
 }
 
