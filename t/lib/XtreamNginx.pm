@@ -71,6 +71,9 @@ sub write_conf {
     my $user = $> == 0 ? "user root;\n" : '';
     my $http = $self->{http} // '';
     my $server = $self->{server} // '';
+    # endless TS streams hold an old worker after a reload until they end,
+    # unless told otherwise (worker_shutdown_timeout)
+    my $shutdown = $self->{shutdown_timeout} ? "worker_shutdown_timeout $self->{shutdown_timeout};\n" : '';
     XtreamTest::spew("$p/conf/nginx.conf", <<"CONF");
 load_module $Module;
 ${user}worker_processes $w;
@@ -78,8 +81,7 @@ daemon on;
 master_process on;
 error_log $p/logs/error.log info;
 pid $p/logs/nginx.pid;
-worker_shutdown_timeout 10s;
-events { worker_connections 1024; accept_mutex off; }
+${shutdown}events { worker_connections 1024; accept_mutex off; }
 http {
     access_log $p/logs/access.log;
     client_body_temp_path $p/tmp;
