@@ -69,6 +69,8 @@ sub write_conf {
     my $w = $self->{workers} || 2;
     my $listen = join '', map { "        listen $_;\n" } @{ $self->{listen} };
     my $user = $> == 0 ? "user root;\n" : '';
+    # nginx clears its workers' environment but for `env` names
+    $user .= join '', map { "env $_;\n" } sort keys %{ $self->{env} || {} };
     my $http = $self->{http} // '';
     my $server = $self->{server} // '';
     # endless TS streams hold an old worker after a reload until they end,
