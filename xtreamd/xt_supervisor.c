@@ -338,6 +338,11 @@ xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
         j->t_progress = now;
     }
     if (h.last_error[0]) {
+        /* a new error is the operator's to see (disk full, source gone) */
+        if (strcmp(j->err, h.last_error) != 0) {
+            xt_log(XT_LOG_WARN, "stream %u: worker reports: %s", j->spec.id,
+                   h.last_error);
+        }
         memcpy(j->err, h.last_error, sizeof(j->err));
     }
     j->h = h;
