@@ -31,6 +31,14 @@
 
 #define NGX_XTREAM_PLAYLIST_MAX   (256 * 1024)
 
+/* a token may expire this much more than xtream_token_ttl ahead (a
+   second boundary between issuing and checking) */
+#define NGX_XTREAM_TOKEN_SLACK    2
+
+/* seconds on nginx's monotonic clock (ngx_current_msec), for the windows
+   that must not move when the wall clock is stepped (lock-out) */
+#define ngx_xtream_mono_sec()     ((int64_t) (ngx_current_msec / 1000))
+
 
 typedef enum {
     NGX_XTREAM_KIND_NONE = 0,

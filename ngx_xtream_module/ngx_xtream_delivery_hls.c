@@ -563,6 +563,22 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
+    /* tokens carry wall-clock expiry: after the clock is stepped back, a
+       segment token issued before the step would stay valid for the step
+       on top of its xtream_token_ttl; one that expires further ahead than
+       a token issued now could is refused (the player's next playlist
+       fetch brings fresh ones) */
+    if (rt->kind == XT_ROUTE_HLS_SEGMENT
+        && t.expires - (int64_t) ngx_time()
+           > (int64_t) dmcf->token_ttl + NGX_XTREAM_TOKEN_SLACK)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: hls token refused (expires %L s ahead, more "
+                      "than xtream_token_ttl: the clock went back?)",
+                      t.expires - (int64_t) ngx_time());
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    }
+
     /* the token belongs to the viewer it was issued to: its session id is
        HMAC(line | client address | User-Agent | stream), so a token used
        from another address or by another player is refused (it would

@@ -746,7 +746,7 @@ ngx_xtream_flood_check(ngx_http_request_t *r)
     }
 
     ngx_shmtx_lock(&zone->shpool->mutex);
-    left = xt_flood_locked(zone->sh->flood, addr, (int64_t) ngx_time());
+    left = xt_flood_locked(zone->sh->flood, addr, ngx_xtream_mono_sec());
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     if (left > 0) {
@@ -774,7 +774,7 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
     }
 
     ngx_shmtx_lock(&zone->shpool->mutex);
-    lock = xt_flood_fail(zone->sh->flood, addr, (int64_t) ngx_time());
+    lock = xt_flood_fail(zone->sh->flood, addr, ngx_xtream_mono_sec());
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     if (zone->sh->metrics) {

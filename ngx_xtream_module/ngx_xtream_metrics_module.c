@@ -414,7 +414,7 @@ ngx_xtream_metrics_handler(ngx_http_request_t *r)
     if (m) {
         ngx_shmtx_lock(&zone->shpool->mutex);
         xt_census_take(&census, zone->sh->conns, zone->sh->flood,
-                       (int64_t) ngx_current_msec, (int64_t) ngx_time(),
+                       (int64_t) ngx_current_msec, ngx_xtream_mono_sec(),
                        ngx_xtream_pid_alive);
         ngx_shmtx_unlock(&zone->shpool->mutex);
 

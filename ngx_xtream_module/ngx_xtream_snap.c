@@ -24,19 +24,21 @@ typedef struct {
        tried (and logged) once, not every poll */
     ngx_file_uniq_t          uniq;
     time_t                   mtime;
+    long                     mtime_nsec;    /* two files of one size in one
+                                               second, the inode reused */
     off_t                    size;
 } ngx_xtream_slot_t;
 
 
 static ngx_xtream_slot_t  ngx_xtream_slots[NGX_XTREAM_SNAP_NKINDS] = {
     { XT_SNAP_FILE_LINES, XT_SNAP_KIND_LINES, ngx_null_string, NULL,
-      0, 0, -1 },
+      0, 0, 0, -1 },
     { XT_SNAP_FILE_CATALOG, XT_SNAP_KIND_CATALOG, ngx_null_string, NULL,
-      0, 0, -1 },
+      0, 0, 0, -1 },
     { XT_SNAP_FILE_EPG, XT_SNAP_KIND_EPG, ngx_null_string, NULL,
-      0, 0, -1 },
+      0, 0, 0, -1 },
     { XT_SNAP_FILE_CLUSTER, XT_SNAP_KIND_CLUSTER, ngx_null_string, NULL,
-      0, 0, -1 }
+      0, 0, 0, -1 }
 };
 
 static ngx_event_t        ngx_xtream_snap_timer;
@@ -83,6 +85,7 @@ ngx_xtream_snap_load(ngx_xtream_slot_t *slot, ngx_log_t *log)
 
     if (ngx_file_uniq(&fi) == slot->uniq
         && ngx_file_mtime(&fi) == slot->mtime
+        && fi.st_mtim.tv_nsec == slot->mtime_nsec
         && ngx_file_size(&fi) == slot->size)
     {
         return;
@@ -105,6 +108,7 @@ ngx_xtream_snap_load(ngx_xtream_slot_t *slot, ngx_log_t *log)
 
     slot->uniq = ngx_file_uniq(&fi);
     slot->mtime = ngx_file_mtime(&fi);
+    slot->mtime_nsec = fi.st_mtim.tv_nsec;
     slot->size = ngx_file_size(&fi);
 
     if (!ngx_is_file(&fi) || slot->size < (off_t) sizeof(xt_snap_header_t)

@@ -100,6 +100,9 @@ xt_sup_create(const xt_config_t *cf, const char *worker)
         xt_log(XT_LOG_ERR, "media_root %s: %s", cf->media_root,
                strerror(errno));
     }
+    /* no two workers of one stream: a stuck worker of a killed daemon
+       goes before ours start */
+    (void) xt_sup_end_orphans(cf->media_root);
     return sup;
 }
 
@@ -349,6 +352,11 @@ xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
         j->t_progress = now;
     }
     if (h.last_error[0]) {
+        /* a new error is the operator's to see (disk full, source gone) */
+        if (strcmp(j->err, h.last_error) != 0) {
+            xt_log(XT_LOG_WARN, "stream %u: worker reports: %s", j->spec.id,
+                   h.last_error);
+        }
         memcpy(j->err, h.last_error, sizeof(j->err));
     }
     j->h = h;

@@ -109,6 +109,10 @@ pid_t xt_proc_spawn(char **argv, int status_fd_in_child,
 /* signal the worker's process group (falls back to the pid) */
 void xt_proc_signal(pid_t pid, int sig);
 
+/* (xt_supervisor_orphans.c) at start: kill and wait for xtream-workers
+   writing under media_root that a previous daemon left; returns how many */
+unsigned xt_sup_end_orphans(const char *media_root);
+
 
 /* database (xt_supervisor_db.c): enabled streams placed on server_id
    (no placement rows: every server), sorted by id; *rtmp_port gets the

@@ -69,8 +69,13 @@ sub write_conf {
     my $w = $self->{workers} || 2;
     my $listen = join '', map { "        listen $_;\n" } @{ $self->{listen} };
     my $user = $> == 0 ? "user root;\n" : '';
+    # nginx clears its workers' environment but for `env` names
+    $user .= join '', map { "env $_;\n" } sort keys %{ $self->{env} || {} };
     my $http = $self->{http} // '';
     my $server = $self->{server} // '';
+    # endless TS streams hold an old worker after a reload until they end,
+    # unless told otherwise (worker_shutdown_timeout)
+    my $shutdown = $self->{shutdown_timeout} ? "worker_shutdown_timeout $self->{shutdown_timeout};\n" : '';
     XtreamTest::spew("$p/conf/nginx.conf", <<"CONF");
 load_module $Module;
 ${user}worker_processes $w;
@@ -78,8 +83,7 @@ daemon on;
 master_process on;
 error_log $p/logs/error.log info;
 pid $p/logs/nginx.pid;
-worker_shutdown_timeout 10s;
-events { worker_connections 1024; accept_mutex off; }
+${shutdown}events { worker_connections 1024; accept_mutex off; }
 http {
     access_log $p/logs/access.log;
     client_body_temp_path $p/tmp;
