@@ -179,7 +179,14 @@ xt_epg_utf8_cut(const char *s, size_t len, size_t max)
 int
 xt_epg_has_fffd(const char *s, size_t len)
 {
-    const char  *p = s, *e = s + len;
+    const char  *p, *e;
+
+    /* an empty element's text is (NULL, 0): no arithmetic on NULL */
+    if (len < 3) {
+        return 0;
+    }
+    p = s;
+    e = s + len;
 
     while (p + 3 <= e && (p = memchr(p, '\xef', (size_t) (e - p))) != NULL) {
         if (p + 3 <= e && p[1] == '\xbf' && p[2] == '\xbd') {

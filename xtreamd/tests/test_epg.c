@@ -85,6 +85,8 @@ test_rules(void)
     CHECK(xt_epg_utf8_cut("abc", 3, 10) == 3);
     CHECK(xt_epg_has_fffd("a\xef\xbf\xbd", 4) == 1);
     CHECK(xt_epg_has_fffd("a\xef\xbf", 3) == 0);
+    CHECK(xt_epg_has_fffd(NULL, 0) == 0);       /* an empty element (fuzz/regress/xmltv) */
+    CHECK(xt_epg_has_fffd("\xef\xbf\xbd", 3) == 1);
     CHECK(strcmp(xt_epg_skip_names[XT_EPG_SKIP_OVERLAP], "overlap") == 0);
 }
 
