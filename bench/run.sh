@@ -7,9 +7,11 @@
 #   delivery.sh   issue 4: token-checked segments, continuous TS, 1000 viewers
 #   delivery-callgrind.sh  instructions per segment request vs static
 #   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
+#   admin.sh      issue 10: admin API latency under player load, player
+#                 throughput with/without admin traffic
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
-for b in login.sh api.sh delivery.sh delivery-callgrind.sh; do
+for b in login.sh api.sh delivery.sh delivery-callgrind.sh admin.sh; do
     echo "== bench/$b"
     "$dir/$b"
 done

@@ -125,6 +125,43 @@ main(void)
     CHECK(xt_conns_get(t, 99) == NULL);
     xt_conns_release(t, 99, 1);                         /* out of range */
 
+    /* admin kill: the first check records the kick generation, a later
+       one with another value evicts (TS key and HLS session alike) */
+    {
+        void        *m2 = malloc(xt_conns_size(8));
+        xt_conns_t  *k = xt_conns_init(m2, 8, 10000);
+        uint32_t     a, b;
+        uint64_t     ka;
+
+        CHECK(xt_conns_acquire(k, 5, 1, XT_CONN_STREAM, 0, 0,
+                               XT_POLICY_REJECT, 100, 1000, alive, &a, NULL)
+              == XT_ACQ_OK);
+        ka = xt_conns_get(k, a)->key;
+        CHECK(xt_conns_acquire(k, 5, 1, XT_CONN_HLS, 0x77, 0,
+                               XT_POLICY_REJECT, 100, 1000, alive, &b, NULL)
+              == XT_ACQ_OK);
+        CHECK(xt_conns_kick(k, 5, ka, 3) == 0);        /* recorded */
+        CHECK(xt_conns_kick(k, 5, ka, 3) == 0);        /* same: lives */
+        CHECK(xt_conns_kick(k, 5, 0x77, 3) == 0);
+        CHECK(xt_conns_kick(k, 5, ka, 4) == 1);        /* killed */
+        CHECK(xt_conns_get(k, a)->state == XT_CONN_EVICTED);
+        CHECK(xt_conns_kick(k, 5, ka, 3) == 1);        /* stays ended */
+        CHECK(xt_conns_touch(k, 5, 0x77, 1100, &slot) == XT_ACQ_OK);
+        CHECK(xt_conns_kick(k, 5, 0x77, 4) == 1);
+        CHECK(xt_conns_touch(k, 5, 0x77, 1200, &slot) == XT_ACQ_ENDED);
+        CHECK(xt_conns_kick(k, 5, 0x99, 4) == 0);      /* unknown key */
+        CHECK(xt_conns_kick(k, 6, ka, 9) == 0);        /* other line */
+        CHECK(xt_conns_kick(k, 5, 0, 9) == 0);
+        /* a new connection after the kill runs under the new value */
+        CHECK(xt_conns_acquire(k, 5, 1, XT_CONN_STREAM, 0, 0,
+                               XT_POLICY_REJECT, 100, 1300, alive, &a, NULL)
+              == XT_ACQ_OK);
+        ka = xt_conns_get(k, a)->key;
+        CHECK(xt_conns_kick(k, 5, ka, 4) == 0);
+        CHECK(xt_conns_kick(k, 5, ka, 4) == 0);
+        free(m2);
+    }
+
     free(mem);
 
     printf("test_conns: %d passed, %d failed\n", xt_test_passed,

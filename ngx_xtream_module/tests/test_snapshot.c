@@ -148,6 +148,15 @@ static void e_live_index(void *b, size_t *n)
     pool[bq[0].live] = 99999;       /* not a LIVE record */
     reseal(b, *n);
 }
+/* a kicks section with one entry fewer than there are lines */
+static void e_kicks_count(void *b, size_t *n)
+{
+    xt_snap_section_t  *s = (xt_snap_section_t *) section(b, XT_SEC_LINE_KICKS);
+    (void) n;
+    s->count--;
+    s->size -= sizeof(uint32_t);
+    reseal(b, *n);
+}
 static void e_json_not_object(void *b, size_t *n)
 {
     const xt_snap_section_t  *s = section(b, XT_SEC_LIVE);
@@ -200,6 +209,7 @@ test_snapshot(void)
     CHECK(refused(lb, ll, e_u32_oob, XT_SNAP_KIND_LINES));
     CHECK(refused(lb, ll, e_slot_oob, XT_SNAP_KIND_LINES));
     CHECK(refused(lb, ll, e_unsorted, XT_SNAP_KIND_LINES));
+    CHECK(refused(lb, ll, e_kicks_count, XT_SNAP_KIND_LINES));
     CHECK(refused(cb, cl, e_live_index, XT_SNAP_KIND_CATALOG));
     CHECK(refused(cb, cl, e_json_not_object, XT_SNAP_KIND_CATALOG));
 
@@ -255,6 +265,21 @@ test_snapshot(void)
     CHECK(collisions > 0);
     CHECK(xt_snap_line_find(&ls, (const unsigned char *) "user1000", 8)
           == NULL);
+
+    /* by id (binary search) and the kick generation (fixture: i % 3) */
+    l = xt_snap_line_by_id(&ls, 500);
+    CHECK(l != NULL && l->id == 500);
+    CHECK(l != NULL && xt_snap_line_kick(&ls, l) == 499 % 3);
+    l = xt_snap_line_by_id(&ls, 1005);
+    CHECK(l != NULL && xt_snap_line_kick(&ls, l) == 1004 % 3);
+    CHECK(xt_snap_line_by_id(&ls, 0) == NULL);
+    CHECK(xt_snap_line_by_id(&ls, 1006) == NULL);
+    {
+        xt_snap_t  nokick = ls;
+
+        nokick.line_kicks = NULL;       /* a file written before kicks */
+        CHECK(xt_snap_line_kick(&nokick, xt_snap_line_by_id(&ls, 2)) == 0);
+    }
 
     xt_snap_open(&cs, cb, cl, XT_SNAP_KIND_CATALOG, &err);
 

@@ -70,7 +70,7 @@ xt_fix_lines(size_t extra, void **buf, size_t *len)
     int                 rc;
     char                user[32], pass[32];
     size_t              i, n, nslots;
-    uint32_t           *slots, h;
+    uint32_t           *slots, *kicks, h;
     xt_snap_line_t     *lines;
     xt_fix_line_t       bulk = { NULL, NULL, XT_LINE_ACTIVE, 0, 0,
                                  XT_OUT_TS, 1, { 1 } };
@@ -113,12 +113,22 @@ xt_fix_lines(size_t extra, void **buf, size_t *len)
         slots[h] = (uint32_t) i + 1;
     }
 
-    rc = xt_snap_writer_section(w, XT_SEC_LINES, (uint32_t) n, lines,
-                                n * sizeof(xt_snap_line_t)) != 0
+    /* kick generations (admin "kill"): line i has i % 3 */
+    kicks = calloc(n ? n : 1, sizeof(uint32_t));
+    for (i = 0; kicks && i < n; i++) {
+        kicks[i] = (uint32_t) (i % 3);
+    }
+
+    rc = kicks == NULL
+         || xt_snap_writer_section(w, XT_SEC_LINES, (uint32_t) n, lines,
+                                   n * sizeof(xt_snap_line_t)) != 0
          || xt_snap_writer_section(w, XT_SEC_LINE_INDEX, (uint32_t) nslots,
                                    slots, nslots * sizeof(uint32_t)) != 0
+         || xt_snap_writer_section(w, XT_SEC_LINE_KICKS, (uint32_t) n,
+                                   kicks, n * sizeof(uint32_t)) != 0
          || xt_snap_writer_finish(w, buf, len) != 0 ? -1 : 0;
 
+    free(kicks);
     free(lines);
     free(slots);
     xt_snap_writer_free(w);

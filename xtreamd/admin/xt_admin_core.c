@@ -13,6 +13,7 @@
 
 #include "xt_json_gen.h"
 #include "admin/xt_admin.h"
+#include "admin/xt_admin_sql.h"
 
 #define XT_API_PREFIX  "/admin/api/"
 
@@ -265,6 +266,18 @@ xt_admin_parse_body(xt_admin_req_t *rq)
 }
 
 
+/* @xt_server_id: views of this server's stream status use it */
+static int
+xt_admin_session_vars(xt_admin_req_t *rq)
+{
+    xt_binds_t  bs;
+
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, rq->cf ? rq->cf->server_id : 1);
+    return xt_sql_exec(rq, "SET @xt_server_id = ?", &bs, NULL) < 0 ? -1 : 0;
+}
+
+
 static int
 xt_admin_is(const char *m, const char *want)
 {
@@ -381,7 +394,7 @@ xt_admin_handle(xt_admin_req_t *rq)
     if (rq->db == NULL || rq->db->my == NULL) {
         (void) xt_admin_err(rq, 503, "unavailable", NULL,
                             "the database is not reachable");
-    } else if (xt_admin_dispatch(rq) == 0) {
+    } else if (xt_admin_session_vars(rq) == 0 && xt_admin_dispatch(rq) == 0) {
         return;
     }
     xt_admin_render_error(rq);

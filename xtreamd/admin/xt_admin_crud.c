@@ -25,7 +25,10 @@ xt_crud_is_str(const xt_field_t *f)
 static size_t
 xt_crud_cap(const xt_field_t *f)
 {
-    if (f->type == XF_TEXT || f->type == XF_JSONARR || f->type == XF_CSV) {
+    if (f->type == XF_TEXT || f->type == XF_JSONARR || f->type == XF_CSV
+        || f->type == XF_IDLIST || f->type == XF_STRLIST
+        || f->type == XF_JSONOBJ)
+    {
         return XT_STR_CAP;
     }
     if (f->type == XF_DEC || f->type == XF_ENUM || f->type == XF_SET) {
@@ -61,19 +64,24 @@ xt_crud_select(const xt_res_t *res, char *sql, size_t len, xt_row_t *r)
 }
 
 
+/* a joined list as a JSON array of strings, or of integers (ints) */
 static void
-xt_crud_emit_split(yajl_gen g, const char *s, size_t len)
+xt_crud_emit_split(yajl_gen g, const char *s, size_t len, char sep, int ints)
 {
     const char  *p = s, *e = s + len, *c;
 
     yajl_gen_array_open(g);
     while (p < e) {
-        c = memchr(p, ',', (size_t) (e - p));
+        c = memchr(p, sep, (size_t) (e - p));
         if (c == NULL) {
             c = e;
         }
         if (c > p) {
-            xt_gen_strn(g, p, (size_t) (c - p));
+            if (ints) {
+                yajl_gen_number(g, p, (size_t) (c - p));   /* digits from SQL */
+            } else {
+                xt_gen_strn(g, p, (size_t) (c - p));
+            }
         }
         p = c + 1;
     }
@@ -106,7 +114,8 @@ xt_crud_emit_row(void *ctx, xt_row_t *r)
         xt_gen_key(g, f->name);
         if (r->isnull[i]) {
             if (f->type == XF_SET || f->type == XF_CSV
-                || f->type == XF_JSONARR)
+                || f->type == XF_JSONARR || f->type == XF_IDLIST
+                || f->type == XF_STRLIST)
             {
                 yajl_gen_array_open(g);
                 yajl_gen_array_close(g);
@@ -129,7 +138,26 @@ xt_crud_emit_row(void *ctx, xt_row_t *r)
             break;
         case XF_SET:
         case XF_CSV:
-            xt_crud_emit_split(g, r->sval[i], r->len[i]);
+            xt_crud_emit_split(g, r->sval[i], r->len[i], ',', 0);
+            break;
+        case XF_IDLIST:
+            xt_crud_emit_split(g, r->sval[i], r->len[i], ',', 1);
+            break;
+        case XF_STRLIST:
+            xt_crud_emit_split(g, r->sval[i], r->len[i], '\n', 0);
+            break;
+        case XF_JSONOBJ:
+            {
+                yajl_val  t;
+                char      err[64];
+
+                r->sval[i][r->len[i]] = '\0';
+                t = yajl_tree_parse(r->sval[i], err, sizeof(err));
+                xt_gen_tree(g, t);
+                if (t) {
+                    yajl_tree_free(t);
+                }
+            }
             break;
         case XF_JSONARR:
             xt_gen_backdrop(g, r->sval[i], r->len[i]);
@@ -711,6 +739,14 @@ xt_crud_keys(xt_admin_req_t *rq, const xt_res_t *res, int create)
                 break;
             }
         }
+        for (k = 0; res->extra_keys && res->extra_keys[k]; k++) {
+            if (strcmp(res->extra_keys[k], key) == 0) {
+                break;
+            }
+        }
+        if (res->extra_keys && res->extra_keys[k]) {
+            continue;           /* the hooks' key (maybe also a view) */
+        }
         if (f->name) {
             if (f->flags & XF_RO) {
                 return xt_admin_err(rq, 400, "bad_field", key,
@@ -722,15 +758,8 @@ xt_crud_keys(xt_admin_req_t *rq, const xt_res_t *res, int create)
             }
             continue;
         }
-        for (k = 0; res->extra_keys && res->extra_keys[k]; k++) {
-            if (strcmp(res->extra_keys[k], key) == 0) {
-                break;
-            }
-        }
-        if (res->extra_keys == NULL || res->extra_keys[k] == NULL) {
-            return xt_admin_err(rq, 400, "bad_field", key,
-                                "%.64s: unknown field", key);
-        }
+        return xt_admin_err(rq, 400, "bad_field", key,
+                            "%.64s: unknown field", key);
     }
     if (create) {
         for (f = res->fields; f->name; f++) {

@@ -22,7 +22,12 @@ typedef enum {
     XF_CSV,         /* comma-joined column: JSON array of strings, check() */
     XF_JSONARR,     /* TEXT holding a JSON array of strings (max items) */
     XF_DEC,         /* DECIMAL: JSON number (read-only) */
-    XF_REF          /* nullable id of a row: ref is "SELECT 1 ... id = ?" */
+    XF_REF,         /* nullable id of a row: ref is "SELECT 1 ... id = ?" */
+    /* read-only views computed in the row's own SELECT (no query per
+       row): */
+    XF_IDLIST,      /* "1,2,3" (GROUP_CONCAT) -> [1,2,3] */
+    XF_STRLIST,     /* strings joined by "\n" (GROUP_CONCAT) -> [..] */
+    XF_JSONOBJ      /* JSON text (JSON_OBJECT) -> the object */
 } xt_ftype_e;
 
 #define XF_RO      0x01     /* read-only: 400 when sent */

@@ -41,6 +41,25 @@ static const xt_field_t  xt_stream_fields[] = {
     { "added", "added", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
     { "has_stream_key", "stream_key_hash IS NOT NULL", XF_BOOL, XF_RO, 0, 0,
       NULL, NULL, NULL, NULL },
+    { "sources", "(SELECT GROUP_CONCAT(ss.url ORDER BY ss.position "
+      "SEPARATOR '\\n') FROM stream_sources ss WHERE ss.stream_id = streams.id)",
+      XF_STRLIST, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
+    { "servers", "(SELECT GROUP_CONCAT(sv.server_id ORDER BY sv.server_id) "
+      "FROM stream_servers sv WHERE sv.stream_id = streams.id)", XF_IDLIST,
+      XF_RO, 0, 0, NULL, NULL, NULL, NULL },
+    /* this server's worker (xt_admin_core sets @xt_server_id) */
+    { "status", "COALESCE((SELECT JSON_OBJECT('state', st.state, 'pid', "
+      "st.pid, 'uptime', IF(st.state = 'running' AND st.started_at > 0, "
+      "GREATEST(0, UNIX_TIMESTAMP() - st.started_at), 0), 'fps', st.fps, "
+      "'bitrate_kbps', st.bitrate_kbps, 'speed', st.speed, 'restarts', "
+      "st.restarts, 'last_error', st.last_error, 'video_codec', "
+      "st.video_codec, 'audio_codec', st.audio_codec, 'width', st.width, "
+      "'height', st.height, 'updated_at', st.updated_at) FROM stream_status "
+      "st WHERE st.stream_id = streams.id AND st.server_id = @xt_server_id), "
+      "JSON_OBJECT('state', 'stopped', 'pid', 0, 'uptime', 0, 'fps', 0, "
+      "'bitrate_kbps', 0, 'speed', 0, 'restarts', 0, 'last_error', '', "
+      "'video_codec', '', 'audio_codec', '', 'width', 0, 'height', 0, "
+      "'updated_at', 0))", XF_JSONOBJ, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
     { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
 };
 
@@ -191,121 +210,6 @@ xt_stream_store(xt_admin_req_t *rq, long long id, int create)
 
 
 static int
-xt_src_cb(void *ctx, xt_row_t *r)
-{
-    xt_gen_strn((yajl_gen) ctx, r->sval[0], r->len[0]);
-    return 0;
-}
-
-
-static int
-xt_stream_emit(xt_admin_req_t *rq, long long id)
-{
-    yajl_gen    g = rq->g;
-    xt_binds_t  bs;
-    xt_row_t    r;
-    int         rc;
-    long long   now = (long long) time(NULL);
-    unsigned    sid = rq->cf ? rq->cf->server_id : 1;
-
-    xt_gen_key(g, "sources");
-    yajl_gen_array_open(g);
-    xt_binds_reset(&bs);
-    xt_bind_int(&bs, id);
-    xt_row_init(&r);
-    xt_row_str(&r, 2048);
-    rc = xt_sql_each(rq, "SELECT url FROM stream_sources WHERE stream_id = ? "
-                     "ORDER BY position", &bs, &r, xt_src_cb, g);
-    xt_row_free(&r);
-    if (rc < 0) {
-        return -1;
-    }
-    yajl_gen_array_close(g);
-    if (xt_admin_emit_ids(rq, "servers", "SELECT server_id FROM "
-                          "stream_servers WHERE stream_id = ? ORDER BY "
-                          "server_id", id) != 0)
-    {
-        return -1;
-    }
-
-    xt_binds_reset(&bs);
-    xt_bind_int(&bs, id);
-    xt_bind_int(&bs, sid);
-    xt_row_init(&r);
-    xt_row_str(&r, 16);         /* 0 state */
-    xt_row_int(&r);             /* 1 pid */
-    xt_row_int(&r);             /* 2 started_at */
-    xt_row_int(&r);             /* 3 bitrate */
-    xt_row_str(&r, 16);         /* 4 fps */
-    xt_row_str(&r, 16);         /* 5 speed */
-    xt_row_str(&r, 32);         /* 6 vcodec */
-    xt_row_str(&r, 32);         /* 7 acodec */
-    xt_row_int(&r);             /* 8 width */
-    xt_row_int(&r);             /* 9 height */
-    xt_row_int(&r);             /* 10 restarts */
-    xt_row_str(&r, 1024);       /* 11 last_error */
-    xt_row_int(&r);             /* 12 updated_at */
-    rc = xt_sql_row(rq, "SELECT state, pid, started_at, bitrate_kbps, fps, "
-                    "speed, video_codec, audio_codec, width, height, "
-                    "restarts, last_error, updated_at FROM stream_status "
-                    "WHERE stream_id = ? AND server_id = ?", &bs, &r);
-    if (rc < 0) {
-        xt_row_free(&r);
-        return -1;
-    }
-    xt_gen_key(g, "status");
-    yajl_gen_map_open(g);
-    xt_gen_key(g, "state");
-    if (rc == 1) {
-        xt_gen_strn(g, r.sval[0], r.len[0]);
-    } else {
-        xt_gen_cstr(g, "stopped");
-    }
-    xt_gen_key(g, "pid");
-    yajl_gen_integer(g, rc == 1 ? r.ival[1] : 0);
-    xt_gen_key(g, "uptime");
-    yajl_gen_integer(g, rc == 1 && r.ival[2] > 0 && r.len[0] == 7
-                        && memcmp(r.sval[0], "running", 7) == 0
-                        ? now - r.ival[2] : 0);
-    xt_gen_key(g, "fps");
-    if (rc == 1) {
-        yajl_gen_number(g, r.sval[4], r.len[4]);
-    } else {
-        yajl_gen_integer(g, 0);
-    }
-    xt_gen_key(g, "bitrate_kbps");
-    yajl_gen_integer(g, rc == 1 ? r.ival[3] : 0);
-    xt_gen_key(g, "speed");
-    if (rc == 1) {
-        yajl_gen_number(g, r.sval[5], r.len[5]);
-    } else {
-        yajl_gen_integer(g, 0);
-    }
-    xt_gen_key(g, "restarts");
-    yajl_gen_integer(g, rc == 1 ? r.ival[10] : 0);
-    xt_gen_key(g, "last_error");
-    if (rc != 1 || xt_gen_strn(g, r.sval[11], r.len[11])
-                   != yajl_gen_status_ok)
-    {
-        xt_gen_cstr(g, "");
-    }
-    xt_gen_key(g, "video_codec");
-    xt_gen_strn(g, rc == 1 ? r.sval[6] : "", rc == 1 ? r.len[6] : 0);
-    xt_gen_key(g, "audio_codec");
-    xt_gen_strn(g, rc == 1 ? r.sval[7] : "", rc == 1 ? r.len[7] : 0);
-    xt_gen_key(g, "width");
-    yajl_gen_integer(g, rc == 1 ? r.ival[8] : 0);
-    xt_gen_key(g, "height");
-    yajl_gen_integer(g, rc == 1 ? r.ival[9] : 0);
-    xt_gen_key(g, "updated_at");
-    yajl_gen_integer(g, rc == 1 ? r.ival[12] : 0);
-    yajl_gen_map_close(g);
-    xt_row_free(&r);
-    return 0;
-}
-
-
-static int
 xt_stream_filter(xt_admin_req_t *rq, const char *k, const char *v,
     char *where, size_t wlen, xt_binds_t *bs)
 {
@@ -345,7 +249,7 @@ static const xt_res_t  xt_stream_res = {
     "streams", "streams", "streams", "id", xt_stream_fields,
     xt_stream_filters, xt_stream_extra, "sort_order, id", "added",
     "UNIX_TIMESTAMP()", NULL,
-    xt_stream_validate, xt_stream_store, xt_stream_emit, xt_stream_filter,
+    xt_stream_validate, xt_stream_store, NULL, xt_stream_filter,
     NULL, xt_stream_action
 };
 

@@ -12,6 +12,7 @@ main(void)
     test_supervisor();
     test_events();
     test_render();
+    test_admin();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

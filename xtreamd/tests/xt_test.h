@@ -22,5 +22,6 @@ void test_import(void);
 void test_supervisor(void);
 void test_events(void);
 void test_render(void);
+void test_admin(void);
 
 #endif
