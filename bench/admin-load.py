@@ -11,7 +11,32 @@ import sys
 import time
 
 
+def null_client(port, seconds, rate):
+    """The reference: the same client at the same rate against an nginx
+    location that answers {} by itself (no admin work behind it)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    start = time.monotonic()
+    i = 0
+    out = []
+    while time.monotonic() < start + seconds:
+        wait = start + i / rate - time.monotonic() if rate > 0 else 0
+        if wait > 0:
+            time.sleep(wait)
+        i += 1
+        t0 = time.monotonic()
+        c.request("GET", "/bench-null")
+        r = c.getresponse()
+        r.read()
+        if r.status != 200:
+            sys.exit("/bench-null: %d" % r.status)
+        out.append("%.3f" % ((time.monotonic() - t0) * 1000))
+    print("\n".join(out))
+
+
 def main():
+    if sys.argv[2] == "--null":
+        return null_client(int(sys.argv[1]), float(sys.argv[3]),
+                           float(sys.argv[4]))
     port, user, password, seconds = (int(sys.argv[1]), sys.argv[2],
                                      sys.argv[3], float(sys.argv[4]))
     rate = float(sys.argv[5]) if len(sys.argv) > 5 else 0

@@ -3,6 +3,8 @@
 #  1. player API throughput (wrk, get_live_streams) alone and while an
 #     admin client works the admin API through the same nginx: the ratio
 #     says whether admin work slows players down;
+#     the same client at the same rate against a location nginx answers by
+#     itself is the reference for "any client on this host";
 #  2. admin API request latency (median, p99) with the player API under
 #     that wrk load, and without it (reference).
 # The admin API runs in xtreamd (its own threads and MariaDB connections);
@@ -54,6 +56,7 @@ http {
     server {
         listen 127.0.0.1:$port;
         location = /player_api.php { xtream_api; }
+        location = /bench-null { default_type application/json; return 200 '{}'; }
         location /admin/api/ {
             proxy_pass http://xtream_admin;
             proxy_http_version 1.1;
@@ -76,7 +79,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 dbpid=$(cat "$db/mysqld.pid")
 hz=$(getconf CLK_TCK)
 cpu_admin=0
-alone=(); loaded=(); : > "$work/lat-loaded"; : > "$work/lat-idle"
+alone=(); loaded=(); nulled=(); : > "$work/lat-loaded"; : > "$work/lat-idle"
 for r in $(seq 1 "$ROUNDS"); do
     # admin alone (reference latency), then players alone, then both
     t0=$(( $(ticks "$xtpid") + $(ticks "$dbpid") ))
@@ -88,12 +91,21 @@ for r in $(seq 1 "$ROUNDS"); do
     loaded+=("$(wrk_rps "$api" "$SECS" "$CONNS")")
     wait "$apid"
     cat "$work/lat-r$r" >> "$work/lat-loaded"
+    # reference: the same client and rate, nothing behind nginx
+    python3 "$repo/bench/admin-load.py" "$port" --null "$SECS" "$RATE" > /dev/null &
+    apid=$!
+    nulled+=("$(wrk_rps "$api" "$SECS" "$CONNS")")
+    wait "$apid"
 done
 a=$(printf '%s\n' "${alone[@]}" | median); l=$(printf '%s\n' "${loaded[@]}" | median)
 pct() { sort -g "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100+0.999); if (i<1) i=1; print a[i]}'; }
 echo "player API alone:               median $a req/s  (rounds: ${alone[*]})"
 echo "player API with admin traffic:  median $l req/s  (rounds: ${loaded[*]})"
+nl=$(printf '%s\n' "${nulled[@]}" | median)
+echo "player API with a null client:  median $nl req/s  (rounds: ${nulled[*]})"
+echo "  (the same client at the same rate against an nginx 'return 200')"
 echo "ratio with/without admin traffic: $(echo "scale=3; $l / $a" | bc)"
+echo "ratio with admin traffic / with the null client: $(echo "scale=3; $l / $nl" | bc)"
 echo "admin API latency under player load: median $(median < "$work/lat-loaded") ms," \
      "p99 $(pct "$work/lat-loaded" 99) ms over $(wc -l < "$work/lat-loaded") requests"
 echo "admin API latency, players idle:     median $(median < "$work/lat-idle") ms," \

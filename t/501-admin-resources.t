@@ -377,7 +377,7 @@ is($rc, 0, 'xtreamctl api GET exits 0');
 like($out, qr/"username":"demo"/, 'and prints the JSON');
 ($rc, $out) = XtreamTest::xtctl('api', 'POST', '/lines', '{"username":"cli-line","max_connections":"x"}');
 is($rc, 1, 'bad input exits 1');
-like($out, qr/^xtreamctl: max_connections: max_connections: must be an integer/m, 'names the field');
+like($out, qr/^xtreamctl: max_connections: must be an integer/m, 'names the field');
 ($rc, $out) = XtreamTest::xtctl('api', 'POST', '/lines', '{"username":"cli-line","password":"cli-pass"}');
 is($rc, 0, 'create through xtreamctl');
 ok(defined player_until('username=cli-line&password=cli-pass', 10, sub { $_[1] =~ /"auth":1[,}]/ }),
@@ -404,3 +404,26 @@ is($rc, 1, 'admin del of an unknown admin exits 1');
 is($rc, 0, 'admin del');
 ($rc, $out) = XtreamTest::xtctl('line', 'list');
 is($rc, 0, 'xtreamctl line list still works');
+
+# `xtreamctl line add|set|del` go through the same API code now
+($rc, $out) = XtreamTest::xtctl('line', 'add', 'cli-two', '--bouquets', '1', '--max-connections', '3');
+is($rc, 0, 'line add');
+my ($lpw) = $out =~ /^([A-Za-z0-9]{16})$/m;
+ok($lpw, 'line add prints the generated password');
+ok(defined player_until("username=cli-two&password=$lpw", 10, sub { $_[1] =~ /"auth":1[,}]/ }),
+   'the line logs in');
+($rc, $out) = XtreamTest::xtctl('line', 'add', 'cli-two');
+is($rc, 1, 'duplicate line add exits 1');
+like($out, qr/^xtreamctl: username: already exists/m, 'with the API message');
+($rc, $out) = XtreamTest::xtctl('line', 'set', 'cli-two', '--bouquets', '1,999');
+is($rc, 1, 'unknown bouquet exits 1');
+like($out, qr/bouquets\[1\]: no such id 999/, 'names bouquets[1]');
+($rc, $out) = XtreamTest::xtctl('line', 'set', 'cli-two', '--status', 'banned');
+is($rc, 0, 'line set');
+my $lid = XtreamTest::sql("SELECT id FROM `lines` WHERE username = 'cli-two'"); chomp $lid;
+is(audit_count("resource = 'lines' AND resource_id = '$lid' AND admin LIKE 'cli:%'"), 2,
+   'line add and set are audited as cli:<user>');
+($rc, $out) = XtreamTest::xtctl('line', 'del', 'cli-two');
+is($rc, 0, 'line del');
+($rc, $out) = XtreamTest::xtctl('line', 'del', 'cli-two');
+is($rc, 1, 'line del of a missing line exits 1');

@@ -5,8 +5,12 @@
 
 #include <mysqld_error.h>
 
+#include <yajl/yajl_tree.h>
+
+#include "xt_json_gen.h"
 #include "xt_line_cmd.h"
 #include "xt_secret.h"
+#include "admin/xt_admin_cli.h"
 
 /* one option per column; value NULL = not given */
 enum { O_PASSWORD, O_EXP, O_MAXC, O_STATUS, O_BOUQUETS, O_OUTPUTS, O_TRIAL,
@@ -228,174 +232,130 @@ xt_line_id(xt_db_t *db, const char *user, long long *id)
 }
 
 
-static int
-xt_exec(xt_db_t *db, const char *sql, xt_binds_t *bs)
+/* the parsed options as the admin API's line object (yajl) */
+static char *
+xt_line_body(const char *user, const xt_line_opts_t *o)
 {
-    MYSQL_STMT  *st = xt_db_prepare(db, sql);
-    int          rc;
+    yajl_gen              g = xt_gen_new();
+    size_t                len, i;
+    int                   k;
+    static const int      lists[] = { O_OUTPUTS, O_IPS, O_UAS };
+    static const char    *keys[] = { "outputs", "allowed_ips", "allowed_uas" };
 
-    if (st == NULL) {
-        return -1;
+    if (g == NULL) {
+        return NULL;
     }
-    rc = xt_db_run(db, st, bs);
-    mysql_stmt_close(st);
-    return rc;
-}
-
-
-static int
-xt_set_bouquets(xt_db_t *db, long long id, const xt_line_opts_t *o)
-{
-    xt_binds_t  bs;
-    size_t      i;
-
-    xt_binds_reset(&bs);
-    xt_bind_int(&bs, id);
-    if (xt_exec(db, "DELETE FROM line_bouquets WHERE line_id = ?", &bs)
-        != 0)
-    {
-        return -1;
+    yajl_gen_map_open(g);
+    if (user) {
+        xt_gen_key(g, "username");
+        xt_gen_cstr(g, user);
     }
-    for (i = 0; i < o->nbouquets; i++) {
-        xt_binds_reset(&bs);
-        xt_bind_int(&bs, id);
-        xt_bind_int(&bs, o->bouquets[i]);
-        xt_bind_int(&bs, (long long) i);
-        if (xt_exec(db, "INSERT INTO line_bouquets (line_id, bouquet_id, "
-                    "sort_order) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
-                    "bouquet_id = bouquet_id", &bs) != 0)
-        {
-            return -1;
+    if (o->v[O_PASSWORD]) {
+        xt_gen_key(g, "password");
+        xt_gen_cstr(g, o->v[O_PASSWORD]);
+    }
+    if (o->v[O_EXP]) {
+        xt_gen_key(g, "exp_date");
+        if (o->exp < 0) {
+            yajl_gen_null(g);
+        } else {
+            yajl_gen_integer(g, o->exp);
         }
     }
-    return 0;
+    if (o->v[O_MAXC]) {
+        xt_gen_key(g, "max_connections");
+        yajl_gen_integer(g, o->maxc);
+    }
+    if (o->v[O_STATUS]) {
+        xt_gen_key(g, "status");
+        xt_gen_cstr(g, o->v[O_STATUS]);
+    }
+    if (o->v[O_TRIAL]) {
+        xt_gen_key(g, "is_trial");
+        yajl_gen_bool(g, o->trial != 0);
+    }
+    if (o->v[O_MESSAGE]) {
+        xt_gen_key(g, "message");
+        xt_gen_cstr(g, o->v[O_MESSAGE]);
+    }
+    if (o->v[O_BOUQUETS]) {
+        xt_gen_key(g, "bouquets");
+        yajl_gen_array_open(g);
+        for (i = 0; i < o->nbouquets; i++) {
+            yajl_gen_integer(g, o->bouquets[i]);
+        }
+        yajl_gen_array_close(g);
+    }
+    /* comma lists (checked by xt_parse_opts) as arrays */
+    for (k = 0; k < 3; k++) {
+        const char  *v = o->v[lists[k]], *c;
+
+        if (v == NULL) {
+            continue;
+        }
+        xt_gen_key(g, keys[k]);
+        yajl_gen_array_open(g);
+        while (*v) {
+            c = strchr(v, ',');
+            len = c ? (size_t) (c - v) : strlen(v);
+            xt_gen_strn(g, v, len);
+            v += len + (c != NULL);
+        }
+        yajl_gen_array_close(g);
+    }
+    yajl_gen_map_close(g);
+    return xt_admin_gen_take(g);
 }
 
 
-/* add: insert with every column; set: update only the given ones.  The
-   SQL text is built from fixed column names only. */
+/* add, set and del go through the admin API's code (validation, one
+   transaction, audit as cli:<user>): POST /lines, PATCH or DELETE
+   /lines/{id} */
 static int
-xt_line_write(xt_db_t *db, const char *user, xt_line_opts_t *o, int add)
+xt_line_write(xt_db_t *db, const char *user, xt_line_opts_t *o,
+    const char *cmd)
 {
-    static const char *const  cols[O_COUNT] = {
-        NULL, "exp_date", "max_connections", "status", NULL,
-        "allowed_outputs", "is_trial", "allowed_ips", "allowed_uas",
-        "message"
-    };
-    char        sql[1024], pw[17];
-    size_t      n = 0;
-    uint8_t     salt[XT_SALT_LEN], hash[XT_HASH_LEN];
-    xt_binds_t  bs;
+    char        path[48], *body = NULL;
     long long   id = 0;
-    int         k, rc;
+    int         rc;
+    yajl_val    res = NULL, pw;
+    const char *pwp[] = { "password", NULL };
 
-    if (db == NULL) {
-        return 2;
-    }
-    if (add && o->v[O_PASSWORD] == NULL) {
-        if (xt_secret_generate(pw, 16) != 0) {
-            fprintf(stderr, "xtreamctl: no random bytes\n");
-            return 2;
-        }
-        o->v[O_PASSWORD] = pw;
-    }
-    if (xt_db_begin(db) != 0) {
-        return xt_dbfail(db);
-    }
-    if (!add) {
+    if (cmd[0] != 'a') {
         rc = xt_line_id(db, user, &id);
         if (rc < 0) {
             return xt_dbfail(db);
         }
         if (rc == 0) {
-            xt_db_rollback(db);
             return xt_bad("no line \"%s\"", user);
         }
     }
-
-    xt_binds_reset(&bs);
-    if (add) {
-        n = (size_t) snprintf(sql, sizeof(sql), "INSERT INTO `lines` "
-                              "(username, created_at");
-        xt_bind_cstr(&bs, user);
-        xt_bind_int(&bs, (long long) time(NULL));
-    } else {
-        n = (size_t) snprintf(sql, sizeof(sql), "UPDATE `lines` SET id = id");
-    }
-    if (o->v[O_PASSWORD]) {
-        if (xt_secret_make(o->v[O_PASSWORD], strlen(o->v[O_PASSWORD]), salt,
-                           hash) != 0)
-        {
-            xt_db_rollback(db);
-            fprintf(stderr, "xtreamctl: hashing failed\n");
+    if (cmd[0] != 'd') {
+        body = xt_line_body(cmd[0] == 'a' ? user : NULL, o);
+        if (body == NULL) {
+            fprintf(stderr, "xtreamctl: out of memory\n");
             return 2;
         }
-        n += (size_t) snprintf(sql + n, sizeof(sql) - n, add
-                               ? ", password_salt, password_hash"
-                               : ", password_salt = ?, password_hash = ?");
-        xt_bind_str(&bs, salt, sizeof(salt));
-        xt_bind_str(&bs, hash, sizeof(hash));
     }
-    for (k = 0; k < O_COUNT; k++) {
-        if (cols[k] == NULL || o->v[k] == NULL) {
-            continue;
-        }
-        n += (size_t) snprintf(sql + n, sizeof(sql) - n, add ? ", %s"
-                               : ", %s = ?", cols[k]);
-        if (k == O_EXP) {
-            if (o->exp < 0) {
-                xt_bind_null(&bs);
-            } else {
-                xt_bind_int(&bs, o->exp);
-            }
-        } else if (k == O_MAXC) {
-            xt_bind_int(&bs, o->maxc);
-        } else if (k == O_TRIAL) {
-            xt_bind_int(&bs, o->trial);
-        } else {
-            xt_bind_cstr(&bs, o->v[k]);
-        }
-    }
-    if (add) {
-        unsigned  i;
-        n += (size_t) snprintf(sql + n, sizeof(sql) - n, ") VALUES (?");
-        for (i = 1; i < bs.n; i++) {
-            n += (size_t) snprintf(sql + n, sizeof(sql) - n, ", ?");
-        }
-        snprintf(sql + n, sizeof(sql) - n, ")");
+    if (cmd[0] == 'a') {
+        snprintf(path, sizeof(path), "/lines");
     } else {
-        snprintf(sql + n, sizeof(sql) - n, " WHERE id = ?");
-        xt_bind_int(&bs, id);
+        snprintf(path, sizeof(path), "/lines/%lld", id);
     }
-
-    {
-        MYSQL_STMT  *st = xt_db_prepare(db, sql);
-        if (st == NULL) {
-            return xt_dbfail(db);
-        }
-        rc = xt_db_run(db, st, &bs);
-        if (rc == 0 && add) {
-            id = (long long) mysql_stmt_insert_id(st);
-        }
-        mysql_stmt_close(st);
-        if (rc != 0) {
-            if (db->errnum == ER_DUP_ENTRY) {
-                xt_db_rollback(db);
-                return xt_bad("line \"%s\" already exists", user);
-            }
-            return xt_dbfail(db);
+    rc = xt_admin_cli_request(db, NULL, cmd[0] == 'a' ? "POST"
+                              : cmd[0] == 's' ? "PATCH" : "DELETE",
+                              path, body, 0, &res);
+    free(body);
+    if (rc == 0 && cmd[0] == 'a' && o->v[O_PASSWORD] == NULL && res) {
+        pw = yajl_tree_get(res, pwp, yajl_t_string);
+        if (pw) {
+            printf("%s\n", pw->u.string);      /* generated: shown once */
         }
     }
-    if (o->v[O_BOUQUETS] && xt_set_bouquets(db, id, o) != 0) {
-        return xt_dbfail(db);
+    if (res) {
+        yajl_tree_free(res);
     }
-    if (xt_db_commit(db) != 0) {
-        return xt_dbfail(db);
-    }
-    if (o->v[O_PASSWORD] == pw) {
-        printf("%s\n", pw);
-    }
-    return 0;
+    return rc;
 }
 
 
@@ -449,8 +409,6 @@ int
 xt_line_cmd(xt_db_t *db, int argc, char **argv)
 {
     xt_line_opts_t  o;
-    long long       id;
-    int             rc;
 
     if (argc < 1) {
         return xt_bad("line needs add, set, del or list%s", "");
@@ -469,24 +427,14 @@ xt_line_cmd(xt_db_t *db, int argc, char **argv)
                       "[A-Za-z0-9._@-]%s", "");
     }
     if (strcmp(argv[0], "del") == 0) {
-        xt_binds_t  bs;
         if (argc != 2) {
             return xt_bad("line del takes only a username%s", "");
         }
-        rc = xt_line_id(db, argv[1], &id);
-        if (rc < 0) {
-            return xt_dbfail(db);
-        }
-        if (rc == 0) {
-            return xt_bad("no line \"%s\"", argv[1]);
-        }
-        xt_binds_reset(&bs);
-        xt_bind_int(&bs, id);
-        return xt_exec(db, "DELETE FROM `lines` WHERE id = ?", &bs) == 0
-               ? 0 : xt_dbfail(db);
+        memset(&o, 0, sizeof(o));
+        return xt_line_write(db, argv[1], &o, "del");
     }
     if (xt_parse_opts(argc - 2, argv + 2, &o) != 0) {
         return 1;
     }
-    return xt_line_write(db, argv[1], &o, argv[0][0] == 'a');
+    return xt_line_write(db, argv[1], &o, argv[0]);
 }

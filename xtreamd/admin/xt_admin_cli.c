@@ -5,7 +5,7 @@
  *   xtreamctl admin passwd USER [--password P] | admin del USER | admin list
  * Each builds an xt_admin_req_t (cli = 1, admin "cli:<unix user>") and
  * runs xt_admin_handle(): routing, validation, transaction and audit are
- * the API's.  Exit 0 (2xx), 1 (4xx: "xtreamctl: field: message"), 2.
+ * the API's.  Exit 0 (2xx), 1 (4xx: "xtreamctl: field: message", the API's message), 2.
  */
 #include <pwd.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #include "admin/xt_admin_cli.h"
 
 
-static int
-xt_cli_run(xt_db_t *db, const xt_config_t *cf, const char *method,
+int
+xt_admin_cli_request(xt_db_t *db, const xt_config_t *cf, const char *method,
     const char *path, const char *body, int json, yajl_val *out)
 {
     xt_admin_req_t        rq;
@@ -76,8 +76,8 @@ xt_cli_run(xt_db_t *db, const xt_config_t *cf, const char *method,
     xt_admin_handle(&rq);
     xt_admin_body(&rq, &p, &len);
     if (rq.status >= 400) {
-        fprintf(stderr, "xtreamctl: %s%s%s\n", rq.err_field,
-                rq.err_field[0] ? ": " : "", rq.err_msg);
+        /* the message names the field itself ("max_connections: ...") */
+        fprintf(stderr, "xtreamctl: %s\n", rq.err_msg);
         if (json) {
             fwrite(p, 1, len, stdout);
             fputc('\n', stdout);
@@ -113,7 +113,7 @@ xt_admin_cli_api(xt_db_t *db, const xt_config_t *cf, int argc, char **argv,
         fprintf(stderr, "xtreamctl: usage: api METHOD PATH [JSON]\n");
         return 1;
     }
-    return xt_cli_run(db, cf, argv[0], argv[1], argc == 3 ? argv[2] : NULL,
+    return xt_admin_cli_request(db, cf, argv[0], argv[1], argc == 3 ? argv[2] : NULL,
                       1, NULL);
 }
 
@@ -135,7 +135,7 @@ xt_cli_admin_id(xt_db_t *db, const xt_config_t *cf, const char *user)
         return -1;
     }
     snprintf(path, sizeof(path), "/admins?limit=500&q=%s", user);
-    if (xt_cli_run(db, cf, "GET", path, NULL, 0, &res) != 0 || res == NULL) {
+    if (xt_admin_cli_request(db, cf, "GET", path, NULL, 0, &res) != 0 || res == NULL) {
         return -1;
     }
     items = yajl_tree_get(res, ip, yajl_t_array);
@@ -155,14 +155,30 @@ xt_cli_admin_id(xt_db_t *db, const xt_config_t *cf, const char *user)
 }
 
 
+char *
+xt_admin_gen_take(yajl_gen g)
+{
+    const unsigned char  *p;
+    size_t                len;
+    char                 *out = NULL;
+
+    if (yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok) {
+        out = malloc(len + 1);
+        if (out) {
+            memcpy(out, p, len);
+            out[len] = '\0';
+        }
+    }
+    yajl_gen_free(g);
+    return out;
+}
+
+
 /* a JSON body {"username":..,"password":..,"role":..} through yajl */
 static char *
 xt_cli_body(const char *user, const char *pass, const char *role)
 {
-    yajl_gen              g = xt_gen_new();
-    const unsigned char  *p;
-    size_t                len;
-    char                 *out = NULL;
+    yajl_gen  g = xt_gen_new();
 
     if (g == NULL) {
         return NULL;
@@ -181,15 +197,7 @@ xt_cli_body(const char *user, const char *pass, const char *role)
         xt_gen_cstr(g, role);
     }
     yajl_gen_map_close(g);
-    if (yajl_gen_get_buf(g, &p, &len) == yajl_gen_status_ok) {
-        out = malloc(len + 1);
-        if (out) {
-            memcpy(out, p, len);
-            out[len] = '\0';
-        }
-    }
-    yajl_gen_free(g);
-    return out;
+    return xt_admin_gen_take(g);
 }
 
 
@@ -212,10 +220,10 @@ xt_admin_cli_admin(xt_db_t *db, const xt_config_t *cf, int argc, char **argv,
             goto usage;
         }
         if (json) {
-            return xt_cli_run(db, cf, "GET", "/admins?limit=500", NULL, 1,
+            return xt_admin_cli_request(db, cf, "GET", "/admins?limit=500", NULL, 1,
                               NULL);
         }
-        rc = xt_cli_run(db, cf, "GET", "/admins?limit=500", NULL, 0, &res);
+        rc = xt_admin_cli_request(db, cf, "GET", "/admins?limit=500", NULL, 0, &res);
         if (rc == 0 && res) {
             const char *ip[] = { "items", NULL };
             yajl_val    items = yajl_tree_get(res, ip, yajl_t_array);
@@ -276,7 +284,7 @@ xt_admin_cli_admin(xt_db_t *db, const xt_config_t *cf, int argc, char **argv,
             fprintf(stderr, "xtreamctl: out of memory\n");
             return 2;
         }
-        rc = xt_cli_run(db, cf, "POST", "/admins", body, json,
+        rc = xt_admin_cli_request(db, cf, "POST", "/admins", body, json,
                         json ? NULL : &res);
         free(body);
     } else if (strcmp(cmd, "passwd") == 0 || strcmp(cmd, "del") == 0) {
@@ -286,7 +294,7 @@ xt_admin_cli_admin(xt_db_t *db, const xt_config_t *cf, int argc, char **argv,
         }
         snprintf(path, sizeof(path), "/admins/%lld", id);
         if (cmd[0] == 'd') {
-            return xt_cli_run(db, cf, "DELETE", path, NULL, json,
+            return xt_admin_cli_request(db, cf, "DELETE", path, NULL, json,
                               json ? NULL : &res) == 0
                    ? (res ? (yajl_tree_free(res), 0) : 0) : 1;
         }
@@ -295,7 +303,7 @@ xt_admin_cli_admin(xt_db_t *db, const xt_config_t *cf, int argc, char **argv,
             fprintf(stderr, "xtreamctl: out of memory\n");
             return 2;
         }
-        rc = xt_cli_run(db, cf, "PATCH", path, body, json,
+        rc = xt_admin_cli_request(db, cf, "PATCH", path, body, json,
                         json ? NULL : &res);
         free(body);
     } else {

@@ -28,7 +28,7 @@ static const xt_field_t  xt_line_fields[] = {
     { "status", "status", XF_ENUM, 0, 0, 0, xt_line_status, NULL, NULL, NULL },
     { "exp_date", "exp_date", XF_NINT, 0, 0, XT_EXP_MAX, NULL, NULL, NULL,
       NULL },
-    { "max_connections", "max_connections", XF_INT, 0, 0, 10000, NULL, NULL,
+    { "max_connections", "max_connections", XF_INT, 0, 0, 1000000, NULL, NULL,
       NULL, NULL },
     { "is_trial", "is_trial", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
     { "outputs", "allowed_outputs", XF_SET, 0, 0, 3, xt_line_outputs, NULL,
