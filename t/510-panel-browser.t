@@ -55,6 +55,9 @@ XtreamTest::import_json({
                  episodes => [{ id => 101, season_number => 1, episode_num => 1, title => 'Pilot',
                                 container_extension => 'mp4', path => 'shows/sine/s1e1.mp4', duration_secs => 1500 }] }],
     bouquets => [{ id => 1, name => 'Basic', sort_order => 1, live => [], movies => [1], series => [1] }],
+    # for the dashboard's "expiring within 7 days"
+    lines => [{ username => 'expires-soon', password => 'expires-soon-pass', status => 'active',
+                exp_date => int(time) + 3 * 86400, max_connections => 1, bouquets => [1] }],
 });
 
 my $admin_user = 'operator';
@@ -109,6 +112,7 @@ local $ENV{XT_VIEWER_PASS} = $viewer_pass;
 local $ENV{XT_SOURCE} = "file://$src";
 local $ENV{XT_PROFILE} = 'copy1s';
 local $ENV{XT_BOUQUET} = 'Basic';
+local $ENV{XT_EXPIRING_LINE} = 'expires-soon';
 local $ENV{XT_SHOTS} = $shots;
 my $t0 = time;
 my $pid = open(my $node, '-|');

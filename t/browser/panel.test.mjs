@@ -8,6 +8,7 @@
 //   XT_SOURCE       source URL of the stream the test adds (file:///...)
 //   XT_PROFILE      transcode profile name to pick (1 s segments)
 //   XT_BOUQUET      an existing bouquet the new line gets and the stream joins
+//   XT_EXPIRING_LINE a line that expires within 7 days (dashboard)
 //   XT_SHOTS        directory for the screenshots (docs/screenshots), or empty
 // Prints TAP; exit status 0 only when every step passed.
 import { createRequire } from 'node:module';
@@ -31,6 +32,7 @@ const PROFILE = env('XT_PROFILE');
 const BOUQUET = env('XT_BOUQUET');
 const VIEWER = env('XT_VIEWER_USER');
 const VIEWER_PASS = env('XT_VIEWER_PASS');
+const EXPIRING = env('XT_EXPIRING_LINE');
 const SHOTS = process.env.XT_SHOTS || '';
 const LINE = `panel-line-${process.pid}`;
 const STREAM = 'Panel Test Channel';
@@ -257,12 +259,14 @@ async function main() {
     return `${kinds.length} connection(s) of the line listed`;
   });
 
-  await step('the dashboard counts the live connection', async () => {
+  await step('the dashboard counts the live connection and lists the line expiring soon', async () => {
     await go('#/dashboard');
     await until(20, 'connections >= 1', async () => Number(await text('[data-stat=connections] .value')) >= 1);
     await page.locator('section.card', { hasText: 'Live connections' }).locator('td', { hasText: LINE }).first().waitFor();
+    await page.locator('section.card', { hasText: 'Lines expiring within 7 days' }).locator('td', { hasText: EXPIRING }).first().waitFor();
+    if (Number(await text('[data-stat=expiring] .value')) < 1) throw new Error('expiring count is 0');
     await shot('dashboard');
-    return `connections ${await text('[data-stat=connections] .value')}, running ${await text('[data-stat=streams] .value')}`;
+    return `connections ${await text('[data-stat=connections] .value')}, running ${await text('[data-stat=streams] .value')}, ${EXPIRING} listed as expiring`;
   });
 
   await step('kill it from the connections page: the TS connection ends', async () => {

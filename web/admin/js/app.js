@@ -26,6 +26,7 @@ const routes = [
 
 const $ = (id) => document.getElementById(id);
 let cleanup = null;
+let routeSeq = 0;
 
 function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -38,23 +39,32 @@ async function route() {
   if (cleanup) { try { cleanup(); } catch { /* a page's own timers */ } cleanup = null; }
   clearFlash();
   const { path, params } = parseHash();
-  const main = $('main');
+  // each visit renders into a view of its own: a page still loading when
+  // the user moves on finishes into a detached element, never over the
+  // next page
+  const seq = ++routeSeq;
+  const view = h('div.view');
+  clear($('main'), view);
   for (const [section, re, page] of routes) {
     const m = re.exec(path);
     if (!m) continue;
     for (const a of $('nav').querySelectorAll('a')) a.classList.toggle('active', a.dataset.page === section);
     document.title = `xtream admin · ${section}`;
-    clear(main, h('p.muted', 'Loading…'));
+    clear(view, h('p.muted', 'Loading…'));
+    let r = null;
     try {
-      const r = await page(main, params, m);
-      cleanup = typeof r === 'function' ? r : null;
+      r = await page(view, params, m);
     } catch (e) {
-      clear(main);
-      flash('error', e.describe ? e.describe() : e.message);
+      if (seq === routeSeq) {
+        clear(view);
+        flash('error', e.describe ? e.describe() : e.message);
+      }
     }
+    if (seq === routeSeq) cleanup = typeof r === 'function' ? r : null;
+    else if (typeof r === 'function') r();       // left already: stop its timers
     return;
   }
-  clear(main, h('h1', 'Not found'), h('p', 'No page at ', h('code', `#/${path}`), '.'));
+  clear(view, h('h1', 'Not found'), h('p', 'No page at ', h('code', `#/${path}`), '.'));
 }
 
 function showApp() {

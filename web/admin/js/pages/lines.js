@@ -65,9 +65,6 @@ async function editLine(main, id, fresh = null) {
         flash('ok', `line ${saved.username} saved`);
         showInfo(saved);
       } else {
-        // outputs left at the default are not sent: the API's default is
-        // the same, and its set check rejects two values (reported)
-        if (!('outputs' in changed)) delete values.outputs;
         const created = await api.post('/lines', values);
         // the password is in this answer only (generated or as typed)
         const pw = created.password ?? values.password;
