@@ -34,6 +34,9 @@
 /* a token may expire this much more than xtream_token_ttl ahead (a
    second boundary between issuing and checking) */
 #define NGX_XTREAM_TOKEN_SLACK    2
+/* a catch-up VOD playlist's segment tokens last its window plus this much
+   (pauses); the clock-step check allows for it */
+#define NGX_XTREAM_ARCHIVE_PAUSE  3600
 
 /* seconds on nginx's monotonic clock (ngx_current_msec), for the windows
    that must not move when the wall clock is stepped (lock-out) */

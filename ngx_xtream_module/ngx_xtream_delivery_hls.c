@@ -529,6 +529,7 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
     ngx_int_t                rc;
     ngx_str_t                arg, *ua;
     ngx_uint_t               stale;
+    int64_t                  ahead;
     xt_token_t               t;
     xt_acq_rc_e              touched;
     xt_token_rc_e            trc;
@@ -568,9 +569,14 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
        on top of its xtream_token_ttl; one that expires further ahead than
        a token issued now could is refused (the player's next playlist
        fetch brings fresh ones) */
+    ahead = (int64_t) dmcf->token_ttl + NGX_XTREAM_TOKEN_SLACK;
+    if (t.variant == XT_ROUTE_ARCHIVE_VARIANT) {
+        /* catch-up tokens are issued for the whole window */
+        ahead += (int64_t) XT_TS_MAX_MINUTES * 60 + NGX_XTREAM_ARCHIVE_PAUSE;
+    }
+
     if (rt->kind == XT_ROUTE_HLS_SEGMENT
-        && t.expires - (int64_t) ngx_time()
-           > (int64_t) dmcf->token_ttl + NGX_XTREAM_TOKEN_SLACK)
+        && t.expires - (int64_t) ngx_time() > ahead)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: hls token refused (expires %L s ahead, more "

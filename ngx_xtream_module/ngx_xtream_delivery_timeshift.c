@@ -611,7 +611,7 @@ ngx_xtream_ts_playlist(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     /* a VOD playlist is fetched once and played for the whole window:
        its tokens last that long, plus an hour of pauses */
     t.expires = (int64_t) ngx_time() + d->dmcf->token_ttl + rt->seconds
-                + 3600;
+                + NGX_XTREAM_ARCHIVE_PAUSE;
     t.line_id = d->line_id;
     t.stream_id = d->stream_id;
     t.variant = XT_ROUTE_ARCHIVE_VARIANT;
