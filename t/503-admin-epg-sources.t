@@ -36,8 +36,7 @@ our $HttpConfig = <<'CONF';
     xtream_snapshot_dir $TEST_NGINX_XT_SNAPDIR;
     xtream_timezone $TEST_NGINX_XT_TZ;
 CONF
-dv_blocks($HttpConfig, $main::AdminLocation . '');
-our $AdminLocationUsed = $main::AdminLocation;
+{ no warnings 'once'; dv_blocks($HttpConfig, $main::AdminLocation); }
 XtreamTest::hooks();
 
 sub audit_count { my $w = shift; my $n = XtreamTest::sql("SELECT COUNT(*) FROM admin_audit WHERE $w"); chomp $n; return $n }
