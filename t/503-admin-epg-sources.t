@@ -170,6 +170,25 @@ is(XtreamTest::sql("SELECT CONCAT(etag, '|', next_due <= UNIX_TIMESTAMP()) FROM 
 # delete takes the guide with it; gone afterwards
 XtreamSup::wait_for(30, sub { q1("SELECT progress_state FROM epg_sources WHERE id = $id") eq 'idle'
                               && q1("SELECT next_due FROM epg_sources WHERE id = $id") > 0 });
+# while another session holds the import lock (an import running), the
+# delete waits 5 s, then 409, and leaves everything in place
+my $pid = fork // die "fork: $!";
+if ($pid == 0) {
+    exec('mariadb', '--no-defaults', "--socket=$XtreamTest::DbDir/mysqld.sock", '-uroot', '-N', '-B',
+         '-e', "SELECT GET_LOCK('xtream_epg_import', 10); SELECT SLEEP(7)", $XtreamTest::DbName);
+    exit 127;
+}
+ok(XtreamSup::wait_for(10, sub { q1("SELECT IS_USED_LOCK('xtream_epg_import') IS NOT NULL") eq '1' }),
+   'another session holds the import lock');
+($st, $j) = $C->call('DELETE', "/epg-sources/$id");
+is($st, 409, 'DELETE during an import: 409');
+is(err_of($j)->{code}, 'busy', 'code busy');
+is(XtreamTest::sql("SELECT COUNT(*) FROM epg_programmes WHERE source_id = $id"), "$main::Expect->{stored}\n",
+   'the programmes are still there');
+waitpid($pid, 0);
+ok(XtreamSup::wait_for(10, sub { q1("SELECT IS_USED_LOCK('xtream_epg_import') IS NULL") eq '1' }),
+   'the lock is free again');
+
 ($st, $j) = $C->call('DELETE', "/epg-sources/$id");
 is($st, 200, 'DELETE 200');
 is($j->{deleted}, $id, 'deleted id');
