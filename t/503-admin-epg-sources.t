@@ -199,6 +199,38 @@ is($st, 404, 'DELETE again 404');
 is(XtreamTest::sql("SELECT COUNT(*) FROM epg_programmes WHERE source_id = $id"), "0\n", 'its programmes are gone');
 is(XtreamTest::sql("SELECT COUNT(*) FROM epg_channels WHERE source_id = $id"), "0\n", 'its channels are gone');
 is(audit_count("resource = 'epg-sources' AND resource_id = '$id' AND action = 'delete'"), 1, 'audit row for the delete');
+is(q1("SELECT IS_USED_LOCK('xtream_epg_import') IS NULL"), '1', 'the import lock is released after the delete');
+
+# an import that waited for the lock while its source was deleted stores
+# nothing (it looks again once it holds the lock)
+($st, $j) = $C->call('POST', '/epg-sources', { name => 'raced', url => $main::GuideFile, enabled => JSON::PP::false });
+is($st, 201, 'second source 201');
+my $id2 = $j->{id};
+XtreamTest::sql("UPDATE epg_sources SET next_due = UNIX_TIMESTAMP() + 86400 WHERE id = $id2");
+($st) = $C->call('PATCH', "/epg-sources/$id2", { enabled => JSON::PP::true });
+is($st, 200, 'enabled');
+$pid = fork // die "fork: $!";
+if ($pid == 0) {
+    exec('mariadb', '--no-defaults', "--socket=$XtreamTest::DbDir/mysqld.sock", '-uroot', '-N', '-B',
+         '-e', "SELECT GET_LOCK('xtream_epg_import', 10); SELECT SLEEP(4)", $XtreamTest::DbName);
+    exit 127;
+}
+ok(XtreamSup::wait_for(10, sub { q1("SELECT IS_USED_LOCK('xtream_epg_import') IS NOT NULL") eq '1' }),
+   'the lock is held elsewhere');
+($st) = $C->call('POST', "/epg-sources/$id2/import");
+is($st, 202, 'import 202');
+ok(XtreamSup::wait_for(10, sub { q1("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                    . "WHERE INFO LIKE 'SELECT GET_LOCK(%600)'") > 0 }),
+   'the scheduled import waits for the lock');
+XtreamTest::sql("DELETE FROM epg_sources WHERE id = $id2");
+waitpid($pid, 0);
+ok(XtreamSup::wait_for(15, sub { q1("SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                                    . "WHERE INFO LIKE 'SELECT GET_LOCK(%600)'") == 0
+                                 && q1("SELECT IS_USED_LOCK('xtream_epg_import') IS NULL") eq '1' }),
+   'the import went on and ended');
+sleep 1;
+is(q1("SELECT COUNT(*) FROM epg_programmes WHERE source_id = $id2"), '0', 'no programmes for the deleted source');
+is(q1("SELECT COUNT(*) FROM epg_channels WHERE source_id = $id2"), '0', 'no channels for the deleted source');
 
 # xtreamctl api runs the same code
 my ($rc, $out) = XtreamTest::xtctl('api', 'POST', '/epg-sources', '{"name":"cli guide","url":"ftp://x"}');

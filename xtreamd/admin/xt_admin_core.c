@@ -374,6 +374,9 @@ xt_admin_dispatch(xt_admin_req_t *rq)
     if (rc != 0) {
         xt_db_rollback(rq->db);
     }
+    if (rq->after_tx) {
+        rq->after_tx(rq);
+    }
     return rc;
 }
 

@@ -114,15 +114,21 @@ xt_epg_store(xt_admin_req_t *rq, long long id, int create)
 }
 
 
+static void
+xt_epg_unlock(xt_admin_req_t *rq)
+{
+    (void) xt_db_exec(rq->db, "DO RELEASE_LOCK('xtream_epg_import')");
+}
+
+
 /* not during an import (it would write the rows back): wait a little for
-   it, then 409; the lock is released here, the row locks taken by the
-   deletes keep a later import out until this request commits */
+   it, then 409.  The lock is held until this request's transaction ends
+   (after_tx), so an import waiting for it finds the source gone */
 static int
 xt_epg_before_delete(xt_admin_req_t *rq, long long id)
 {
     xt_binds_t  bs;
     long long   got = 0;
-    int         rc;
 
     xt_binds_reset(&bs);
     if (xt_sql_int(rq, "SELECT GET_LOCK('xtream_epg_import', 5)", &bs, 0,
@@ -134,11 +140,11 @@ xt_epg_before_delete(xt_admin_req_t *rq, long long id)
         return xt_admin_err(rq, 409, "busy", NULL, "epg-sources %lld: an "
                             "EPG import is running, try again", id);
     }
-    rc = xt_epg_delete_source_rows(rq->db, (unsigned) id);
-    xt_binds_reset(&bs);
-    (void) xt_sql_int(rq, "SELECT RELEASE_LOCK('xtream_epg_import')", &bs,
-                      0, &got);
-    return rc != 0 ? xt_admin_db_err(rq, NULL) : 0;
+    rq->after_tx = xt_epg_unlock;
+    if (xt_epg_delete_source_rows(rq->db, (unsigned) id) != 0) {
+        return xt_admin_db_err(rq, NULL);
+    }
+    return 0;
 }
 
 
