@@ -42,8 +42,8 @@ xt_dberr(xt_db_t *db)
 }
 
 
-static int
-xt_name_ok(const char *s)
+int
+xt_epg_name_ok(const char *s)
 {
     size_t  n = strlen(s), i;
 
@@ -62,8 +62,8 @@ xt_name_ok(const char *s)
 
 
 /* http(s), or an absolute local path without "..", control characters */
-static int
-xt_url_ok(const char *u)
+int
+xt_epg_url_ok(const char *u)
 {
     const char  *p = strncmp(u, "file://", 7) == 0 ? u + 7 : u;
     size_t       n = strlen(u), i;
@@ -117,8 +117,8 @@ xt_interval(const char *s, unsigned *out)
 }
 
 
-static int
-xt_lang_arg_ok(const char *s)
+int
+xt_epg_lang_ok(const char *s)
 {
     return strlen(s) <= 16
            && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -167,7 +167,7 @@ xt_parse(int argc, char **argv, xt_opts_t *o)
                 }
                 o->has_interval = 1;
             } else if (strcmp(a, "--lang") == 0) {
-                if (!xt_lang_arg_ok(v)) {
+                if (!xt_epg_lang_ok(v)) {
                     return xt_bad("--lang must be up to 16 characters of "
                                   "[A-Za-z0-9_-], not \"%.40s\"", v);
                 }
@@ -224,11 +224,11 @@ xt_epg_cmd_check(int argc, char **argv)
         {
             goto usage;
         }
-        if (!xt_name_ok(o.pos[0])) {
+        if (!xt_epg_name_ok(o.pos[0])) {
             return xt_bad("NAME must be 1..255 characters of UTF-8 text, "
                           "not only digits", NULL);
         }
-        if (!xt_url_ok(o.pos[1])) {
+        if (!xt_epg_url_ok(o.pos[1])) {
             return xt_bad("URL must be http(s)://..., file:///abs/path or "
                           "/abs/path (no \"..\"), not \"%.80s\"", o.pos[1]);
         }
@@ -240,11 +240,11 @@ xt_epg_cmd_check(int argc, char **argv)
         {
             goto usage;
         }
-        if (o.name && !xt_name_ok(o.name)) {
+        if (o.name && !xt_epg_name_ok(o.name)) {
             return xt_bad("--name must be 1..255 characters of UTF-8 text, "
                           "not only digits", NULL);
         }
-        if (o.url && !xt_url_ok(o.url)) {
+        if (o.url && !xt_epg_url_ok(o.url)) {
             return xt_bad("--url must be http(s)://..., file:///abs/path or "
                           "/abs/path (no \"..\"), not \"%.80s\"", o.url);
         }
@@ -429,16 +429,57 @@ xt_cmd_set(xt_db_t *db, xt_opts_t *o)
 
 
 static int
-xt_cmd_del(xt_db_t *db, xt_opts_t *o)
+xt_db_exec_id(xt_db_t *db, const char *sql, unsigned id)
+{
+    MYSQL_STMT  *st = xt_db_prepare(db, sql);
+    xt_binds_t   bs;
+    int          rc = -1;
+
+    if (st != NULL) {
+        xt_binds_reset(&bs);
+        xt_bind_int(&bs, id);
+        rc = xt_db_run(db, st, &bs);
+        mysql_stmt_close(st);
+    }
+    return rc;
+}
+
+
+int
+xt_epg_delete_source_rows(xt_db_t *db, unsigned id)
 {
     static const char *const  q[] = {
         "DELETE FROM epg_programmes WHERE source_id = ?",
         "DELETE FROM epg_channels WHERE source_id = ?",
-        "DELETE FROM epg_sources WHERE id = ?",
     };
-    MYSQL_STMT  *st;
-    xt_binds_t   bs;
-    unsigned     id, k;
+    unsigned     k;
+    int          rc = 0;
+
+    /* per-row triggers off: one epg counter bump below instead */
+    if (xt_db_exec(db, "SET @xt_bulk = 1") != 0) {
+        return -1;
+    }
+    for (k = 0; k < 2 && rc == 0; k++) {
+        rc = xt_db_exec_id(db, q[k], id);
+    }
+    /* reset even on error: later statements of this session must fire
+       their triggers (the admin API keeps its connection) */
+    if (xt_db_exec(db, "SET @xt_bulk = NULL") != 0) {
+        rc = -1;
+    }
+    if (rc == 0 && xt_db_exec(db, "UPDATE change_counters SET counter = "
+                              "counter + 1 WHERE domain = 'epg'") != 0)
+    {
+        rc = -1;
+    }
+    return rc;
+}
+
+
+static int
+xt_cmd_del(xt_db_t *db, xt_opts_t *o)
+{
+    unsigned     id;
     int          rc;
 
     if ((rc = xt_find_or_fail(db, o->pos[0], &id)) != 0) {
@@ -446,30 +487,17 @@ xt_cmd_del(xt_db_t *db, xt_opts_t *o)
     }
     /* not while it is being imported: wait for that import to end */
     if (xt_db_exec(db, "DO GET_LOCK('xtream_epg_import', 600)") != 0
-        || xt_db_exec(db, "SET @xt_bulk = 1") != 0 || xt_db_begin(db) != 0)
+        || xt_db_begin(db) != 0)
     {
         return xt_dberr(db);
     }
-    for (k = 0; k < 3; k++) {
-        st = xt_db_prepare(db, q[k]);
-        xt_binds_reset(&bs);
-        xt_bind_int(&bs, id);
-        if (st == NULL || xt_db_run(db, st, &bs) != 0) {
-            if (st) {
-                mysql_stmt_close(st);
-            }
-            xt_db_rollback(db);
-            return xt_dberr(db);
-        }
-        mysql_stmt_close(st);
-    }
-    if (xt_db_exec(db, "UPDATE change_counters SET counter = counter + 1 "
-                   "WHERE domain = 'epg'") != 0 || xt_db_commit(db) != 0)
+    if (xt_epg_delete_source_rows(db, id) != 0
+        || xt_db_exec_id(db, "DELETE FROM epg_sources WHERE id = ?", id) != 0
+        || xt_db_commit(db) != 0)
     {
         xt_db_rollback(db);
         return xt_dberr(db);
     }
-    (void) xt_db_exec(db, "SET @xt_bulk = NULL");
     (void) xt_db_exec(db, "DO RELEASE_LOCK('xtream_epg_import')");
     printf("epg source %u deleted with its channels and programmes\n", id);
     return 0;

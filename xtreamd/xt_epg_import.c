@@ -468,6 +468,15 @@ xt_epg_import_source(xt_epg_run_t *run, uint32_t id, xt_epg_result_t *res)
                  : "another EPG import held the lock for 600 s");
         return 2;
     }
+    /* a delete (epg del, DELETE /admin/api/epg-sources) may have committed
+       while we waited: never store a guide for a source that is gone */
+    rc = xt_load_source(run->db, id, &src);
+    if (rc <= 0) {
+        snprintf(res->err, sizeof(res->err), "%s", rc < 0 ? run->db->err
+                 : "no such EPG source");
+        (void) xt_lock(run->db, "SELECT RELEASE_LOCK('xtream_epg_import')");
+        return rc < 0 ? 2 : 1;
+    }
 
     pg.run = run;
     pg.id = id;

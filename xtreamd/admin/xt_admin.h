@@ -77,6 +77,10 @@ struct xt_admin_req_s {
     const char         *allow;            /* for 405 */
     char                once_secret[80];  /* a generated password, shown once */
     long long           last_insert_id;
+
+    /* run once the change's transaction ended (COMMIT or ROLLBACK): frees
+       session-level locks a handler must hold until then */
+    void              (*after_tx)(xt_admin_req_t *rq);
 };
 
 /* fill req (memset 0 first), then: */
@@ -125,6 +129,7 @@ int xt_admin_connections(xt_admin_req_t *rq);
 int xt_admin_activity(xt_admin_req_t *rq);
 int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
+int xt_admin_epg_sources(xt_admin_req_t *rq);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);

@@ -38,13 +38,7 @@ static const xt_admin_route_t  xt_admin_routes[] = {
     { "activity",    xt_admin_activity },
     { "audit",       xt_admin_audit_list },
     { "stats",       xt_admin_stats },
-    /*
-     * RESERVED: "epg-sources" belongs to the EPG work (branch epg,
-     * migration 004, `xtreamctl epg ...`).  When it lands, add
-     *     { "epg-sources", xt_admin_epg_sources },
-     * with its handler in admin/xt_admin_epg_sources.c built on
-     * xt_admin_crud() like the others.  Until then the path is a 404.
-     */
+    { "epg-sources", xt_admin_epg_sources },
     { NULL, NULL }
 };
 
@@ -379,6 +373,9 @@ xt_admin_dispatch(xt_admin_req_t *rq)
     }
     if (rc != 0) {
         xt_db_rollback(rq->db);
+    }
+    if (rq->after_tx) {
+        rq->after_tx(rq);
     }
     return rc;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_epg_cmd.h"
 #include "xt_epg_rules.h"
 #include "xt_epg_xmltv.h"
 #include "xt_render.h"
@@ -370,9 +371,43 @@ test_parser_big_lines(void)
 }
 
 
+/* the source checks shared by `epg add|set` and /admin/api/epg-sources */
+static void
+test_source_checks(void)
+{
+    char  big[2100];
+
+    CHECK(xt_epg_url_ok("http://example.com/guide.xml.gz"));
+    CHECK(xt_epg_url_ok("https://example.com/g?x=1"));
+    CHECK(xt_epg_url_ok("file:///srv/epg/guide.xml"));
+    CHECK(xt_epg_url_ok("/srv/epg/guide.xml"));
+    CHECK(!xt_epg_url_ok("ftp://example.com/g.xml"));
+    CHECK(!xt_epg_url_ok("relative/guide.xml"));
+    CHECK(!xt_epg_url_ok("file://relative"));
+    CHECK(!xt_epg_url_ok("/srv/../etc/passwd"));
+    CHECK(!xt_epg_url_ok("/srv/epg/.."));
+    CHECK(!xt_epg_url_ok("/srv/a\nb"));
+    CHECK(!xt_epg_url_ok("/srv/\xff"));
+    CHECK(!xt_epg_url_ok(""));
+    memset(big, 'a', sizeof(big) - 1);
+    big[0] = '/';
+    big[sizeof(big) - 1] = '\0';
+    CHECK(!xt_epg_url_ok(big));
+    CHECK(xt_epg_name_ok("Guide 1"));
+    CHECK(!xt_epg_name_ok("12345"));
+    CHECK(!xt_epg_name_ok(""));
+    CHECK(!xt_epg_name_ok("a\tb"));
+    CHECK(xt_epg_lang_ok("en"));
+    CHECK(xt_epg_lang_ok(""));
+    CHECK(!xt_epg_lang_ok("e n"));
+    CHECK(!xt_epg_lang_ok("abcdefghijklmnopq"));
+}
+
+
 void
 test_epg(void)
 {
+    test_source_checks();
     test_time();
     test_rules();
     test_ivset();
