@@ -211,11 +211,7 @@ ngx_xtream_cluster_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_xtream_cluster_main_conf_t  *ccf = conf;
 
-    size_t            len;
-    ssize_t           n;
-    ngx_str_t        *value, path;
-    ngx_file_t        file;
-    ngx_file_info_t   fi;
+    ngx_str_t  *value;
 
     if (ccf->secret.data) {
         return "is duplicate";
@@ -223,57 +219,8 @@ ngx_xtream_cluster_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (value[1].len > 5 && ngx_strncmp(value[1].data, "file:", 5) == 0) {
-        path.data = value[1].data + 5;
-        path.len = value[1].len - 5;
-
-        if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_memzero(&file, sizeof(ngx_file_t));
-        file.name = path;
-        file.log = cf->log;
-        file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-
-        if (file.fd == NGX_INVALID_FILE
-            || ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR
-            || ngx_file_size(&fi) > 4096)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                               "cluster secret file \"%s\" is unreadable "
-                               "or larger than 4096 bytes", path.data);
-            if (file.fd != NGX_INVALID_FILE) {
-                ngx_close_file(file.fd);
-            }
-            return NGX_CONF_ERROR;
-        }
-
-        len = (size_t) ngx_file_size(&fi);
-
-        ccf->secret.data = ngx_pnalloc(cf->pool, len + 1);
-        if (ccf->secret.data == NULL) {
-            ngx_close_file(file.fd);
-            return NGX_CONF_ERROR;
-        }
-
-        n = ngx_read_file(&file, ccf->secret.data, len, 0);
-        ngx_close_file(file.fd);
-
-        if (n != (ssize_t) len) {
-            return NGX_CONF_ERROR;
-        }
-
-        while (len && (ccf->secret.data[len - 1] == '\n'
-                       || ccf->secret.data[len - 1] == '\r'))
-        {
-            len--;
-        }
-
-        ccf->secret.len = len;
-
-    } else {
-        ccf->secret = value[1];
+    if (ngx_xtream_conf_secret(cf, &value[1], &ccf->secret) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (ccf->secret.len < XT_HANDOFF_SECRET_MIN) {

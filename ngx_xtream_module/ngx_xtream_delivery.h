@@ -154,6 +154,8 @@ extern ngx_module_t  ngx_xtream_delivery_module;
 ngx_xtream_zone_t *ngx_xtream_delivery_zone(
     ngx_xtream_delivery_main_conf_t *dmcf);
 int ngx_xtream_pid_alive(int32_t pid);
+ngx_int_t ngx_xtream_conf_secret(ngx_conf_t *cf, ngx_str_t *arg,
+    ngx_str_t *secret);
 void ngx_xtream_client_addr(ngx_connection_t *c,
     uint8_t out[XT_ACCESS_ADDR_LEN]);
 ngx_xtream_dreq_t *ngx_xtream_dreq(ngx_http_request_t *r);

@@ -290,16 +290,82 @@ ngx_xtream_delivery(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* "TEXT" or "file:PATH" (at most 4096 bytes, a trailing line end not
+   part of it): the secret directives of delivery and cluster share this */
+ngx_int_t
+ngx_xtream_conf_secret(ngx_conf_t *cf, ngx_str_t *arg, ngx_str_t *secret)
+{
+    size_t            len;
+    ssize_t           n;
+    ngx_str_t         path;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+
+    if (arg->len <= 5 || ngx_strncmp(arg->data, "file:", 5) != 0) {
+        *secret = *arg;
+        return NGX_OK;
+    }
+
+    path.data = arg->data + 5;
+    path.len = arg->len - 5;
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.name = path;
+    file.log = cf->log;
+    file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (file.fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%s\" failed", path.data);
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_size(&fi) > 4096)
+    {
+        ngx_close_file(file.fd);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "secret file \"%s\" is unreadable or larger"
+                           " than 4096 bytes", path.data);
+        return NGX_ERROR;
+    }
+
+    len = (size_t) ngx_file_size(&fi);
+    secret->data = ngx_pnalloc(cf->pool, len + 1);
+    if (secret->data == NULL) {
+        ngx_close_file(file.fd);
+        return NGX_ERROR;
+    }
+
+    n = ngx_read_file(&file, secret->data, len, 0);
+    ngx_close_file(file.fd);
+
+    if (n != (ssize_t) len) {
+        return NGX_ERROR;
+    }
+
+    /* a trailing line end is not part of the secret */
+    while (len && (secret->data[len - 1] == '\n'
+                   || secret->data[len - 1] == '\r'))
+    {
+        len--;
+    }
+
+    secret->len = len;
+
+    return NGX_OK;
+}
+
+
 static char *
 ngx_xtream_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_xtream_delivery_main_conf_t *dmcf = conf;
 
-    size_t       len;
-    ssize_t      n;
-    ngx_str_t   *value, path;
-    ngx_file_t   file;
-    ngx_file_info_t  fi;
+    ngx_str_t  *value;
 
     if (dmcf->secret.data) {
         return "is duplicate";
@@ -307,59 +373,8 @@ ngx_xtream_secret(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (value[1].len > 5 && ngx_strncmp(value[1].data, "file:", 5) == 0) {
-        path.data = value[1].data + 5;
-        path.len = value[1].len - 5;
-
-        if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_memzero(&file, sizeof(ngx_file_t));
-        file.name = path;
-        file.log = cf->log;
-        file.fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-        if (file.fd == NGX_INVALID_FILE) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                               ngx_open_file_n " \"%s\" failed", path.data);
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_fd_info(file.fd, &fi) == NGX_FILE_ERROR
-            || ngx_file_size(&fi) > 4096)
-        {
-            ngx_close_file(file.fd);
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "secret file \"%s\" is unreadable or larger"
-                               " than 4096 bytes", path.data);
-            return NGX_CONF_ERROR;
-        }
-
-        len = (size_t) ngx_file_size(&fi);
-        dmcf->secret.data = ngx_pnalloc(cf->pool, len + 1);
-        if (dmcf->secret.data == NULL) {
-            ngx_close_file(file.fd);
-            return NGX_CONF_ERROR;
-        }
-
-        n = ngx_read_file(&file, dmcf->secret.data, len, 0);
-        ngx_close_file(file.fd);
-
-        if (n != (ssize_t) len) {
-            return NGX_CONF_ERROR;
-        }
-
-        /* a trailing line end is not part of the secret */
-        while (len && (dmcf->secret.data[len - 1] == '\n'
-                       || dmcf->secret.data[len - 1] == '\r'))
-        {
-            len--;
-        }
-
-        dmcf->secret.len = len;
-
-    } else {
-        dmcf->secret = value[1];
+    if (ngx_xtream_conf_secret(cf, &value[1], &dmcf->secret) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (dmcf->secret.len < XT_SECRET_MIN_LEN) {
