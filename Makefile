@@ -1,5 +1,7 @@
 # xtream: build, run, test.  `make run` sets up and starts everything
 # locally; `make test` runs the whole suite (C unit tests + t/*.t).
+# Both install the Debian packages they need first (scripts/install-deps.sh,
+# a no-op when all are present), so either works on a fresh Debian 12.
 
 HTTP_PORT ?= 8080
 RTMP_PORT ?= 1935
@@ -33,11 +35,11 @@ run: deps build panel
 stop:
 	scripts/stop.sh
 
-unit-test: build
+unit-test: deps build
 	$(MAKE) -C xtreamd BUILD=$(BUILD) test
-	$(MAKE) -C ngx_xtream_module BUILD=$(BUILD) test
+	$(MAKE) -C ngx_xtream_module BUILD=$(BUILD) test smoke
 
-t-test: build panel
+t-test: deps build panel
 	scripts/prove.sh
 
 test: unit-test fuzz-regress t-test
@@ -52,7 +54,7 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	$(MAKE) -C fuzz fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-fuzz-regress:
+fuzz-regress: deps
 	$(MAKE) -C fuzz regress
 
 asan:

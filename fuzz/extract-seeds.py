@@ -115,14 +115,14 @@ def write_dicts():
         "route": ["live", "movie", "series", "timeshift", "hls",
                   "index.m3u8", ".ts", ".m3u8", "%2e", "%2f", "%5c", "%00",
                   "..", "/"],
-        "args": literals("ngx_xtream_module/xt_args.c",
+        "args": literals("ngx_xtream_module/core/xt_args.c",
                          r'\{ "([a-z_\[\]]+)", XT_ARG|XT_ID\("([a-z_]+)"')
                 + ["=", "&", "%", "+", ","],
         "config": literals("xtreamd/xt_config.c", r'[SU]\((\w+),'),
-        "import": literals("xtreamd/xt_import_schema.c", r'"([a-z_]+)"')
-                  + literals("xtreamd/xt_import_validate.c",
+        "import": literals("xtreamd/cmd/xt_import_schema.c", r'"([a-z_]+)"')
+                  + literals("xtreamd/cmd/xt_import_validate.c",
                              r'"([a-z_]+)", (?:NULL|")'),
-        "events_parse": literals("xtreamd/xt_events_parse.c",
+        "events_parse": literals("xtreamd/supervisor/xt_events_parse.c",
                                  r'"([a-z]+)"') + ["\\u0000", "\\\\"],
         "form": ["addr", "call", "name", "app", "publish", "publish_done",
                  "live", "=", "&", "%", "+"],

@@ -2,8 +2,7 @@
  * Catch-up (xt_timeshift.c): the START / DURATION / epoch segments of
  * /timeshift/U/P/DURATION/START/ID.ext and of the "shift" URLs, the Range
  * header of an archive request, and the worker's archive index files.
- * Built once ngx_xtream_module/xt_timeshift.c is in the tree (branch
- * catchup); see fuzz/README.md.
+ * See fuzz/README.md.
  *
  * Input: byte 0 picks the parser (0 START in UTC, 1 START in
  * Europe/London, 2 epoch, 3 minutes, 4 Range with the body size in bytes

@@ -13,7 +13,7 @@ src=/usr/share/nginx/src
 [ -f "$src/conf_flags" ] || { echo "nginx-dev is missing: run 'make deps'" >&2; exit 1; }
 mkdir -p "$obj"
 # configure again when `config` or the set of module sources changed
-sources=$(cd "$repo" && ls config ngx_xtream_module/*.c ngx_xtream_module/*.h 2>/dev/null | md5sum)
+sources=$(cd "$repo" && ls config ngx_xtream_module/*.c ngx_xtream_module/*.h ngx_xtream_module/core/*.c ngx_xtream_module/core/*.h 2>/dev/null | md5sum)
 if [ -n "${XT_CC_OPT:-}${XT_LD_OPT:-}" ]; then sources="$sources ${XT_CC_OPT:-} ${XT_LD_OPT:-}"; fi
 if [ ! -f "$obj/Makefile" ] || [ "$repo/config" -nt "$obj/Makefile" ] \
    || [ "$(cat "$obj/.sources" 2>/dev/null)" != "$sources" ]; then

@@ -1,4 +1,4 @@
-# `xtreamctl import` writes records in batches (xtreamd/xt_import_apply.c,
+# `xtreamctl import` writes records in batches (xtreamd/cmd/xt_import_apply.c,
 # XT_BATCH = 2048 records, multi-row statements under a savepoint).  The
 # contract is unchanged: one transaction, an error anywhere (also on a batch
 # boundary) rolls back everything and names the record's JSON path, upserts

@@ -1,4 +1,4 @@
-# EPG import from XMLTV files (xtreamd/xt_epg_*.c) through the real stack:
+# EPG import from XMLTV files (xtreamd/epg/xt_epg_*.c) through the real stack:
 # a guide generated here (plain, then gzip) with broken entries of every
 # kind goes in through `xtreamctl epg add` + `epg refresh`; the counts per
 # skip reason, the stored rows, the failing re-imports that must keep the

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/xt_snap_format.h"
+#include "xt_snap_format.h"
 
 /* fill buf with n random bytes from getrandom(); -1 on failure */
 int xt_random(void *buf, size_t n);

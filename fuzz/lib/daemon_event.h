@@ -1,5 +1,5 @@
 /*
- * The daemon's event parser (xtreamd/xt_events_parse.c) seen from a fuzz
+ * The daemon's event parser (xtreamd/supervisor/xt_events_parse.c) seen from a fuzz
  * target that also includes the module's xt_event.h: the two headers
  * define types of the same names, so this wrapper keeps the daemon's out
  * of the target's translation unit.

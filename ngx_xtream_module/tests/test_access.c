@@ -4,7 +4,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "../xt_access.h"
+#include "xt_access.h"
 #include "xt_snap_format.h"
 
 #include "xt_test.h"

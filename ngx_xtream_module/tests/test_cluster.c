@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../xt_cluster.h"
+#include "xt_cluster.h"
 #include "xt_snap_writer.h"
 
 static int  passed, failed;

@@ -5,7 +5,7 @@
 
 #include <yajl/yajl_tree.h>
 
-#include "../xt_event.h"
+#include "xt_event.h"
 
 #include "xt_test.h"
 

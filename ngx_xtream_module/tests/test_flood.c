@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../xt_flood.h"
+#include "xt_flood.h"
 
 #include "xt_test.h"
 

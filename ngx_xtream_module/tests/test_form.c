@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../xt_form.h"
+#include "xt_form.h"
 
 #include "xt_test.h"
 

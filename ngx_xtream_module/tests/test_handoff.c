@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../xt_handoff.h"
+#include "xt_handoff.h"
 
 static int  passed, failed;
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../xt_m3u8.h"
+#include "xt_m3u8.h"
 
 #include "xt_test.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../xt_metrics.h"
+#include "xt_metrics.h"
 
 #include "xt_test.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../xt_route.h"
+#include "xt_route.h"
 
 #include "xt_test.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../xt_token.h"
+#include "xt_token.h"
 
 static int  passed, failed;
 

@@ -1,6 +1,6 @@
 /*
  * Test fixtures: real snapshot files made with the daemon's writer
- * (xtreamd/xt_snap_writer.c), the same code that writes production ones.
+ * (xtreamd/compile/xt_snap_writer.c), the same code that writes production ones.
  */
 
 #ifndef XT_FIXTURE_H

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/xt_snap_format.h"
+#include "xt_snap_format.h"
 
 
 typedef struct xt_snap_writer_s  xt_snap_writer_t;

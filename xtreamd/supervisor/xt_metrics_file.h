@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "../common/xt_prom.h"
+#include "xt_prom.h"
 #include "xt_supervisor.h"
 
 #define XT_METRICS_FILE         "xtreamd.prom"
