@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "xt_access.h"
 #include "xt_import.h"
 #include "xt_secret.h"
 
@@ -108,6 +109,35 @@ xt_int_range(xt_vctx_t *c, yajl_val v, long long lo, long long hi,
 }
 
 
+/* columns whose strings follow a rule of their own, the same as the
+   admin API's (admin/xt_admin_fields.c) */
+static const struct {
+    const char  *col;
+    int        (*ok)(const char *s, size_t len);
+    const char  *why;
+} xt_str_rules[] = {
+    { "allowed_ips", xt_access_ip_entry_valid,
+      "must be an IPv4/IPv6 address or CIDR (a.b.c.d[/0..32], x::y[/0..128])" },
+    { NULL, NULL, NULL }
+};
+
+
+static int
+xt_str_rule(xt_vctx_t *c, const xt_field_t *f, const char *s, size_t len)
+{
+    int  i;
+
+    for (i = 0; f->col && xt_str_rules[i].col; i++) {
+        if (strcmp(f->col, xt_str_rules[i].col) == 0
+            && !xt_str_rules[i].ok(s, len))
+        {
+            return xt_verr(c, xt_str_rules[i].why);
+        }
+    }
+    return 0;
+}
+
+
 static int
 xt_str_check(xt_vctx_t *c, yajl_val v, const xt_field_t *f, const char **s,
     size_t *len)
@@ -140,7 +170,7 @@ xt_str_check(xt_vctx_t *c, yajl_val v, const xt_field_t *f, const char **s,
     if ((f->flags & XT_NOCOMMA) && strchr(*s, ',') != NULL) {
         return xt_verr(c, "must not contain \",\"");
     }
-    return 0;
+    return xt_str_rule(c, f, *s, *len);
 
 bad:
     if (f->enums) {

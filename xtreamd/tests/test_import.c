@@ -122,6 +122,19 @@ test_import(void)
         "lines[0].allowed_outputs[1]: must be one of ts, m3u8, rtmp");
     BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
         "\"is_trial\":1}]}", "lines[0].is_trial: must be true or false");
+    /* allowed_ips: the admin API's rule, the module's reading (issue 18) */
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"10.0.0.1\",\"999.1.1.1\"]}]}",
+        "lines[0].allowed_ips[1]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"10.0.0.0/33\"]}]}",
+        "lines[0].allowed_ips[0]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"300.0.0.1/8\"]}]}",
+        "lines[0].allowed_ips[0]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
     BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
         "\"max_connections\":1.5}]}",
         "lines[0].max_connections: must be an integer 0..1000000");
