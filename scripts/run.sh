@@ -79,6 +79,8 @@ poll_interval_ms = 250
 server_id        = 1
 archive_root     = $var/archive
 admin_listen     = 127.0.0.1:$ADMIN_PORT
+# nginx proxies /admin/api/ from here: its X-Real-IP is believed
+admin_trusted_proxies = 127.0.0.1
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }

@@ -37,8 +37,10 @@ our $Json = JSON::PP->new->canonical->utf8->allow_nonref;
 sub http_raw {
     my ($method, $target, %o) = @_;
     my $port = $o{port} // $ENV{TEST_NGINX_SERVER_PORT};
+    # local: the loopback source address (127.0.0.2 ...), to be another client
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Proto => 'tcp', Timeout => 5)
+                                  Proto => 'tcp', Timeout => 5,
+                                  $o{local} ? (LocalAddr => $o{local}) : ())
         or return (0, {}, "connect: $!");
     my $body = $o{body} // '';
     my $h = "$method $target HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
@@ -72,7 +74,7 @@ sub http_raw {
     return ($st // 0, \%hd, $b);
 }
 
-# an admin session through nginx
+# an admin session through nginx (new(local => '127.0.0.2'): from that address)
 package AdminClient;
 
 sub new { my ($c, %o) = @_; return bless { cookie => undef, csrf => undef, %o }, $c }
@@ -86,7 +88,8 @@ sub call {
         && !$o{no_csrf} && !exists $h{'X-CSRF-Token'};
     my $body = defined $o{raw} ? $o{raw} : defined $data ? $main::Json->encode($data) : '';
     my ($st, $hd, $b) = main::http_raw($method, "/admin/api$path", body => $body,
-                                       headers => \%h, port => $o{port});
+                                       headers => \%h, port => $o{port},
+                                       local => $o{local} // $self->{local});
     my $j = eval { $main::Json->decode($b) };
     return ($st, $j, $hd, $b);
 }

@@ -28,8 +28,8 @@
 /* sessions and lock-out (docs/ADMIN-API.md "Authentication") */
 #define XT_SESSION_TTL        (12 * 3600)
 #define XT_SESSION_IDLE       (30 * 60)
-#define XT_LOCK_USER_FAILS    5
-#define XT_LOCK_ADDR_FAILS    20
+#define XT_LOCK_PAIR_FAILS    5        /* one address, one username */
+#define XT_LOCK_ADDR_FAILS    20       /* one address (IPv6: its /64) */
 #define XT_LOCK_WINDOW        (15 * 60)
 #define XT_LOCK_TIME          (15 * 60)
 

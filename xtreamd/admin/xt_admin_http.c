@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 
+#include "xt_access.h"
 #include "xt_db.h"
 #include "xt_log.h"
 #include "admin/xt_admin.h"
@@ -217,13 +218,20 @@ xt_http_error(struct MHD_Connection *c, const xt_config_t *cf, int status,
 }
 
 
+/*
+ * The client's address: the peer's, or X-Real-IP when the peer is one of
+ * admin_trusted_proxies (the nginx in front).  Any other client that sends
+ * X-Real-IP is counted, locked out and audited under its own address.
+ */
 static void
-xt_http_address(struct MHD_Connection *c, char *out, size_t outlen)
+xt_http_address(struct MHD_Connection *c, const xt_config_t *cf, char *out,
+    size_t outlen)
 {
     const union MHD_ConnectionInfo  *ci;
     const struct sockaddr           *sa;
     const char                      *real;
-    int                              loopback = 0;
+    uint8_t                          a[XT_ACCESS_ADDR_LEN];
+    int                              known = 0;
 
     out[0] = '\0';
     ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -232,16 +240,24 @@ xt_http_address(struct MHD_Connection *c, char *out, size_t outlen)
         if (sa->sa_family == AF_INET) {
             const struct sockaddr_in *in = (const void *) sa;
             inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t) outlen);
-            loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+            xt_access_addr_v4(a, (const uint8_t *) &in->sin_addr);
+            known = 1;
         } else if (sa->sa_family == AF_INET6) {
             const struct sockaddr_in6 *in6 = (const void *) sa;
             inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t) outlen);
-            loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+            xt_access_addr_v6(a, in6->sin6_addr.s6_addr);
+            known = 1;
         }
     }
-    /* nginx on this host tells us the client; nobody else may */
+    /* an empty list trusts nobody (xt_access_ip_allowed() would say yes) */
+    if (!known || cf->admin_trusted_proxies[0] == '\0'
+        || !xt_access_ip_allowed(cf->admin_trusted_proxies,
+                                 strlen(cf->admin_trusted_proxies), a))
+    {
+        return;
+    }
     real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
-    if (loopback && real && real[0] && strlen(real) < outlen) {
+    if (real && real[0] && strlen(real) < outlen) {
         struct in6_addr  a6;
         struct in_addr   a4;
 
@@ -336,7 +352,7 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
                                                 "xt_admin");
     rq.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-CSRF-Token");
-    xt_http_address(c, rq.address, sizeof(rq.address));
+    xt_http_address(c, h->cf, rq.address, sizeof(rq.address));
 
     xt_admin_handle(&rq);
     if (rq.status >= 500) {

@@ -11,6 +11,7 @@ main(void)
     test_import();
     test_supervisor();
     test_events();
+    test_events_socket();
     test_render();
     test_metrics_file();
     test_archive();

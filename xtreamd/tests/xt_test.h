@@ -21,6 +21,7 @@ void test_snap_writer(void);
 void test_import(void);
 void test_supervisor(void);
 void test_events(void);
+void test_events_socket(void);
 void test_render(void);
 void test_metrics_file(void);
 void test_archive(void);
