@@ -11,6 +11,7 @@
 #include "xt_access.h"
 #include "xt_import.h"
 #include "xt_secret.h"
+#include "xt_settings.h"
 
 typedef struct {
     char    *err;
@@ -399,7 +400,7 @@ xt_import_validate(xt_import_t *im, const char *text, char *err,
     size_t errlen)
 {
     xt_vctx_t    c;
-    char         perr[256];
+    char         perr[256], why[160];
     yajl_val     v, epg = NULL;
     size_t       i, l, l2;
     unsigned     k;
@@ -460,6 +461,12 @@ xt_import_validate(xt_import_t *im, const char *text, char *err,
             }
             if (!YAJL_IS_STRING(s) || strlen(s->u.string) > 1024) {
                 return xt_verr(&c, "must be a string of at most 1024 bytes");
+            }
+            /* the admin API's rules (xt_settings.c, docs/SETTINGS.md) */
+            if (xt_setting_check(key, s->u.string, strlen(s->u.string), why,
+                                 sizeof(why)) != 0)
+            {
+                return xt_verr(&c, why);
             }
             c.path[l2] = '\0';
         }

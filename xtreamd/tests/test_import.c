@@ -91,7 +91,7 @@ test_import(void)
         }
     }
     /* brackets inside strings do not nest */
-    BAD("{\"settings\":{\"x\":\""
+    BAD("{\"settings\":{\"server_name\":\""
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[\"}}", "");
     {
         char  doc[128];
@@ -99,6 +99,18 @@ test_import(void)
         BAD(nested(doc, 32), "streams[0]: must be an object");
         BAD(nested(doc, 33), "invalid JSON: nested deeper than 32 levels");
     }
+    /* settings: known names, valid values (issue 18, docs/SETTINGS.md) */
+    BAD("{\"settings\":{\"motd\":\"hi\"}}",
+        "settings.motd: unknown setting; known: server_name, timezone");
+    BAD("{\"settings\":{\"timezone\":\"Mars/Olympus\"}}",
+        "settings.timezone: no such time zone in the tz database (cannot "
+        "open the time zone file)");
+    BAD("{\"settings\":{\"timezone\":\"../../etc/passwd\"}}",
+        "settings.timezone: must be a time zone name such as Europe/London "
+        "or UTC");
+    BAD("{\"settings\":{\"server_name\":\"\"}}",
+        "settings.server_name: must be 1..255 bytes");
+    BAD("{\"settings\":{\"timezone\":\"America/New_York\"}}", "");
     BAD("[1]", "(document): must be an object");
     BAD("{\"lines\": [", "invalid JSON: parse error: premature EOF");
     BAD("{\"linez\":[]}", "linez: unknown key");
