@@ -204,7 +204,7 @@ XtreamTest::sql("UPDATE admin_sessions SET last_seen = last_seen - 3600");
 ($st, $j) = $c->call('GET', '/session');
 is($st, 401, 'after 30 min idle: 401');
 
-=== TEST 3: X-Real-IP is believed from admin_trusted_proxies only
+=== TEST 3: X-Real-IP is believed from admin_trusted_proxies holding nginx's key only
 --- request
 GET /admin/api/session
 --- error_code: 401
@@ -228,6 +228,26 @@ is(XtreamTest::sql("SELECT COUNT(*) FROM admin_login_failures WHERE scope_key LI
    'nor in the lock-out table');
 ($st) = AdminClient->new(local => '127.0.0.7')->login('boss', 'boss-password-1');
 is($st, 200, 'through nginx, another address logs in');
+
+# from the trusted address itself, without nginx's key (a local process can
+# connect from 127.0.0.1 too): still not believed
+$d = AdminClient->new;
+for my $key (undef, 'f' x 64, substr($main::AdminProxyKey, 0, 63)) {
+    $d->call('POST', '/login', { username => 'forger', password => 'x' }, port => $main::AdminPort,
+             headers => { 'X-Real-IP' => '10.9.8.9', defined $key ? ('X-Xtream-Proxy-Key' => $key) : () });
+}
+is(XtreamTest::sql("SELECT GROUP_CONCAT(address) FROM admin_audit WHERE admin = 'forger'"),
+   "127.0.0.1,127.0.0.1,127.0.0.1\n", 'from 127.0.0.1 without the key (none, wrong, short): audited as 127.0.0.1');
+# with the key, the forwarded address is believed (what nginx does)
+$d->call('POST', '/login', { username => 'keyholder', password => 'x' }, port => $main::AdminPort,
+         headers => { 'X-Real-IP' => '10.9.8.10', 'X-Xtream-Proxy-Key' => $main::AdminProxyKey });
+is(XtreamTest::sql("SELECT address FROM admin_audit WHERE admin = 'keyholder'"), "10.9.8.10\n",
+   'with the key from a trusted address: the forwarded address');
+# a client of nginx cannot pass a key of its own: nginx replaces the header
+($st) = AdminClient->new(local => '127.0.0.9')->call('POST', '/login', { username => 'via-nginx', password => 'x' },
+    headers => { 'X-Real-IP' => '10.9.8.11', 'X-Xtream-Proxy-Key' => 'f' x 64 });
+is(XtreamTest::sql("SELECT address FROM admin_audit WHERE admin = 'via-nginx'"), "127.0.0.9\n",
+   "a client's own X-Real-IP and key headers through nginx change nothing");
 my ($st2, $j2) = AdminClient->new(local => '127.0.0.6')->login('boss', 'boss-password-1');
 is($st2, 429, 'through nginx, 127.0.0.6 is the locked address (nginx sets X-Real-IP)');
 

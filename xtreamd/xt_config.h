@@ -51,6 +51,9 @@ typedef struct {
     unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
     char      admin_trusted_proxies[512]; /* peers whose X-Real-IP is
                                          believed: the proxy in front */
+    char      admin_proxy_key_file[XT_CONF_PATH_MAX]; /* "" = no key:
+                                         the key nginx sends in
+                                         X-Xtream-Proxy-Key */
     /* many servers (issue 11, xt_db_write.c, xt_load_report.c): writes
        go to the primary when db_write_host or db_write_socket is set,
        while the db_* connection (a local replica) compiles snapshots */

@@ -17,6 +17,7 @@ main(void)
     test_archive();
     test_epg();
     test_admin();
+    test_admin_proxy();
     test_cluster();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;

@@ -27,6 +27,7 @@ void test_metrics_file(void);
 void test_archive(void);
 void test_epg(void);
 void test_admin(void);
+void test_admin_proxy(void);
 void test_cluster(void);
 
 #endif
