@@ -33,6 +33,11 @@
 #define XT_LOCK_WINDOW        (15 * 60)
 #define XT_LOCK_TIME          (15 * 60)
 
+/* the lock-out rows of a login: akey "a:ADDRESS" (IPv6: "a:PREFIX::/64"),
+   pkey "p:" + hex SHA-256(that address "\n" username) (xt_admin_auth.c) */
+void xt_admin_lock_keys(const char *address, const char *user, char akey[96],
+    char pkey[96]);
+
 typedef struct xt_admin_req_s  xt_admin_req_t;
 
 struct xt_admin_req_s {

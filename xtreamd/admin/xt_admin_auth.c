@@ -91,15 +91,20 @@ xt_who_json(xt_admin_req_t *rq)
  * its /64, since one host is handed a whole /64 to pick addresses from.
  * The pair key is a SHA-256, so any username fits the column.
  */
-static void
-xt_lock_keys(const char *address, const char *user, char akey[96],
+void
+xt_admin_lock_keys(const char *address, const char *user, char akey[96],
     char pkey[96])
 {
     struct in6_addr  a6;
     char             net[INET6_ADDRSTRLEN + 4], pair[INET6_ADDRSTRLEN + 80];
     uint8_t          h[32];
+    int              v6;
 
-    if (strchr(address, ':') && inet_pton(AF_INET6, address, &a6) == 1) {
+    v6 = strchr(address, ':') && inet_pton(AF_INET6, address, &a6) == 1;
+    if (v6 && IN6_IS_ADDR_V4MAPPED(&a6)) {
+        /* an IPv4 client of a dual-stack listener: its own IPv4 address */
+        inet_ntop(AF_INET, a6.s6_addr + 12, net, sizeof(net));
+    } else if (v6) {
         memset(a6.s6_addr + 8, 0, 8);
         inet_ntop(AF_INET6, &a6, net, sizeof(net));
         strcat(net, "/64");
@@ -182,7 +187,7 @@ xt_admin_login(xt_admin_req_t *rq)
     {
         return -1;
     }
-    xt_lock_keys(rq->address, user, akey, pkey);
+    xt_admin_lock_keys(rq->address, user, akey, pkey);
 
     if (xt_lock_left(rq, pkey, akey, now, &left) != 0) {
         return -1;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "admin/xt_admin.h"
 #include "admin/xt_admin_proxy.h"
 #include "xt_test.h"
 
@@ -98,6 +99,30 @@ test_admin_proxy(void)
                  "127.0.0.1") == 0);
     CHECK(strcmp(addr_of("127.0.0.2", "10.9.8.7", KEY, "127.0.0.1", KEY),
                  "127.0.0.2") == 0);
+
+    /* lock-out keys: per address (IPv6 by /64) and per address+username */
+    {
+        char  a1[96], p1[96], a2[96], p2[96];
+
+        xt_admin_lock_keys("127.0.0.2", "admin", a1, p1);
+        CHECK(strcmp(a1, "a:127.0.0.2") == 0);
+        CHECK(strncmp(p1, "p:", 2) == 0 && strlen(p1) == 66);
+        xt_admin_lock_keys("127.0.0.3", "admin", a2, p2);
+        CHECK(strcmp(p1, p2) != 0);
+        xt_admin_lock_keys("127.0.0.2", "admin2", a2, p2);
+        CHECK(strcmp(a1, a2) == 0 && strcmp(p1, p2) != 0);
+        xt_admin_lock_keys("2001:db8:1:2:aaaa::1", "admin", a1, p1);
+        xt_admin_lock_keys("2001:db8:1:2:bbbb::7", "admin", a2, p2);
+        CHECK(strcmp(a1, "a:2001:db8:1:2::/64") == 0);
+        CHECK(strcmp(a1, a2) == 0 && strcmp(p1, p2) == 0);
+        xt_admin_lock_keys("2001:db8:1:3::1", "admin", a2, p2);
+        CHECK(strcmp(a1, a2) != 0);
+        /* IPv4 clients of a dual-stack nginx are not one /64 */
+        xt_admin_lock_keys("::ffff:10.0.0.1", "admin", a1, p1);
+        CHECK(strcmp(a1, "a:10.0.0.1") == 0);
+        xt_admin_lock_keys("10.0.0.1", "admin", a2, p2);
+        CHECK(strcmp(p1, p2) == 0);
+    }
 
     /* the key file */
     memset(&cf, 0, sizeof(cf));
