@@ -148,6 +148,7 @@ static int run(struct worker *w)
     const struct xtw_args *a = &w->args;
     int cur = 0, backoff = BACKOFF_MIN_MS;
     int failures = 0, max_failures = (a->retries + 1) * a->nb_inputs;
+    int last_ok = -1; /* the input that last delivered packets */
     char err[512];
     int finished = 0;
 
@@ -159,6 +160,10 @@ static int run(struct worker *w)
         int ret = input_open(&in, url, a->rw_timeout_ms, err, sizeof err);
         if (ret >= 0) {
             tl_reanchor(&w->tl);
+            /* copy mode splices another source's bytes: flag it (an ABR
+             * worker's encoders carry on, its output stays continuous) */
+            if (!w->abr && last_ok >= 0 && last_ok != cur)
+                seg_mark_discontinuity(&w->segs[0]);
             ret = w->abr ? abr_open_input(w->abr, &in, err, sizeof err) : copy_open_input(&w->segs[0], &in);
             if (ret < 0 && !w->abr)
                 snprintf(err, sizeof err, "segmenter: %s", av_err2str(ret));
@@ -173,6 +178,7 @@ static int run(struct worker *w)
         if (ctl_stopping() || finished)
             break;
         if (got) {
+            last_ok = cur;
             failures = 0;
             backoff = BACKOFF_MIN_MS;
             if (in.is_file && a->loop && !strcmp(err, "end of input"))

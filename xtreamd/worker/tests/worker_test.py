@@ -132,6 +132,41 @@ def packets(ts, raw=False):
             out.append((int(f[0]), int(f[1]), int(f[2])))
     return out
 
+def cc_check(data):
+    """MPEG-TS continuity per PID over 188-byte packets: the counter goes up by
+    one (mod 16) on each packet with payload and stays on one without; any
+    other value is allowed only on a packet whose adaptation field has
+    discontinuity_indicator. Returns (problems, flagged packets, packets)."""
+    last, bad, flagged, n = {}, [], 0, 0
+    for i in range(0, len(data) - 187, 188):
+        p = data[i:i + 188]
+        n += 1
+        if p[0] != 0x47:
+            bad.append((i, "sync"))
+            continue
+        pid = ((p[1] & 0x1F) << 8) | p[2]
+        if pid == 0x1FFF:
+            continue
+        afc, cc = (p[3] >> 4) & 3, p[3] & 15
+        di = bool((afc & 2) and p[4] > 0 and (p[5] & 0x80))
+        flagged += di
+        if pid in last and not di:
+            want = (last[pid] + 1) & 15 if afc & 1 else last[pid]
+            if cc != want:
+                bad.append((i, hex(pid), last[pid], cc))
+        last[pid] = cc
+    if len(data) % 188:
+        bad.append((len(data), "partial packet"))
+    return bad, flagged, n
+
+def joined(files):
+    return b"".join(open(f, "rb").read() for f in files)
+
+def ffmpeg_complaints(path):
+    """Lines of ffmpeg decoding path that report TS damage."""
+    r = run(["ffmpeg", "-hide_banner", "-v", "verbose", "-i", path, "-f", "null", "-"])
+    return [l for l in r.stderr.splitlines() if re.search(r"corrupt|continuity|discontinuity", l, re.I)]
+
 def variant_files(d):
     return [os.path.join(d, f"{e['seq']}.ts") for e in playlist(os.path.join(d, "index.m3u8"))[2]]
 
@@ -385,6 +420,8 @@ def main():
 
     # --- HTTP progressive (nginx, and a server dropping mid-file), HLS vod/live, UDP unicast/multicast
     http_tests()
+    cc_test(ladder)
+    restart_playlist_test()
     udp_test()
     multicast_test()
 
@@ -678,6 +715,64 @@ http {{ access_log off; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/
     check_variant("rtmp", "rtmp/0", 1, 4, contiguous_pts=False)
     stop(pub)
     stop(ng, signal.SIGQUIT)
+
+def cc_test(ladder):
+    """Continuity counters run on across segment files within a worker's life;
+    a kill -9 + restart is flagged (discontinuity_indicator on each PID's first
+    packet, #EXT-X-DISCONTINUITY); the same for every ABR variant."""
+    make_media("cc_src.mp4", 6)
+    for mode, extra in (("copy", []), ("abr", ["--ladder", ladder, "--preset", "ultrafast"])):
+        out = f"cc_{mode}"
+        cmd = [BIN, "--stream-id", "31", "--output", out, "--mode", mode, "--segment-seconds", "1",
+               "--window", "60", "--loop", *extra, "--input", "cc_src.mp4"]
+        w = spawn(cmd, stderr=subprocess.DEVNULL)
+        wait_for(lambda: seg_count(f"{out}/0") >= 4, 30)
+        stop(w, signal.SIGKILL)
+        first = seg_count(f"{out}/0")
+        w = spawn(cmd, stderr=subprocess.DEVNULL)
+        wait_for(lambda: seg_count(f"{out}/0") >= first + 4, 30)
+        rc = stop(w)
+        variants = sorted(int(v) for v in os.listdir(out) if v.isdigit())
+        for v in variants:
+            d = f"{out}/{v}"
+            _, _, ents = playlist(f"{d}/index.m3u8")
+            files = [f"{d}/{e['seq']}.ts" for e in ents]
+            missing = [f for f in files if not os.path.exists(f)]
+            check(f"cc {mode} v{v}: every segment the playlist names exists", not missing, str(missing))
+            files = [f for f in files if f not in missing]
+            data = joined(files)
+            bad, flagged, n = cc_check(data)
+            discs = [e["seq"] for e in ents if e["disc"]]
+            check(f"cc {mode} v{v}: {len(files)} segments over a kill -9 (rc {rc}), {n} packets, "
+                  f"counters continuous across files, {flagged} flagged packets",
+                  len(files) >= first + 3 and not bad and len(discs) == 1 and flagged >= 3, f"{bad[:5]} {discs}")
+            # the flags sit on the first packets of the segment after the restart
+            i = [e["seq"] for e in ents].index(discs[0]) if discs else 0
+            before = joined(files[:i])
+            _, fl_before, _ = cc_check(before)
+            _, fl_seg, _ = cc_check(open(files[i], "rb").read())
+            check(f"cc {mode} v{v}: flags only at the restart ({fl_before} before, {fl_seg} there)",
+                  fl_before == 0 and fl_seg == flagged)
+            open(f"{out}/joined{v}.ts", "wb").write(data)
+            c = ffmpeg_complaints(f"{out}/joined{v}.ts")
+            check(f"cc {mode} v{v}: ffmpeg reads the joined segments without damage reports", not c, str(c[:3]))
+
+def restart_playlist_test():
+    """A restarted worker (kill -9, a smaller window, a source that never
+    answers) rewrites index.m3u8 at once: it never names a deleted segment."""
+    make_media("rp_src.mp4", 6)
+    cmd = [BIN, "--stream-id", "32", "--output", "rp", "--mode", "copy", "--segment-seconds", "1", "--loop"]
+    w = spawn([*cmd, "--window", "8", "--input", "rp_src.mp4"], stderr=subprocess.DEVNULL)
+    wait_for(lambda: seg_count("rp/0") >= 8, 30)
+    stop(w, signal.SIGKILL)
+    w = spawn([*cmd, "--window", "3", "--retries", "1000", "--input", f"http://127.0.0.1:{free_port()}/x.ts"],
+              stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    _, _, ents = playlist("rp/0/index.m3u8")
+    missing = [e["seq"] for e in ents if not os.path.exists(f"rp/0/{e['seq']}.ts")]
+    check(f"restart: playlist of {len(ents)} entries names no deleted segment (missing {missing})",
+          ents and not missing and len(ents) <= 3 and w.poll() is None)
+    stop(w)
 
 def only(names):
     """XTW_ONLY=fn,fn runs just those test functions (for development)."""
