@@ -17,6 +17,8 @@
 #define XT_SOURCES_MAX  8
 #define XT_SERVERS_MAX  256
 
+static const char *const  xt_stream_rates[] = { "auto", "on", "off", NULL };
+
 static const xt_field_t  xt_stream_fields[] = {
     { "name", "name", XF_STR, XF_REQ | XF_SEARCH, 1, 255, NULL, NULL, NULL,
       NULL },
@@ -31,6 +33,9 @@ static const xt_field_t  xt_stream_fields[] = {
       4294967295LL, NULL, NULL,
       "SELECT 1 FROM transcode_profiles WHERE id = ?", "transcode profile" },
     { "on_demand", "on_demand", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
+    { "read_native_rate", "read_native_rate", XF_ENUM, 0, 0, 0,
+      xt_stream_rates, NULL, NULL, NULL },
+    { "source_loop", "source_loop", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
     { "enabled", "enabled", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
     { "is_adult", "is_adult", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
     { "tv_archive", "tv_archive", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
