@@ -1,0 +1,85 @@
+# Honest stream states with real MariaDB + xtreamd + xtream-worker and a
+# real HTTP server (python3 -m http.server): a closed port, an unresolvable
+# host, an HTTP 404 and a body that is no media become "error" within
+# source_error_after + 10 s with the reason in plain words (counted as
+# errors); when the source comes up the state returns to "running" by
+# itself within 10 s and last_error clears.
+use strict;
+use warnings;
+use lib 't/lib';
+use XtreamTest;
+use XtreamSup;
+use Test::More;
+use Time::HiRes qw(sleep time);
+use File::Copy qw(copy);
+use IO::Socket::INET ();
+
+my $www = "$XtreamTest::Tmp/www";
+mkdir $www;
+my $src = XtreamSup::make_media("$XtreamTest::Tmp/src.ts", 4);
+XtreamTest::spew("$www/junk.ts", "<html><body>not a stream</body></html>\n" x 200);
+
+my @http;   # servers we started, stopped by pid at the end
+sub http_server {
+    my ($port, $dir) = @_;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', '/dev/null';
+        exec 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', $dir, $port;
+        exit 127;
+    }
+    push @http, $pid;
+    XtreamSup::wait_for(10, sub { IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Proto => 'tcp') })
+        or die "http.server on $port did not start";
+    return $pid;
+}
+
+my $port = XtreamSup::free_port();
+my $closed = XtreamSup::free_port();
+http_server($port, $www);
+
+my $after = 3;
+XtreamSup::reconfigure(source_error_after => $after);
+XtreamTest::import_json({
+    transcode_profiles => [{ id => 1, name => 'copy1', mode => 'copy',
+                             segment_seconds => 1, window_segments => 6 }],
+    streams => [
+        { id => 41, name => 'Closed', transcode_profile_id => 1, sources => ["http://127.0.0.1:$closed/src.ts"] },
+        { id => 42, name => 'NoDNS', transcode_profile_id => 1, sources => ['http://no-such-host.invalid/x.ts'] },
+        { id => 43, name => 'NotFound', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/late.ts"] },
+        { id => 44, name => 'Junk', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/junk.ts"] },
+    ],
+});
+my $t0 = time;
+
+my %want = (41 => qr/^connection refused$/, 42 => qr/^cannot resolve no-such-host\.invalid$/,
+            43 => qr/^HTTP 404$/, 44 => qr/invalid data|no audio or video stream/);
+for my $id (sort keys %want) {
+    my $t = XtreamSup::wait_for($after + 10 - (time - $t0) + 2, sub { ((XtreamSup::status_row($id))[0] // '') eq 'error' });
+    my @st = XtreamSup::status_row($id);
+    my $dt = time - $t0;
+    ok(defined $t && $dt >= $after && $dt <= $after + 10 + 2,
+       sprintf("stream %d: error after %.1f s (not before source_error_after %d s, within + 10)", $id, $dt, $after));
+    like($st[5] // '', $want{$id}, "stream $id: last_error in plain words: '" . ($st[5] // '') . "'");
+}
+is(XtreamTest::sql("SELECT COUNT(*) FROM stream_status WHERE state = 'error'"), "4\n", 'four streams counted in error');
+
+# the sources come up: running again by themselves within 10 s, last_error cleared
+copy($src, "$www/late.ts") or die "copy: $!";
+http_server($closed, $www);
+copy($src, "$www/src.ts") or die "copy: $!";
+for my $id (41, 43) {
+    my $t1 = time;
+    my $t = XtreamSup::wait_for(10, sub { ((XtreamSup::status_row($id))[0] // '') eq 'running' });
+    ok(defined $t, sprintf('stream %d: running again %s after the source came up', $id,
+                           defined $t ? sprintf('%.1f s', time - $t1) : 'not within 10 s'));
+    ok(XtreamSup::wait_for(3, sub { ((XtreamSup::status_row($id))[5] // 'x') eq '' }), "stream $id: last_error cleared");
+}
+is(XtreamTest::sql("SELECT COUNT(*) FROM stream_status WHERE state = 'error'"), "2\n", 'two left in error');
+my $log = XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log");
+unlike($log, qr/unparsable health line/, 'no unparsable health line in the daemon log');
+
+kill 'TERM', @http;
+waitpid($_, 0) for @http;
+done_testing();
