@@ -23,7 +23,7 @@ tmp=$out.tmp
     echo '#include "xt_migrate.h"'
     i=0
     for f in "$@"; do
-        echo "static const char m$i[] = {"
+        echo "static const char m${i}[] = {"
         od -An -v -tx1 "$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'
         echo '0x00 };'
         i=$((i + 1))
