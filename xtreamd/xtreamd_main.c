@@ -295,15 +295,18 @@ static int
 xt_connect(xt_db_t *db, const xt_config_t *cf)
 {
     unsigned  applied;
+    int       rc;
 
     if (xt_db_connect(db, cf) != 0) {
         return -1;
     }
     /* with a write (primary) server the schema is migrated there and
        reaches this (replica) connection by replication */
-    if (!xt_db_write_split(cf) && xt_migrate(db, &applied) != 0) {
+    if (!xt_db_write_split(cf)
+        && (rc = xt_migrate(db, &applied)) != 0)
+    {
         xt_db_close(db);
-        return -1;
+        return rc;
     }
     return 0;
 }
@@ -318,7 +321,7 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
     time_t               built_at[8];
     int                  built[8], down = 0, first = 1, sup_loaded = 0;
     unsigned             i, backoff = 0, cat = 0, applied;
-    int                  wfirst = 1, wdown = 0;
+    int                  wfirst = 1, wdown = 0, mrc;
     double               wtry = -1e9;
 
     memset(&db, 0, sizeof(db));
@@ -340,9 +343,16 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
     while (!xt_stop) {
         if (w == &wdb && wdb.my == NULL && xt_now_ms() - wtry >= 2000) {
             wtry = xt_now_ms();
+            mrc = 0;
             if (xt_db_connect_write(&wdb, cf) != 0
-                || xt_migrate(&wdb, &applied) != 0)
+                || (mrc = xt_migrate(&wdb, &applied)) != 0)
             {
+                if (mrc == XT_MIGRATE_REFUSED) {
+                    /* waiting cannot fix it: a person must */
+                    xt_log(XT_LOG_ERR, "database: %s", wdb.err);
+                    xt_db_close(&wdb);
+                    return 2;
+                }
                 if (!wdown) {
                     xt_log(XT_LOG_ERR, "write database unavailable (status "
                            "and load wait for it): %s", wdb.err);
@@ -370,8 +380,8 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
             }
         }
         if (db.my == NULL) {
-            if (xt_connect(&db, cf) != 0) {
-                if (once) {
+            if ((mrc = xt_connect(&db, cf)) != 0) {
+                if (once || mrc == XT_MIGRATE_REFUSED) {
                     xt_log(XT_LOG_ERR, "database: %s", db.err);
                     return 2;
                 }
