@@ -6,8 +6,8 @@
 # (under DIR/vodroot/) and the pictures named "@IMG@/<file>" (under
 # DIR/img/, served by the lab's nginx at /img/), then writes DIR/demo.json:
 # @VAR@ -> DIR, @IMG@ -> BASE/img, and each movie's and episode's
-# duration_secs as ffprobe reads it from its file, so the catalog states
-# what is really served.
+# duration_secs, codecs, picture size, audio format and bitrate as ffprobe
+# reads them from its file, so the catalog states what is really served.
 use strict;
 use warnings;
 use Getopt::Long qw(GetOptions);
@@ -55,12 +55,21 @@ sub vod {
              qw(-c:v libx264 -preset veryfast -b:v 600k -pix_fmt yuv420p -c:a aac -b:a 96k -shortest))
             or die "demo-seed.pl: ffmpeg could not make $f\n";
     }
-    open my $p, '-|', qw(ffprobe -v error -show_entries format=duration -of csv=p=0), $f
+    open my $p, '-|', qw(ffprobe -v error -of json -show_entries),
+        'format=duration,bit_rate:stream=codec_type,codec_name,width,height,sample_rate,channels', $f
         or die "ffprobe: $!\n";
-    my $d = <$p> // '';
+    my $pr = eval { JSON::PP->new->decode(do { local $/; <$p> } // '') } // {};
     close $p;
-    $d =~ /^(\d+(?:\.\d+)?)\s*$/ or die "demo-seed.pl: ffprobe reads no duration from $f\n";
-    return int($1 + 0.5);
+    my $d = $pr->{format}{duration} // '';
+    $d =~ /^\d+(?:\.\d+)?$/ or die "demo-seed.pl: ffprobe reads no duration from $f\n";
+    my ($v) = grep { $_->{codec_type} eq 'video' } @{ $pr->{streams} || [] };
+    my ($a) = grep { $_->{codec_type} eq 'audio' } @{ $pr->{streams} || [] };
+    return (duration_secs => int($d + 0.5),
+            bitrate_kbps => int(($pr->{format}{bit_rate} // 0) / 1000 + 0.5),
+            $v ? (video_codec => $v->{codec_name}, video_width => $v->{width} + 0,
+                  video_height => $v->{height} + 0) : (),
+            $a ? (audio_codec => $a->{codec_name}, audio_channels => $a->{channels} + 0,
+                  audio_sample_rate => $a->{sample_rate} + 0) : ());
 }
 
 # a poster (or, "-bg" names, a backdrop): a colour from the name, and the
@@ -96,7 +105,7 @@ sub walk {
     my ($node, $title) = @_;
     if (ref $node eq 'HASH') {
         $title = $node->{name} // $node->{title} // $title;
-        $node->{duration_secs} = vod($node->{path}) if defined $node->{path} && exists $node->{duration_secs};
+        %$node = (%$node, vod($node->{path})) if defined $node->{path} && exists $node->{duration_secs};
         for my $k (sort keys %$node) {
             if (ref $node->{$k}) { walk($node->{$k}, $title) }
             else { $node->{$k} = fix($node->{$k}, $title) }
