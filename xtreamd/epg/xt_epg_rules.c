@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "xt_epg_rules.h"
+#include "xt_grow.h"
 
 const char *const  xt_epg_skip_names[XT_EPG_SKIP_COUNT] = {
     "missing_field", "bad_time", "before_1970", "too_far",
@@ -201,8 +202,7 @@ xt_epg_has_fffd(const char *s, size_t len)
 int
 xt_epg_ivset_add(xt_epg_ivset_t *s, int64_t start, int64_t stop)
 {
-    size_t    lo = 0, hi = s->n, mid;
-    int64_t  *np;
+    size_t  lo = 0, hi = s->n, mid;
 
     /* first interval whose start is >= start */
     while (lo < hi) {
@@ -218,15 +218,9 @@ xt_epg_ivset_add(xt_epg_ivset_t *s, int64_t start, int64_t stop)
     {
         return 1;
     }
-    if (s->n == s->cap) {
-        size_t  nc = s->cap ? s->cap * 2 : 64;
-
-        np = realloc(s->iv, nc * 2 * sizeof(int64_t));
-        if (np == NULL) {
-            return -1;
-        }
-        s->iv = np;
-        s->cap = nc;
+    /* an item is one [start, stop) pair */
+    if (xt_grow((void **) &s->iv, &s->cap, s->n, 2 * sizeof(int64_t)) != 0) {
+        return -1;
     }
     memmove(s->iv + 2 * (lo + 1), s->iv + 2 * lo,
             (s->n - lo) * 2 * sizeof(int64_t));

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xt_grow.h"
 #include "xt_log.h"
 #include "xt_stream_status.h"
 #include "xt_supervisor.h"
@@ -137,7 +138,7 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     const xt_spec_t *nw)
 {
     xt_sup_t   *sup = ctx;
-    xt_job_t   *j, **nj;
+    xt_job_t   *j;
     xt_spec_t  *ns = (xt_spec_t *) nw;
 
     switch (what) {
@@ -153,15 +154,10 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     case XT_DIFF_ADD:
         j = xt_job_find(sup, ns->id);
         if (j == NULL) {
-            if (sup->njobs == sup->cap) {
-                size_t  cap = sup->cap ? sup->cap * 2 : 32;
-
-                nj = realloc(sup->jobs, cap * sizeof(xt_job_t *));
-                if (nj == NULL) {
-                    return;
-                }
-                sup->jobs = nj;
-                sup->cap = cap;
+            if (xt_grow((void **) &sup->jobs, &sup->cap, sup->njobs,
+                        sizeof(*sup->jobs)) != 0)
+            {
+                return;
             }
             j = calloc(1, sizeof(*j));
             if (j == NULL) {

@@ -27,5 +27,6 @@ void test_archive(void);
 void test_epg(void);
 void test_admin(void);
 void test_cluster(void);
+void test_grow(void);
 
 #endif
