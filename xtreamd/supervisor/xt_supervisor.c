@@ -19,6 +19,7 @@
 
 #include "xt_grow.h"
 #include "xt_log.h"
+#include "xt_spawn.h"
 #include "xt_stream_status.h"
 #include "xt_supervisor.h"
 #include "xt_supervisor_int.h"
@@ -125,7 +126,7 @@ xt_job_stop(xt_job_t *j, double now, int hung, const char *why)
     }
     xt_log(XT_LOG_INFO, "stream %u: stopping worker pid %ld (%s)",
            j->spec.id, (long) j->pid, why);
-    xt_proc_signal(j->pid, SIGTERM);
+    xt_spawn_signal(j->pid, SIGTERM);
     j->stopping = 1;
     j->hung = hung;
     j->t_term = now;
@@ -303,7 +304,7 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
         j->t_next = now + 60000;
         return;
     }
-    pid = xt_proc_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
+    pid = xt_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
     if (pid < 0) {
         xt_log(XT_LOG_ERR, "stream %u: spawn %s: %s", j->spec.id,
                sup->worker, strerror(errno));
@@ -598,7 +599,7 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
                 {
                     xt_log(XT_LOG_WARN, "stream %u: worker pid %ld ignored "
                            "SIGTERM, killing it", j->spec.id, (long) j->pid);
-                    xt_proc_signal(j->pid, SIGKILL);
+                    xt_spawn_signal(j->pid, SIGKILL);
                     j->killed = 1;
                 }
             } else if (!j->wanted) {
@@ -809,7 +810,7 @@ xt_sup_shutdown(xt_sup_t *sup, xt_db_t *db)
                 if (sup->jobs[i]->pid > 0) {
                     xt_log(XT_LOG_WARN, "stream %u: killing worker pid %ld",
                            sup->jobs[i]->spec.id, (long) sup->jobs[i]->pid);
-                    xt_proc_signal(sup->jobs[i]->pid, SIGKILL);
+                    xt_spawn_signal(sup->jobs[i]->pid, SIGKILL);
                 }
             }
             killed = 1;
