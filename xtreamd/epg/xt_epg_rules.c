@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_civil.h"
 #include "xt_epg_rules.h"
 #include "xt_grow.h"
 
@@ -25,23 +26,6 @@ xt_digits(const char *s, size_t n, int *v)
         *v = *v * 10 + (s[i] - '0');
     }
     return 0;
-}
-
-
-/* days since 1970-01-01 of a proleptic Gregorian date (civil calendar
-   arithmetic with 400-year eras; valid for negative results too) */
-static int64_t
-xt_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t   era;
-    unsigned  yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned) (y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t) doe - 719468;
 }
 
 
@@ -77,7 +61,7 @@ xt_epg_parse_time(const char *s, size_t len, int64_t *out)
     {
         return -1;
     }
-    t = xt_days_from_civil(Y, (unsigned) M, (unsigned) D) * 86400
+    t = xt_days_from_civil(Y, M, D) * 86400
         + h * 3600 + m * 60 + sec;
 
     i = nd;
