@@ -28,5 +28,6 @@ void test_epg(void);
 void test_admin(void);
 void test_cluster(void);
 void test_grow(void);
+void test_common(void);
 
 #endif
