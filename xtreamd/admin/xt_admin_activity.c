@@ -36,10 +36,12 @@ static const xt_filter_t  xt_act_filters[] = {
 };
 
 static const xt_res_t  xt_act_res = {
-    "activity", "activity a LEFT JOIN `lines` l ON l.id = a.line_id", NULL,
-    "a.id", xt_act_fields, xt_act_filters, NULL, "a.id DESC", NULL, NULL,
-    NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "activity",
+    .from = "activity a LEFT JOIN `lines` l ON l.id = a.line_id",
+    .id_col = "a.id",
+    .fields = xt_act_fields,
+    .filters = xt_act_filters,
+    .order = "a.id DESC",
 };
 
 

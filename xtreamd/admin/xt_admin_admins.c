@@ -116,10 +116,18 @@ xt_admins_before_delete(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_admins_res = {
-    "admins", "admins", "admins", "id", xt_admin_fields, NULL, xt_admin_extra,
-    "id", "password_kdf, created_at", "'', UNIX_TIMESTAMP()", NULL,
-    xt_admins_validate, xt_admins_store, NULL, NULL, xt_admins_before_delete,
-    NULL
+    .name = "admins",
+    .from = "admins",
+    .table = "admins",
+    .id_col = "id",
+    .fields = xt_admin_fields,
+    .extra_keys = xt_admin_extra,
+    .order = "id",
+    .create_cols = "password_kdf, created_at",
+    .create_vals = "'', UNIX_TIMESTAMP()",
+    .validate = xt_admins_validate,
+    .store = xt_admins_store,
+    .before_delete = xt_admins_before_delete,
 };
 
 

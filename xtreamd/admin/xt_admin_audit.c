@@ -184,9 +184,13 @@ xt_audit_emit(xt_admin_req_t *rq, long long id)
 
 
 static const xt_res_t  xt_audit_res = {
-    "audit", "admin_audit", NULL, "id", xt_audit_fields, NULL, NULL,
-    "id DESC", NULL, NULL, NULL,
-    NULL, NULL, xt_audit_emit, xt_audit_filter, NULL, NULL
+    .name = "audit",
+    .from = "admin_audit",
+    .id_col = "id",
+    .fields = xt_audit_fields,
+    .order = "id DESC",
+    .emit = xt_audit_emit,
+    .filter = xt_audit_filter,
 };
 
 

@@ -142,9 +142,16 @@ xt_bq_emit(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_bq_res = {
-    "bouquets", "bouquets", "bouquets", "id", xt_bq_fields, NULL, xt_bq_extra,
-    "sort_order, id", NULL, NULL, NULL,
-    xt_bq_validate, xt_bq_store, xt_bq_emit, NULL, NULL, NULL
+    .name = "bouquets",
+    .from = "bouquets",
+    .table = "bouquets",
+    .id_col = "id",
+    .fields = xt_bq_fields,
+    .extra_keys = xt_bq_extra,
+    .order = "sort_order, id",
+    .validate = xt_bq_validate,
+    .store = xt_bq_store,
+    .emit = xt_bq_emit,
 };
 
 

@@ -21,9 +21,13 @@ static const xt_filter_t  xt_cat_filters[] = {
 };
 
 static const xt_res_t  xt_cat_res = {
-    "categories", "categories", "categories", "id", xt_cat_fields,
-    xt_cat_filters, NULL, "type, sort_order, id", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "categories",
+    .from = "categories",
+    .table = "categories",
+    .id_col = "id",
+    .fields = xt_cat_fields,
+    .filters = xt_cat_filters,
+    .order = "type, sort_order, id",
 };
 
 

@@ -50,14 +50,15 @@ static const xt_filter_t  xt_conn_filters[] = {
 };
 
 static const xt_res_t  xt_conn_res = {
-    "connections",
-    "live_connections c LEFT JOIN `lines` l ON l.id = c.line_id "
-    "LEFT JOIN streams s ON s.id = c.stream_id "
-    "LEFT JOIN movies m ON m.id = c.stream_id "
-    "LEFT JOIN episodes e ON e.id = c.stream_id",
-    NULL, "NULL", xt_conn_fields, xt_conn_filters, NULL,
-    "c.started DESC, c.conn_key", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "connections",
+    .from = "live_connections c LEFT JOIN `lines` l ON l.id = c.line_id "
+            "LEFT JOIN streams s ON s.id = c.stream_id "
+            "LEFT JOIN movies m ON m.id = c.stream_id "
+            "LEFT JOIN episodes e ON e.id = c.stream_id",
+    .id_col = "NULL",
+    .fields = xt_conn_fields,
+    .filters = xt_conn_filters,
+    .order = "c.started DESC, c.conn_key",
 };
 
 

@@ -192,9 +192,16 @@ xt_epg_action(xt_admin_req_t *rq, long long id, const char *a)
 
 
 static const xt_res_t  xt_epg_res = {
-    "epg-sources", "epg_sources", "epg_sources", "id", xt_epg_fields,
-    xt_epg_filters, NULL, "id", NULL, NULL, NULL,
-    NULL, xt_epg_store, NULL, NULL, xt_epg_before_delete, xt_epg_action
+    .name = "epg-sources",
+    .from = "epg_sources",
+    .table = "epg_sources",
+    .id_col = "id",
+    .fields = xt_epg_fields,
+    .filters = xt_epg_filters,
+    .order = "id",
+    .store = xt_epg_store,
+    .before_delete = xt_epg_before_delete,
+    .action = xt_epg_action,
 };
 
 

@@ -34,10 +34,15 @@ static const xt_filter_t  xt_ep_filters[] = {
 };
 
 static const xt_res_t  xt_ep_res = {
-    "episodes", "episodes", "episodes", "id", xt_ep_fields, xt_ep_filters,
-    NULL, "series_id, season_number, episode_num, id", "added",
-    "UNIX_TIMESTAMP()", NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "episodes",
+    .from = "episodes",
+    .table = "episodes",
+    .id_col = "id",
+    .fields = xt_ep_fields,
+    .filters = xt_ep_filters,
+    .order = "series_id, season_number, episode_num, id",
+    .create_cols = "added",
+    .create_vals = "UNIX_TIMESTAMP()",
 };
 
 

@@ -230,13 +230,22 @@ xt_line_filter(xt_admin_req_t *rq, const char *k, const char *v,
 static int xt_line_action(xt_admin_req_t *rq, long long id, const char *a);
 
 static const xt_res_t  xt_lines_res = {
-    "lines", "`lines`", "`lines`", "id", xt_line_fields, xt_line_filters,
-    xt_line_extra, "id",
-    "password_salt, password_hash, created_at",
-    "UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 32)), UNIX_TIMESTAMP()",
-    NULL,
-    xt_line_validate, xt_line_store, xt_line_emit, xt_line_filter, NULL,
-    xt_line_action
+    .name = "lines",
+    .from = "`lines`",
+    .table = "`lines`",
+    .id_col = "id",
+    .fields = xt_line_fields,
+    .filters = xt_line_filters,
+    .extra_keys = xt_line_extra,
+    .order = "id",
+    .create_cols = "password_salt, password_hash, created_at",
+    .create_vals = "UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 32)), "
+                   "UNIX_TIMESTAMP()",
+    .validate = xt_line_validate,
+    .store = xt_line_store,
+    .emit = xt_line_emit,
+    .filter = xt_line_filter,
+    .action = xt_line_action,
 };
 
 

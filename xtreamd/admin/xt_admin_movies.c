@@ -44,9 +44,15 @@ static const xt_filter_t  xt_movie_filters[] = {
 };
 
 static const xt_res_t  xt_movie_res = {
-    "movies", "movies", "movies", "id", xt_movie_fields, xt_movie_filters,
-    NULL, "id", "added", "UNIX_TIMESTAMP()", NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "movies",
+    .from = "movies",
+    .table = "movies",
+    .id_col = "id",
+    .fields = xt_movie_fields,
+    .filters = xt_movie_filters,
+    .order = "id",
+    .create_cols = "added",
+    .create_vals = "UNIX_TIMESTAMP()",
 };
 
 

@@ -228,10 +228,17 @@ xt_prof_before_delete(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_prof_res = {
-    "profiles", "transcode_profiles", "transcode_profiles", "id",
-    xt_prof_fields, NULL, xt_prof_extra, "id", NULL, NULL, NULL,
-    xt_prof_validate, xt_prof_store, xt_prof_emit, NULL, xt_prof_before_delete,
-    NULL
+    .name = "profiles",
+    .from = "transcode_profiles",
+    .table = "transcode_profiles",
+    .id_col = "id",
+    .fields = xt_prof_fields,
+    .extra_keys = xt_prof_extra,
+    .order = "id",
+    .validate = xt_prof_validate,
+    .store = xt_prof_store,
+    .emit = xt_prof_emit,
+    .before_delete = xt_prof_before_delete,
 };
 
 

@@ -49,9 +49,15 @@ static const xt_filter_t  xt_series_filters[] = {
 };
 
 static const xt_res_t  xt_series_res = {
-    "series", "series", "series", "id", xt_series_fields, xt_series_filters,
-    NULL, "id", "last_modified", "UNIX_TIMESTAMP()", NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "series",
+    .from = "series",
+    .table = "series",
+    .id_col = "id",
+    .fields = xt_series_fields,
+    .filters = xt_series_filters,
+    .order = "id",
+    .create_cols = "last_modified",
+    .create_vals = "UNIX_TIMESTAMP()",
 };
 
 static const xt_field_t  xt_season_fields[] = {

@@ -27,9 +27,13 @@ static const xt_filter_t  xt_srv_filters[] = {
 };
 
 static const xt_res_t  xt_srv_res = {
-    "servers", "servers", "servers", "id", xt_srv_fields, xt_srv_filters,
-    NULL, "id", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "servers",
+    .from = "servers",
+    .table = "servers",
+    .id_col = "id",
+    .fields = xt_srv_fields,
+    .filters = xt_srv_filters,
+    .order = "id",
 };
 
 

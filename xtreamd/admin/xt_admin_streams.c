@@ -246,11 +246,20 @@ xt_stream_filter(xt_admin_req_t *rq, const char *k, const char *v,
 static int xt_stream_action(xt_admin_req_t *rq, long long id, const char *a);
 
 static const xt_res_t  xt_stream_res = {
-    "streams", "streams", "streams", "id", xt_stream_fields,
-    xt_stream_filters, xt_stream_extra, "sort_order, id", "added",
-    "UNIX_TIMESTAMP()", NULL,
-    xt_stream_validate, xt_stream_store, NULL, xt_stream_filter,
-    NULL, xt_stream_action
+    .name = "streams",
+    .from = "streams",
+    .table = "streams",
+    .id_col = "id",
+    .fields = xt_stream_fields,
+    .filters = xt_stream_filters,
+    .extra_keys = xt_stream_extra,
+    .order = "sort_order, id",
+    .create_cols = "added",
+    .create_vals = "UNIX_TIMESTAMP()",
+    .validate = xt_stream_validate,
+    .store = xt_stream_store,
+    .filter = xt_stream_filter,
+    .action = xt_stream_action,
 };
 
 
