@@ -26,6 +26,27 @@ xt_movie_category(yajl_gen g, const xt_movie_in_t *m)
 
 
 int
+xt_render_media_keys(yajl_gen g, const xt_media_in_t *md)
+{
+    return K("video") || yajl_gen_map_open(g)
+        || (md->video_codec.len
+            && (K("codec_name") || S(md->video_codec)
+                || K("codec_type") || xt_gen_cstr(g, "video")
+                || K("width") || xt_gen_ullong(g, md->width)
+                || K("height") || xt_gen_ullong(g, md->height)))
+        || yajl_gen_map_close(g)
+        || K("audio") || yajl_gen_map_open(g)
+        || (md->audio_codec.len
+            && (K("codec_name") || S(md->audio_codec)
+                || K("codec_type") || xt_gen_cstr(g, "audio")
+                || K("sample_rate") || xt_gen_digits(g, md->sample_rate)
+                || K("channels") || xt_gen_ullong(g, md->channels)))
+        || yajl_gen_map_close(g)
+        || K("bitrate") || xt_gen_ullong(g, md->bitrate_kbps);
+}
+
+
+int
 xt_render_movie_json(yajl_gen g, const xt_movie_in_t *m)
 {
     xt_gen_restart(g);
@@ -86,9 +107,7 @@ xt_render_movie_info(yajl_gen g, const xt_movie_in_t *m)
         || xt_gen_backdrop(g, m->backdrop_json.p, m->backdrop_json.len)
         || K("duration_secs") || xt_gen_ullong(g, m->duration_secs)
         || K("duration") || xt_gen_duration(g, m->duration_secs)
-        || K("video") || yajl_gen_map_open(g) || yajl_gen_map_close(g)
-        || K("audio") || yajl_gen_map_open(g) || yajl_gen_map_close(g)
-        || K("bitrate") || yajl_gen_integer(g, 0)
+        || xt_render_media_keys(g, &m->media)
         || K("rating") || S(m->rating)
         || yajl_gen_map_close(g)
         || K("movie_data") || yajl_gen_map_open(g)
