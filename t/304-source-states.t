@@ -64,6 +64,13 @@ for my $id (sort keys %want) {
     like($st[5] // '', $want{$id}, "stream $id: last_error in plain words: '" . ($st[5] // '') . "'");
 }
 is(XtreamTest::sql("SELECT COUNT(*) FROM stream_status WHERE state = 'error'"), "4\n", 'four streams counted in error');
+# and it stays "error" while the retries go on (no flapping back to "starting")
+my %seen;
+for (1 .. 30) {
+    $seen{(XtreamSup::status_row(42))[0] // ''}++;
+    sleep 0.2;
+}
+is(join(',', sort keys %seen), 'error', 'stream 42 stays in error over 6 s of retries (' . join(' ', map { "$_=$seen{$_}" } sort keys %seen) . ')');
 
 # the sources come up: running again by themselves within 10 s, last_error cleared
 copy($src, "$www/late.ts") or die "copy: $!";
