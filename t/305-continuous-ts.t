@@ -45,31 +45,6 @@ CONF
 dv_blocks($HttpConfig, "    location / { xtream_delivery; }\n");
 XtreamTest::hooks();
 
-# per PID: +1 (mod 16) on a packet with payload, the same without; another
-# value only on a packet flagged discontinuity_indicator.
-# Returns (jumps, flagged, packets, offset of the first flagged packet).
-sub cc_check {
-    my ($d) = @_;
-    my (%last, $bad, $flagged, $n, $first);
-    ($bad, $flagged, $n) = (0, 0, 0);
-    for (my $i = 0; $i + 188 <= length $d; $i += 188) {
-        my @h = unpack('C6', substr($d, $i, 6));
-        $n++;
-        if ($h[0] != 0x47) { $bad++; next }
-        my $pid = (($h[1] & 0x1f) << 8) | $h[2];
-        next if $pid == 0x1fff;
-        my ($afc, $cc) = (($h[3] >> 4) & 3, $h[3] & 15);
-        my $di = ($afc & 2) && $h[4] > 0 && ($h[5] & 0x80);
-        if ($di) { $flagged++; $first //= $i }
-        if (exists $last{$pid} && !$di) {
-            my $want = ($afc & 1) ? ($last{$pid} + 1) & 15 : $last{$pid};
-            $bad++ if $cc != $want;
-        }
-        $last{$pid} = $cc;
-    }
-    return ($bad, $flagged, $n, $first);
-}
-
 sub dechunk {
     my ($raw) = @_;
     my ($head, $body) = split /\r\n\r\n/, $raw, 2;
@@ -115,10 +90,10 @@ like($head, qr{^HTTP/1\.1 200}, 'status 200');
 ok(defined $killed_at, 'the worker was killed with -9 at 35 s');
 ok($open, 'the connection was still open after 60 s (the restart did not cut it)');
 my $cut = int(($killed_at // 0) * 0.8 / 188) * 188;   # well before the kill
-my ($bad1, $fl1, $n1) = cc_check(substr($body, 0, $cut));
+my ($bad1, $fl1, $n1) = ts_cc_check(substr($body, 0, $cut));
 is($bad1, 0, "before the kill: $n1 packets, no counter jump at any of the segment joins");
 is($fl1, 0, 'before the kill: no discontinuity flag');
-my ($bad, $fl, $n, $first) = cc_check($body);
+my ($bad, $fl, $n, $first) = ts_cc_check($body);
 is($bad, 0, "the whole body: $n packets, no counter jump without discontinuity_indicator");
 ok($fl >= 3, "the restart is flagged ($fl packets with discontinuity_indicator, first at byte " . ($first // '-') . ')');
 ok(length($body) > 200_000, 'bytes flowed after the restart (' . length($body) . ' bytes)');
