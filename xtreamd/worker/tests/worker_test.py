@@ -422,6 +422,7 @@ def main():
     http_tests()
     cc_test(ladder)
     restart_playlist_test()
+    switch_test()
     native_rate_test()
     udp_test()
     multicast_test()
@@ -757,6 +758,63 @@ def cc_test(ladder):
             open(f"{out}/joined{v}.ts", "wb").write(data)
             c = ffmpeg_complaints(f"{out}/joined{v}.ts")
             check(f"cc {mode} v{v}: ffmpeg reads the joined segments without damage reports", not c, str(c[:3]))
+
+class OnceServer:
+    """HTTP server that serves one file to the first GET, 404 afterwards."""
+    def __init__(self, path):
+        import http.server, threading
+        data, outer = open(path, "rb").read(), self
+        self.gets = 0
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+            def do_GET(self):
+                outer.gets += 1
+                if outer.gets > 1:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp2t")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.srv.daemon_threads = True
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+def switch_test():
+    """Copy mode, the first source disappears (404 after one pass): the
+    worker fails over to the backup; that splice is flagged in the TS
+    (discontinuity_indicator) and the playlist (#EXT-X-DISCONTINUITY), the
+    counters are otherwise continuous, and the reason is in plain words."""
+    make_ts("sw_a.ts", "320x180", 3)
+    make_ts("sw_b.ts", "320x180", 3, freq=600)
+    srv = OnceServer("sw_a.ts")
+    r, wfd = os.pipe()
+    lines = status_reader(r)
+    w = spawn([BIN, "--stream-id", "33", "--output", "sw", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--loop", "--rw-timeout-ms", "2000", "--status-fd", str(wfd),
+               "--input", f"http://127.0.0.1:{srv.port}/a.ts", "--input", "sw_b.ts"],
+              pass_fds=(wfd,), stderr=subprocess.DEVNULL)
+    os.close(wfd)
+    wait_for(lambda: seg_count("sw/0") >= 6, 20)
+    rc = stop(w)
+    srv.close()
+    _, _, ents = playlist("sw/0/index.m3u8")
+    files = [f"sw/0/{e['seq']}.ts" for e in ents]
+    bad, flagged, n = cc_check(joined(files))
+    discs = [i for i, e in enumerate(ents) if e["disc"]]
+    fl_at = cc_check(open(files[discs[0]], "rb").read())[1] if discs else 0
+    errs = [l["last_error"] for _, l in lines if l and l["last_error"]]
+    check(f"switch: {len(ents)} segments (rc {rc}), {n} packets, counters continuous, one "
+          f"#EXT-X-DISCONTINUITY at the switch with {fl_at} of {flagged} flagged packets",
+          len(ents) >= 5 and not bad and len(discs) == 1 and 0 < discs[0] and fl_at == flagged >= 3,
+          f"{bad[:3]} {discs}")
+    check(f"switch: the failed source's reason in plain words ({errs[:1]})", "source 1: HTTP 404" in errs)
 
 def restart_playlist_test():
     """A restarted worker (kill -9, a smaller window, a source that never
