@@ -48,10 +48,22 @@ XtreamTest::import_json({
         { id => 41, name => 'Closed', transcode_profile_id => 1, sources => ["http://127.0.0.1:$closed/src.ts"] },
         { id => 42, name => 'NoDNS', transcode_profile_id => 1, sources => ['http://no-such-host.invalid/x.ts'] },
         { id => 43, name => 'NotFound', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/late.ts"] },
-        { id => 44, name => 'Junk', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/junk.ts"] },
+        { id => 44, name => 'Junk', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/junk.ts"],
+          read_native_rate => 'on', source_loop => JSON::PP::false() },
     ],
 });
 my $t0 = time;
+
+# the reading settings reach the worker's command line
+sub cmdline {
+    my ($id) = @_;
+    my ($pid) = XtreamSup::worker_pids($id);
+    return $pid ? join(' ', split /\0/, XtreamTest::slurp("/proc/$pid/cmdline")) : '';
+}
+XtreamSup::wait_for(5, sub { cmdline(43) && cmdline(44) });
+like(cmdline(43), qr/ --loop .*--read-native-rate auto /, 'defaults: --loop --read-native-rate auto');
+like(cmdline(44), qr/ --read-native-rate on /, 'read_native_rate on: --read-native-rate on');
+unlike(cmdline(44), qr/ --loop /, 'source_loop false: no --loop');
 
 my %want = (41 => qr/^connection refused$/, 42 => qr/^cannot resolve no-such-host\.invalid$/,
             43 => qr/^HTTP 404$/, 44 => qr/invalid data|no audio or video stream/);
