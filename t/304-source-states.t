@@ -17,6 +17,7 @@ use IO::Socket::INET ();
 my $www = "$XtreamTest::Tmp/www";
 mkdir $www;
 my $src = XtreamSup::make_media("$XtreamTest::Tmp/src.ts", 4);
+copy($src, "$www/lobby.ts") or die "copy: $!";
 XtreamTest::spew("$www/junk.ts", "<html><body>not a stream</body></html>\n" x 200);
 
 my @http;   # servers we started, stopped by pid at the end
@@ -25,7 +26,7 @@ sub http_server {
     my $pid = fork // die "fork: $!";
     if (!$pid) {
         open STDOUT, '>', '/dev/null';
-        open STDERR, '>', '/dev/null';
+        open STDERR, '>>', "$dir.$port.log";     # one line per request
         exec 'python3', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', $dir, $port;
         exit 127;
     }
@@ -48,6 +49,7 @@ XtreamTest::import_json({
         { id => 41, name => 'Closed', transcode_profile_id => 1, sources => ["http://127.0.0.1:$closed/src.ts"] },
         { id => 42, name => 'NoDNS', transcode_profile_id => 1, sources => ['http://no-such-host.invalid/x.ts'] },
         { id => 43, name => 'NotFound', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/late.ts"] },
+        { id => 45, name => 'Lobby', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/lobby.ts"] },
         { id => 44, name => 'Junk', transcode_profile_id => 1, sources => ["http://127.0.0.1:$port/junk.ts"],
           read_native_rate => 'on', source_loop => JSON::PP::false() },
     ],
@@ -96,6 +98,16 @@ for my $id (41, 43) {
     ok(XtreamSup::wait_for(3, sub { ((XtreamSup::status_row($id))[5] // 'x') eq '' }), "stream $id: last_error cleared");
 }
 is(XtreamTest::sql("SELECT COUNT(*) FROM stream_status WHERE state = 'error'"), "2\n", 'two left in error');
+
+# a 4 s file over HTTP (the lobby) plays at 1x: the media sequence follows
+# the wall clock, one GET of the file per loop, the state is running
+my $el = time - $t0;
+my @seqs = XtreamSup::playlist_seqs(45);
+my $gets = () = XtreamTest::slurp("$www.$port.log") =~ m{"GET /lobby\.ts }g;
+is((XtreamSup::status_row(45))[0], 'running', 'the HTTP file stream is running');
+ok(@seqs && $seqs[-1] <= $el + 3, sprintf('its segments (1 s) follow the wall clock: last seq %d after %.0f s',
+                                          $seqs[-1] // -1, $el));
+ok($gets >= 2 && $gets <= $el / 4 + 2, sprintf('%d GETs of the 4 s file in %.0f s (one per loop)', $gets, $el));
 my $log = XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log");
 unlike($log, qr/unparsable health line/, 'no unparsable health line in the daemon log');
 
