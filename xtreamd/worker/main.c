@@ -187,10 +187,10 @@ static int run(struct worker *w)
             last_ok = cur;
             failures = 0;
             backoff = BACKOFF_MIN_MS;
-            if (looped) {
+            if (looped) { /* loop: same file again, the timeline continues */
                 relooping = 1;
                 continue;
-            } /* loop: same file again, the timeline continues */
+            }
         } else {
             failures++;
         }
