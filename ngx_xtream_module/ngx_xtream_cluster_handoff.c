@@ -7,6 +7,7 @@
  * "Many servers").
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 #include "xt_entitle.h"
 

@@ -14,6 +14,7 @@
 #include "xt_sink.h"
 #include "xt_snapshot.h"
 #include "xt_tz.h"
+#include "ngx_xtream_zone.h"
 
 
 #define NGX_XTREAM_ZONEINFO     "/usr/share/zoneinfo"
@@ -34,6 +35,7 @@ typedef struct {
     ngx_msec_t               snapshot_poll;
     xt_tz_t                 *tz;
     ngx_flag_t               api_used;
+    ngx_xtream_zone_conf_t   zone;          /* xtream_zone and its tables */
 } ngx_xtream_main_conf_t;
 
 typedef struct {
