@@ -99,4 +99,12 @@ ngx_int_t ngx_xtream_send_stream(ngx_http_request_t *r,
 /* a spliced JSON list (an xt_list_chunk_t) */
 ngx_int_t ngx_xtream_send_list(ngx_http_request_t *r, void *list);
 
+/* ngx_xtream_write.c: back-pressure of answers sent in rounds.  After
+   output: NGX_OK all flushed, NGX_AGAIN the client still reading (write
+   event armed), NGX_ERROR.  A write handler's first step: NGX_OK to go
+   on, NGX_AGAIN while limit_rate delays it, else the status to finalize
+   with (a client timeout, NGX_ERROR) */
+ngx_int_t ngx_xtream_write_pending(ngx_http_request_t *r);
+ngx_int_t ngx_xtream_write_ready(ngx_http_request_t *r);
+
 #endif /* NGX_XTREAM_MODULE_H */
