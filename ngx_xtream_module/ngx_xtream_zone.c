@@ -267,11 +267,11 @@ ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id)
 
 
 /*
- * The zone when lock-out is on (NULL when off), with the client's address
- * in the table's form.
+ * The zone, locked, when lock-out is on (NULL when off), with the client's
+ * address in the table's form; the caller unlocks.
  */
 static ngx_xtream_zone_t *
-ngx_xtream_flood_zone(ngx_http_request_t *r, uint8_t *addr)
+ngx_xtream_flood_lock(ngx_http_request_t *r, uint8_t *addr)
 {
     ngx_xtream_zone_t  *zone;
 
@@ -281,6 +281,7 @@ ngx_xtream_flood_zone(ngx_http_request_t *r, uint8_t *addr)
     }
 
     ngx_xtream_client_addr(r->connection, addr);
+    ngx_shmtx_lock(&zone->shpool->mutex);
 
     return zone;
 }
@@ -293,12 +294,11 @@ ngx_xtream_flood_check(ngx_http_request_t *r)
     uint8_t                           addr[XT_ACCESS_ADDR_LEN];
     ngx_xtream_zone_t                *zone;
 
-    zone = ngx_xtream_flood_zone(r, addr);
+    zone = ngx_xtream_flood_lock(r, addr);
     if (zone == NULL) {
         return NGX_OK;
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
     left = xt_flood_locked(zone->sh->flood, addr, ngx_xtream_mono_sec());
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
@@ -320,12 +320,11 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
     uint8_t                           addr[XT_ACCESS_ADDR_LEN];
     ngx_xtream_zone_t                *zone;
 
-    zone = ngx_xtream_flood_zone(r, addr);
+    zone = ngx_xtream_flood_lock(r, addr);
     if (zone == NULL) {
         return;
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
     lock = xt_flood_fail(zone->sh->flood, addr, ngx_xtream_mono_sec());
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
@@ -348,12 +347,11 @@ ngx_xtream_flood_success(ngx_http_request_t *r)
     uint8_t                           addr[XT_ACCESS_ADDR_LEN];
     ngx_xtream_zone_t                *zone;
 
-    zone = ngx_xtream_flood_zone(r, addr);
+    zone = ngx_xtream_flood_lock(r, addr);
     if (zone == NULL) {
         return;
     }
 
-    ngx_shmtx_lock(&zone->shpool->mutex);
     xt_flood_success(zone->sh->flood, addr);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
