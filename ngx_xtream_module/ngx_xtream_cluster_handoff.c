@@ -7,6 +7,7 @@
  * "Many servers").
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 #include "xt_entitle.h"
 
@@ -79,8 +80,9 @@ ngx_xtream_cluster_handoff(ngx_http_request_t *r)
     cat = &cm->snap;
 
     /* the main checked everything; the status again, so a ban made since
-       (and replicated here) stops the hand-off too */
-    line = xt_cluster_line_by_id(lines, h.line_id);
+       (and replicated here) stops the hand-off too.  A hand-off names the
+       line by id, never by name. */
+    line = xt_snap_line_by_id(lines, h.line_id);
     if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,

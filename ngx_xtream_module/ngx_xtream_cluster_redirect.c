@@ -5,6 +5,7 @@
  * "Many servers").
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 
 

@@ -171,7 +171,7 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     const xt_conn_t    *c;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -240,7 +240,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
     const xt_conn_t    *c;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL || !d->counted) {
         return 0;
     }
