@@ -1,6 +1,6 @@
 /*
  * ngx_xtream_cluster_module (issue 11): the two hooks the delivery
- * handler calls.  See ngx_xtream_cluster_module.c and DELIVERY.md
+ * handler calls.  See ngx_xtream_cluster_module.c and docs/DELIVERY.md
  * "Many servers".
  */
 

@@ -3,7 +3,7 @@
  * /series/_h/... accepted when TOKEN was signed with the cluster secret
  * for this node, this stream and this client address; the viewer is then
  * counted against the line like any other, the connections the other
- * servers report for the line taken off max_connections (DELIVERY.md
+ * servers report for the line taken off max_connections (docs/DELIVERY.md
  * "Many servers").
  */
 
@@ -123,7 +123,7 @@ ngx_xtream_cluster_handoff(ngx_http_request_t *r)
 
     /* max_connections across servers: what the others reported (as of
        one load report + replication ago) is taken off; this node's own
-       count in the zone is exact (DELIVERY.md "Many servers") */
+       count in the zone is exact (docs/DELIVERY.md "Many servers") */
     max = line->max_connections;
 
     if (max) {

@@ -1,6 +1,6 @@
 /*
  * ngx_xtream_delivery_module: gated delivery of live HLS, continuous
- * MPEG-TS, VOD and episodes (DELIVERY.md).  A second HTTP module in the
+ * MPEG-TS, VOD and episodes (docs/DELIVERY.md).  A second HTTP module in the
  * same .so as ngx_xtream_module, whose snapshots it reads.
  *
  *   _module.c   directives, per-request state, variables

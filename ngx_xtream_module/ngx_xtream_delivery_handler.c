@@ -255,7 +255,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
 
 
 /*
- * On-demand start (DELIVERY.md "On-demand streams").  A live request whose
+ * On-demand start (docs/DELIVERY.md "On-demand streams").  A live request whose
  * media is not there (an on-demand stream nobody watches, or an always-on
  * stream that is (re)starting) sends {"ev":"start"} to xtreamd and waits
  * on a non-cancelable timer, polling every NGX_XTREAM_OD_POLL ms, for the

@@ -8,7 +8,7 @@
  * (the request holds the snapshot references until its pool goes).
  * Output goes in rounds; when the client is slow, generation stops until
  * the write event, so memory stays bounded by the busy bufs, not by the
- * response size (NGINX-NOTES §4(e)).
+ * response size.
  */
 
 #include "xt_render_list.h"
