@@ -241,6 +241,15 @@ int ngx_xtream_evicted(ngx_xtream_dreq_t *d);
 /* _kick.c: 1 when the connection of key must end: its line is banned,
    disabled, expired or gone, or was killed (kick generation) */
 int ngx_xtream_revoked(ngx_xtream_dreq_t *d, uint64_t key);
+/* the line's allowed_uas let the request's User-Agent in (else logged) */
+int ngx_xtream_line_ua_allowed(ngx_http_request_t *r, const xt_snap_t *lines,
+    const xt_snap_line_t *line);
+/* the line's kick generation in the current lines snapshot (0 without) */
+uint32_t ngx_xtream_line_kick(uint32_t line_id);
+/* the viewer's HLS session id (xt_token_session_key): 0 on error */
+uint64_t ngx_xtream_hls_session(ngx_http_request_t *r,
+    ngx_xtream_delivery_main_conf_t *dmcf, uint32_t line_id,
+    uint32_t stream_id, uint32_t kick);
 
 /* _events.c */
 ngx_int_t ngx_xtream_events_init_process(ngx_cycle_t *cycle,
