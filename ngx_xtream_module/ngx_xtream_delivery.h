@@ -164,8 +164,11 @@ ngx_xtream_dreq_t *ngx_xtream_dreq_create(ngx_http_request_t *r);
 /* exported to ngx_xtream_module's API handler */
 ngx_uint_t ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id);
 ngx_int_t ngx_xtream_flood_check(ngx_http_request_t *r);
-void ngx_xtream_flood_fail(ngx_http_request_t *r);
-void ngx_xtream_flood_success(ngx_http_request_t *r);
+/* a failed / good login of user (len bytes) from the client's address */
+void ngx_xtream_flood_fail(ngx_http_request_t *r, const char *user,
+    size_t len);
+void ngx_xtream_flood_success(ngx_http_request_t *r, const char *user,
+    size_t len);
 
 /* _handler.c */
 ngx_int_t ngx_xtream_delivery_handler(ngx_http_request_t *r);

@@ -531,11 +531,11 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: authentication failed for \"%*s\"",
                       rt->username.len, rt->username.data);
-        ngx_xtream_flood_fail(r);
+        ngx_xtream_flood_fail(r, rt->username.data, rt->username.len);
         return ngx_xtream_send_status(r, NGX_HTTP_UNAUTHORIZED);
     }
 
-    ngx_xtream_flood_success(r);
+    ngx_xtream_flood_success(r, rt->username.data, rt->username.len);
 
     d = ngx_xtream_dreq_create(r);
     if (d == NULL) {

@@ -162,7 +162,8 @@ xt_census_take(xt_census_t *c, xt_conns_t *conns, xt_flood_t *flood,
         c->flood_slots = flood->nslots;
         e = (const xt_flood_ent_t *) (flood + 1);
         for (i = 0; i < flood->nslots; i++) {
-            if (!e[i].used) {
+            /* 0xff...: an address + username counter, not an address */
+            if (!e[i].used || e[i].addr[0] == 0xff) {
                 continue;
             }
             if (e[i].locked_until > now_s) {
