@@ -199,7 +199,8 @@ ngx_xtream_base_url(ngx_http_request_t *r, ngx_str_t *base)
         return NGX_OK;
     }
 
-    /* headers_in.server was validated by nginx (no "/", no spaces) */
+    /* headers_in.server was validated by nginx (no "/", no spaces) and
+       by ngx_xtream_process (a DNS name or an address literal) */
     if (ngx_xtream_server_addr(r, &url, &port) != NGX_OK
         || url.len > 255)
     {
