@@ -233,6 +233,8 @@ ngx_int_t ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     const char *path, size_t path_len, uint32_t max_conns);
 /* from the dreq cleanup: the transfer ended, stop watching it */
 void ngx_xtream_vod_forget(ngx_xtream_dreq_t *d);
+/* checked every 250 ms for eviction or revocation, ended when so */
+void ngx_xtream_vod_watch(ngx_xtream_dreq_t *d);
 
 /* counting (in _handler.c): NGX_OK, or an HTTP status to answer */
 ngx_int_t ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
