@@ -114,6 +114,8 @@ typedef struct {
     uint64_t                 key;
     time_t                   start;
     unsigned                 counted:1;
+    unsigned                 slotted:1;         /* slot and key are set */
+    unsigned                 quiet:1;           /* not reported (events) */
     unsigned                 connect_sent:1;
 
     /* VOD: in this worker's list of transfers checked for eviction */

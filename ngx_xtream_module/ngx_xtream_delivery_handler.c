@@ -214,6 +214,7 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     case XT_ACQ_OK:
         d->slot = slot;
         d->key = key;
+        d->slotted = 1;
         /* records the line's kick generation it is admitted under */
         (void) ngx_xtream_revoked(d, kind == XT_CONN_HLS ? d->session : key);
         return NGX_OK;

@@ -287,6 +287,12 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
                               (int64_t) ngx_current_msec, &slot);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
+    if (*touched == XT_ACQ_OK) {
+        d->slot = slot;
+        d->key = d->session;
+        d->slotted = 1;
+    }
+
     return (*touched == XT_ACQ_ENDED) ? NGX_HTTP_FORBIDDEN : NGX_OK;
 }
 

@@ -5,7 +5,9 @@
 # xtream_zone under replace-oldest.  Before the fix every evicted session
 # kept its record and the table filled: every other line got 503 on TS,
 # VOD and HLS.  Now each attacking line holds one record, the table stays
-# bounded, and the other lines play throughout and afterwards.
+# bounded, and the other lines play throughout and afterwards.  Each new
+# session used to write an activity row; a line now reports at most 30 new
+# connections a minute to xtreamd.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -39,6 +41,7 @@ my $ng = XtreamNginx->start(http => <<"HTTP", server => <<"SERVER");
     xtream_ondemand_stale 0;
     xtream_max_connections_policy replace-oldest;
     xtream_hls_idle 60s;
+    xtream_event_socket $XtreamTest::Tmp/run/xtreamd.sock;
 HTTP
         location = /player_api.php { xtream_api; }
         location = /metrics { allow 127.0.0.1; deny all; xtream_metrics; }
@@ -81,6 +84,16 @@ my $used = $v->{xtream_connection_table_used};
 ok(defined $used && $used <= $Lines + 4, "the table stays bounded: $used records in use (of $cap)");
 
 others_ok('right after');
+
+# activity rows: xtreamd writes one per reported connection
+sleep 1.5;
+my %rows = map { split /\t/ } split /\n/, XtreamTest::sql(
+    "SELECT l.username, COUNT(*) FROM activity a JOIN `lines` l ON l.id = a.line_id "
+    . "WHERE l.username LIKE 'att%' GROUP BY l.username");
+my @over = grep { ($rows{"att$_"} // 0) > 30 } 1 .. $Lines;
+ok(!@over, 'at most 30 activity rows per attacking line: '
+   . join(' ', map { "att$_=" . ($rows{"att$_"} // 0) } 1 .. $Lines));
+ok(($rows{att1} // 0) >= 1, 'and their first connections are still reported');
 like($ng->error_log, qr/xtream zone "xtream": \d+ connections/, 'nginx made the small zone');
 ok($ng->error_log !~ /connection table full/, 'the table never filled');
 is_deeply([$ng->alerts], [], 'no alerts in the nginx error log');

@@ -22,6 +22,26 @@ xt_conns_recs(xt_conns_t *t)
 
 
 static uint32_t
+xt_conns_nrates(uint32_t capacity)
+{
+    uint32_t  n = 16;
+
+    while (n < capacity / 4 && n < (1u << 28)) {
+        n <<= 1;
+    }
+
+    return n;
+}
+
+
+static xt_conn_rate_t *
+xt_conns_rates(xt_conns_t *t)
+{
+    return (xt_conn_rate_t *) (xt_conns_recs(t) + t->capacity);
+}
+
+
+static uint32_t
 xt_conns_bucket_of(xt_conns_t *t, uint32_t line_id)
 {
     /* Fibonacci hashing spreads sequential ids */
@@ -47,7 +67,8 @@ xt_conns_size(uint32_t capacity)
 {
     return sizeof(xt_conns_t)
            + sizeof(uint32_t) * xt_conns_nbuckets(capacity)
-           + sizeof(xt_conn_t) * capacity;
+           + sizeof(xt_conn_t) * capacity
+           + sizeof(xt_conn_rate_t) * xt_conns_nrates(capacity);
 }
 
 
@@ -82,6 +103,9 @@ xt_conns_init(void *mem, uint32_t capacity, int64_t hls_idle_ms)
     }
 
     t->free = capacity ? 0 : XT_CONNS_NIL;
+
+    t->nrates = xt_conns_nrates(capacity);
+    memset(xt_conns_rates(t), 0, sizeof(xt_conn_rate_t) * t->nrates);
 
     return t;
 }
@@ -530,4 +554,84 @@ xt_conns_has(xt_conns_t *t, uint32_t line_id, uint64_t key, int64_t now_ms)
     xt_conns_scan(t, line_id, now_ms, NULL, key, &s);
 
     return s.found != XT_CONNS_NIL || s.displaced;
+}
+
+
+int
+xt_conns_report(xt_conns_t *t, uint32_t line_id, int64_t now_ms)
+{
+    uint32_t         i, h;
+    xt_conn_rate_t  *rates, *e, *victim;
+
+    rates = xt_conns_rates(t);
+    h = xt_conns_bucket_of(t, line_id);
+    victim = NULL;
+    e = NULL;
+
+    for (i = 0; i < 4; i++) {
+        e = &rates[(h + i) & (t->nrates - 1)];
+
+        if (e->line_id == line_id) {
+            break;
+        }
+
+        /* a free slot, else the one whose window began first */
+        if (e->line_id == 0) {
+            if (victim == NULL || victim->line_id != 0) {
+                victim = e;
+            }
+
+        } else if (victim == NULL
+                   || (victim->line_id != 0
+                       && e->window_start < victim->window_start))
+        {
+            victim = e;
+        }
+
+        e = NULL;
+    }
+
+    if (e == NULL) {
+        e = victim;
+        e->line_id = line_id;
+        e->reported = 0;
+        e->window_start = now_ms;
+    }
+
+    if (now_ms - e->window_start >= XT_CONNS_REPORT_MS) {
+        e->window_start = now_ms;
+        e->reported = 0;
+    }
+
+    if (e->reported >= XT_CONNS_REPORTS) {
+        return 0;
+    }
+
+    e->reported++;
+
+    return 1;
+}
+
+
+int
+xt_conns_report_slot(xt_conns_t *t, uint32_t slot, uint64_t key,
+    int64_t now_ms)
+{
+    xt_conn_t  *c;
+
+    if (slot >= t->capacity) {
+        return -1;
+    }
+
+    c = &xt_conns_recs(t)[slot];
+
+    if (c->state == XT_CONN_FREE || c->key != key) {
+        return -1;
+    }
+
+    if (!c->reported && xt_conns_report(t, c->line_id, now_ms)) {
+        c->reported = 1;
+    }
+
+    return c->reported;
 }

@@ -46,6 +46,17 @@
 /* an unlimited line (max_connections 0) holds at most capacity / this */
 #define XT_CONNS_UNLIMITED_SHARE  16
 
+/* new connections of one line reported to xtreamd (an activity row each)
+   per window; more are served but not reported (xt_conns_report) */
+#define XT_CONNS_REPORTS         30
+#define XT_CONNS_REPORT_MS       60000
+
+typedef struct {
+    uint32_t  line_id;      /* 0 = free */
+    uint32_t  reported;     /* in the window */
+    int64_t   window_start; /* ms */
+} xt_conn_rate_t;
+
 typedef enum {
     XT_CONN_STREAM = 1,     /* TS, VOD, episode, timeshift */
     XT_CONN_HLS
@@ -68,7 +79,8 @@ typedef struct {
     uint32_t  next;         /* chain or free list */
     uint8_t   kind;
     uint8_t   state;
-    uint16_t  reserved;
+    uint8_t   tag;          /* what it is, for metrics (xt_census_tag) */
+    uint8_t   reported;     /* its "open" went to xtreamd (xt_conns_report) */
     int32_t   pid;          /* owner worker (STREAM) */
     uint32_t  kick;         /* line kick generation + 1 it runs under,
                                0 = not recorded yet (xt_conns_kick) */
@@ -88,7 +100,10 @@ typedef struct {
     uint64_t   next_key;    /* for STREAM connection keys */
     int64_t    hls_idle_ms;
     int64_t    swept_at;    /* ms, last whole-table sweep */
-    /* uint32_t buckets[nbuckets]; xt_conn_t recs[capacity]; follow */
+    uint32_t   nrates;      /* power of two */
+    uint32_t   reserved2;
+    /* uint32_t buckets[nbuckets]; xt_conn_t recs[capacity];
+       xt_conn_rate_t rates[nrates]; follow */
 } xt_conns_t;
 
 typedef enum {
@@ -160,6 +175,21 @@ void xt_conns_kick_line(xt_conns_t *t, uint32_t line_id, uint32_t kick);
 
 /* 1 when line_id holds a record for key (live, ended or displacing) */
 int xt_conns_has(xt_conns_t *t, uint32_t line_id, uint64_t key,
+    int64_t now_ms);
+
+/*
+ * 1 when a new connection of line_id may be reported to xtreamd (its
+ * "open" event writes an activity row): at most XT_CONNS_REPORTS per
+ * XT_CONNS_REPORT_MS per line, so a line opening sessions in a loop cannot
+ * flood the activity table.  Lines share a small table (4 probes, the
+ * oldest window reused): a collision only gives a line a fresh budget.
+ */
+int xt_conns_report(xt_conns_t *t, uint32_t line_id, int64_t now_ms);
+
+/* the same for the connection at slot (key checked): once it was
+   reported, its later events (HLS refreshes, the close) always go;
+   -1 when the slot holds another connection now */
+int xt_conns_report_slot(xt_conns_t *t, uint32_t slot, uint64_t key,
     int64_t now_ms);
 
 #endif /* XT_CONNS_H */

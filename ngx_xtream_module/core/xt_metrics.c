@@ -84,7 +84,7 @@ void
 xt_census_tag(xt_conns_t *t, uint32_t slot, xt_mtag_e tag)
 {
     if (t != NULL && slot < t->capacity) {
-        xt_census_recs(t)[slot].reserved = (uint16_t) tag;
+        xt_census_recs(t)[slot].tag = (uint8_t) tag;
     }
 }
 
@@ -153,7 +153,7 @@ xt_census_take(xt_census_t *c, xt_conns_t *conns, xt_flood_t *flood,
                 continue;
             }
             c->conns[r->kind == XT_CONN_HLS ? XT_MTAG_HLS
-                     : r->reserved < XT_MTAG_N ? r->reserved
+                     : r->tag < XT_MTAG_N ? r->tag
                      : XT_MTAG_NONE]++;
         }
     }

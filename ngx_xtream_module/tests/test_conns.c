@@ -111,6 +111,58 @@ test_bounds(void)
 }
 
 
+/* activity reports: 30 a minute per line, lines apart, many lines fit */
+static void
+test_reports(void)
+{
+    void        *mem;
+    uint32_t     i, n;
+    xt_conns_t  *t;
+
+    mem = malloc(xt_conns_size(64));
+    t = xt_conns_init(mem, 64, 10000);
+    CHECK(t->nrates == 16);
+
+    for (i = 0, n = 0; i < 100; i++) {
+        n += xt_conns_report(t, 1, 1000 + i);
+    }
+    CHECK(n == XT_CONNS_REPORTS);
+    CHECK(xt_conns_report(t, 2, 2000) == 1);            /* another line */
+    CHECK(xt_conns_report(t, 1, 1000 + XT_CONNS_REPORT_MS - 1) == 0);
+    CHECK(xt_conns_report(t, 1, 1000 + XT_CONNS_REPORT_MS) == 1);
+
+    /* more lines than slots: the table stays in place, each line still
+       gets its first report */
+    for (i = 0, n = 0; i < 1000; i++) {
+        n += xt_conns_report(t, 100 + i, 5000);
+    }
+    CHECK(n == 1000);
+
+    /* per connection: reported once, then always; an unreported one may
+       be reported later, when the line's budget allows */
+    {
+        uint32_t  a, b;
+
+        CHECK(xt_conns_acquire(t, 7, 1, XT_CONN_HLS, 0x1, 0,
+                               XT_POLICY_REJECT, 1, 9000, NULL, &a, NULL)
+              == XT_ACQ_OK);
+        CHECK(xt_conns_acquire(t, 7, 1, XT_CONN_HLS, 0x2, 0,
+                               XT_POLICY_REJECT, 1, 9000, NULL, &b, NULL)
+              == XT_ACQ_OK);
+        CHECK(xt_conns_report_slot(t, a, 0x1, 9000) == 1);
+        for (i = 1; i < XT_CONNS_REPORTS; i++) {
+            (void) xt_conns_report(t, 7, 9000);
+        }
+        CHECK(xt_conns_report_slot(t, b, 0x2, 9001) == 0);    /* spent */
+        CHECK(xt_conns_report_slot(t, a, 0x1, 9001) == 1);    /* still */
+        CHECK(xt_conns_report_slot(t, a, 0x9, 9001) == -1);   /* not it */
+        CHECK(xt_conns_report_slot(t, b, 0x2, 9000 + XT_CONNS_REPORT_MS)
+              == 1);
+    }
+    free(mem);
+}
+
+
 int
 main(void)
 {
@@ -223,6 +275,7 @@ main(void)
     xt_conns_release(t, 99, 1);                         /* out of range */
 
     test_bounds();
+    test_reports();
 
     /* admin kill: the first check records the kick generation, a later
        one with another value evicts (TS key and HLS session alike) */
