@@ -3,7 +3,8 @@
 # hold open within 2 s: catch-up HLS segments (tokens issued for the whole
 # window, the finding), catch-up TS (a slow reader inside one archive
 # segment) and live HLS segments.  Before the fix catch-up segments were
-# served by their token alone for up to ~25 h.  A killed HLS viewer's next
+# served by their token alone for up to ~25 h, and a kill did not reach a
+# catch-up viewer whose session had idled out (paused) before it.  A killed HLS viewer's next
 # playlist request is refused with an empty 403 and nothing else (no
 # "[alert] header already sent", no playlist).
 use strict;
@@ -46,7 +47,7 @@ XtreamTest::import_json({
                   on_demand => JSON::PP::true(), sources => ['file:///nonexistent/a42.ts'] }],
     bouquets => [{ id => 1, name => 'All', sort_order => 1, live => [41, 42] }],
     lines => [map { { username => "v$_", password => "v$_-pass", status => 'active', max_connections => 0,
-                      allowed_outputs => ['ts', 'm3u8'], bouquets => [1] } } @Acts],
+                      allowed_outputs => ['ts', 'm3u8'], bouquets => [1] } } @Acts, 'idle'],
 });
 
 # the archive (after the import: xtreamd prunes what belongs to no
@@ -73,6 +74,7 @@ my $ng = XtreamNginx->start(http => <<"HTTP", server => <<'SERVER');
     xtream_media_root $XtreamTest::Tmp/media;
     xtream_archive_root $Arch;
     xtream_ondemand_stale 0;
+    xtream_hls_idle 5s;
     map \$arg_slow \$xt_rate { default 0; 1 8k; }
 HTTP
         location = /player_api.php { xtream_api; }
@@ -141,6 +143,22 @@ for my $a (@Acts) {
         ($kst) = $ng->get("/live/$u/$p/42.m3u8", from => '127.0.0.2');
         is($kst, 200, 'kill: the line stays active (another viewer plays)');
     }
+}
+
+# a catch-up viewer pauses longer than xtream_hls_idle (its session leaves
+# the zone), then the line is killed: its tokens no longer match
+{
+    my ($st, $h, $pl) = $ng->get("/timeshift/vidle/vidle-pass/1/$Start/41.m3u8");
+    my ($cseg) = $pl =~ m{^(/hls/41/archive/\d+\.ts\?t=\S+)$}m;
+    is(($ng->get($cseg))[0], 200, 'paused viewer: catch-up segment 200');
+    sleep 6;
+    is(($ng->get($cseg))[0], 200, 'after a pause longer than xtream_hls_idle: still 200 (admitted again)');
+    sleep 6;
+    XtreamTest::xtctl('api', 'POST', "/lines/$id{vidle}/kill");
+    my $t0 = time;
+    my $dt = refused_after($t0, $cseg);
+    ok(defined $dt && $dt <= $Limit, sprintf('kill after a pause: its catch-up segments refused %.2f s after',
+                                            $dt // -1));
 }
 
 is_deeply([$ng->alerts], [], 'no alerts in the nginx error log');
