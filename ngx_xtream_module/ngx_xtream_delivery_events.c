@@ -62,7 +62,7 @@ ngx_xtream_event_report(ngx_xtream_dreq_t *d)
     int                 rc;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return 1;
     }

@@ -277,7 +277,7 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
     uint32_t            slot;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -339,7 +339,7 @@ ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     if (kick != 0) {
         prev = ngx_xtream_hls_session(r, d->dmcf, d->line_id, d->stream_id,
                                       kick - 1);
-        zone = ngx_xtream_delivery_zone(d->dmcf);
+        zone = ngx_xtream_zone_get(d->r);
 
         ngx_shmtx_lock(&zone->shpool->mutex);
         killed = xt_conns_has(zone->sh->conns, d->line_id, prev,

@@ -295,18 +295,28 @@ static int
 xt_connect(xt_db_t *db, const xt_config_t *cf)
 {
     unsigned  applied;
+    int       rc;
 
     if (xt_db_connect(db, cf) != 0) {
         return -1;
     }
     /* with a write (primary) server the schema is migrated there and
        reaches this (replica) connection by replication */
-    if (!xt_db_write_split(cf) && xt_migrate(db, &applied) != 0) {
+    if (!xt_db_write_split(cf)
+        && (rc = xt_migrate(db, &applied)) != 0)
+    {
         xt_db_close(db);
-        return -1;
+        return rc;
     }
     return 0;
 }
+
+
+/* xt_run's per-kind arrays have XT_SNAP_KIND_LAST items, one per row of
+   xt_kinds (a new kind without its row, or a row without its kind, stops
+   the build) */
+_Static_assert(sizeof(xt_kinds) / sizeof(xt_kinds[0]) == XT_SNAP_KIND_LAST,
+               "xt_kinds and the kinds enum disagree");
 
 
 static int
@@ -314,11 +324,14 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
 {
     xt_db_t              db, wdb, *w;
     MYSQL_STMT          *cst = NULL;
-    unsigned long long   seen[8], now[8], sup_seen = 0;
-    time_t               built_at[8];
-    int                  built[8], down = 0, first = 1, sup_loaded = 0;
+    /* per kind, indexed like xt_kinds[] (XT_SNAP_KIND_LAST rows) */
+    unsigned long long   seen[XT_SNAP_KIND_LAST], now[XT_SNAP_KIND_LAST];
+    unsigned long long   sup_seen = 0;
+    time_t               built_at[XT_SNAP_KIND_LAST];
+    int                  built[XT_SNAP_KIND_LAST], down = 0, first = 1;
+    int                  sup_loaded = 0;
     unsigned             i, backoff = 0, cat = 0, applied;
-    int                  wfirst = 1, wdown = 0;
+    int                  wfirst = 1, wdown = 0, mrc;
     double               wtry = -1e9;
 
     memset(&db, 0, sizeof(db));
@@ -340,9 +353,16 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
     while (!xt_stop) {
         if (w == &wdb && wdb.my == NULL && xt_now_ms() - wtry >= 2000) {
             wtry = xt_now_ms();
+            mrc = 0;
             if (xt_db_connect_write(&wdb, cf) != 0
-                || xt_migrate(&wdb, &applied) != 0)
+                || (mrc = xt_migrate(&wdb, &applied)) != 0)
             {
+                if (mrc == XT_MIGRATE_REFUSED) {
+                    /* waiting cannot fix it: a person must */
+                    xt_log(XT_LOG_ERR, "database: %s", wdb.err);
+                    xt_db_close(&wdb);
+                    return 2;
+                }
                 if (!wdown) {
                     xt_log(XT_LOG_ERR, "write database unavailable (status "
                            "and load wait for it): %s", wdb.err);
@@ -370,8 +390,8 @@ xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
             }
         }
         if (db.my == NULL) {
-            if (xt_connect(&db, cf) != 0) {
-                if (once) {
+            if ((mrc = xt_connect(&db, cf)) != 0) {
+                if (once || mrc == XT_MIGRATE_REFUSED) {
                     xt_log(XT_LOG_ERR, "database: %s", db.err);
                     return 2;
                 }

@@ -17,6 +17,9 @@ main(void)
     test_epg();
     test_admin();
     test_cluster();
+    test_migrate();
+    test_grow();
+    test_common();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }
