@@ -251,7 +251,7 @@ static void
 xt_conns_sweep(xt_conns_t *t, int64_t now_ms, xt_pid_alive_pt alive)
 {
     int32_t     pid;
-    uint32_t    b, idx, prev, next;
+    uint32_t    b, idx, prev, next, n, most;
     xt_conn_t  *recs, *c;
     int         live;
 
@@ -263,9 +263,11 @@ xt_conns_sweep(xt_conns_t *t, int64_t now_ms, xt_pid_alive_pt alive)
     recs = xt_conns_recs(t);
     pid = 0;
     live = 1;
+    most = 0;
 
     for (b = 0; b < t->nbuckets; b++) {
         prev = XT_CONNS_NIL;
+        n = 0;
 
         for (idx = xt_conns_buckets(t)[b]; idx != XT_CONNS_NIL; idx = next) {
             c = &recs[idx];
@@ -290,7 +292,14 @@ xt_conns_sweep(xt_conns_t *t, int64_t now_ms, xt_pid_alive_pt alive)
                 continue;
             }
 
+            n++;
             prev = idx;
+        }
+
+        /* the longest chain is (nearly always) one heavy line's */
+        if (n > most) {
+            most = n;
+            t->heavy_line = recs[xt_conns_buckets(t)[b]].line_id;
         }
     }
 }
@@ -306,7 +315,7 @@ xt_conns_acquire(xt_conns_t *t, uint32_t line_id, uint32_t stream_id,
     uint64_t          displaced;
     xt_conn_t        *recs, *c;
     xt_acq_rc_e       rc;
-    xt_conns_scan_t   s;
+    xt_conns_scan_t   s, h;
 
     recs = xt_conns_recs(t);
     rc = XT_ACQ_OK;
@@ -369,10 +378,23 @@ xt_conns_acquire(xt_conns_t *t, uint32_t line_id, uint32_t stream_id,
 
     if (t->free == XT_CONNS_NIL) {
         xt_conns_sweep(t, now_ms, alive);
+    }
 
-        if (t->free == XT_CONNS_NIL) {
+    if (t->free == XT_CONNS_NIL) {
+        /* full of live records: the line that holds the most gives its
+           oldest to a line holding fewer (a few lines cannot lock the
+           others out, whatever their limits) */
+        if (t->heavy_line == line_id || t->heavy_line == 0) {
             return XT_ACQ_FULL;
         }
+
+        xt_conns_scan(t, t->heavy_line, now_ms, alive, 0, &h);
+
+        if (h.oldest == XT_CONNS_NIL || h.total <= s.total + 1) {
+            return XT_ACQ_FULL;
+        }
+
+        xt_conns_unlink(t, h.oldest);
     }
 
     idx = t->free;

@@ -24,7 +24,9 @@
  * kept for it, so a few lines cannot fill the table whatever they send.
  * Records of a worker that died (its pid gone) and idle HLS sessions are
  * dropped when their line is looked at, and by a sweep of the whole table
- * (at most once per XT_CONNS_SWEEP_MS) when no record is free.
+ * (at most once per XT_CONNS_SWEEP_MS) when no record is free.  A table
+ * still full degrades the line that holds the most records: a newcomer of
+ * a line holding fewer takes that line's oldest record.
  */
 
 #ifndef XT_CONNS_H
@@ -96,7 +98,8 @@ typedef struct {
     uint32_t   free;        /* head of the free list */
     uint32_t   used;
     uint32_t   line_cap;    /* records of an unlimited line */
-    uint32_t   reserved;
+    uint32_t   heavy_line;  /* the line holding most records at the last
+                               sweep (see xt_conns_acquire) */
     uint64_t   next_key;    /* for STREAM connection keys */
     int64_t    hls_idle_ms;
     int64_t    swept_at;    /* ms, last whole-table sweep */

@@ -111,6 +111,43 @@ test_bounds(void)
 }
 
 
+/* a table full of live records degrades the line that holds the most */
+static void
+test_full(void)
+{
+    void        *mem;
+    uint32_t     i, slot, first = XT_CONNS_NIL;
+    xt_conns_t  *t;
+
+    mem = malloc(xt_conns_size(16));
+    t = xt_conns_init(mem, 16, 10000);
+    t->line_cap = 32;                   /* one unlimited line may fill it */
+
+    for (i = 0; i < 16; i++) {
+        CHECK(xt_conns_acquire(t, 5, 1, XT_CONN_STREAM, 0, 0,
+                               XT_POLICY_REJECT, 100, 1000 + i, alive, &slot,
+                               NULL) == XT_ACQ_OK);
+        if (i == 0) {
+            first = slot;
+        }
+    }
+    CHECK(t->free == XT_CONNS_NIL);
+
+    /* the line that filled it gets nothing more */
+    CHECK(xt_conns_acquire(t, 5, 1, XT_CONN_STREAM, 0, 0, XT_POLICY_REJECT,
+                           100, 2000, alive, &slot, NULL) == XT_ACQ_FULL);
+    /* another line takes its oldest record */
+    CHECK(xt_conns_acquire(t, 6, 1, XT_CONN_HLS, 0x66, 1, XT_POLICY_REJECT,
+                           100, 2001, alive, &slot, NULL) == XT_ACQ_OK);
+    CHECK(slot == first && xt_conns_get(t, slot)->line_id == 6);
+    CHECK(xt_conns_count(t, 5, 2001, alive) == 15);
+    CHECK(xt_conns_acquire(t, 7, 1, XT_CONN_STREAM, 0, 1, XT_POLICY_REJECT,
+                           100, 2002, alive, &slot, NULL) == XT_ACQ_OK);
+    CHECK(xt_conns_count(t, 5, 2002, alive) == 14);
+    free(mem);
+}
+
+
 /* activity reports: 30 a minute per line, lines apart, many lines fit */
 static void
 test_reports(void)
@@ -276,6 +313,7 @@ main(void)
 
     test_bounds();
     test_reports();
+    test_full();
 
     /* admin kill: the first check records the kick generation, a later
        one with another value evicts (TS key and HLS session alike) */
