@@ -7,7 +7,10 @@
 # VOD and HLS.  Now each attacking line holds one record, the table stays
 # bounded, and the other lines play throughout and afterwards.  Each new
 # session used to write an activity row; a line now reports at most 30 new
-# connections a minute to xtreamd.
+# connections a minute to xtreamd.  Then sixteen unlimited lines fill the
+# table with live sessions from many addresses (each at its cap, a
+# sixteenth of the table): the other lines still get 200, the full table
+# takes from the lines that filled it.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -26,9 +29,12 @@ my $Rounds = $ENV{XT_FLOOD_ROUNDS} || 400;      # requests per attacking line
 make_media();
 master(11, 1);
 publish(11, 0, 0, 1, 2);
-XtreamTest::import_json({ lines => [map { { username => "att$_", password => "att$_-pass", status => 'active',
-                                            max_connections => 1, allowed_outputs => ['ts', 'm3u8'],
-                                            bouquets => [1] } } 1 .. $Lines] });
+XtreamTest::import_json({ lines => [(map { { username => "att$_", password => "att$_-pass", status => 'active',
+                                             max_connections => 1, allowed_outputs => ['ts', 'm3u8'],
+                                             bouquets => [1] } } 1 .. $Lines),
+                                    (map { { username => "unl$_", password => "unl$_-pass", status => 'active',
+                                             max_connections => 0, allowed_outputs => ['ts', 'm3u8'],
+                                             bouquets => [1] } } 1 .. 16)] });
 
 my $ng = XtreamNginx->start(http => <<"HTTP", server => <<"SERVER");
     xtream_snapshot_dir $XtreamTest::SnapDir;
@@ -94,7 +100,27 @@ my @over = grep { ($rows{"att$_"} // 0) > 30 } 1 .. $Lines;
 ok(!@over, 'at most 30 activity rows per attacking line: '
    . join(' ', map { "att$_=" . ($rows{"att$_"} // 0) } 1 .. $Lines));
 ok(($rows{att1} // 0) >= 1, 'and their first connections are still reported');
+
+ok($ng->error_log !~ /connection table full/, 'the flood never filled the table');
+
+# sixteen unlimited lines, each from many addresses: each stops at its cap
+my $share = int($cap / 16);
+my %got;
+for my $l (1 .. 16) {
+    for my $k (1 .. $share + 8) {
+        my ($st) = $ng->get("/live/unl$l/unl$l-pass/11.m3u8", from => sprintf('127.2.%d.%d', $l, $k));
+        $got{$st}++;
+    }
+}
+note('unlimited lines: ' . join(' ', map { "$_ x$got{$_}" } sort keys %got));
+($v) = $ng->scrape;
+ok($v->{xtream_connection_table_used} >= $cap - 16,
+   "the table is (nearly) full: $v->{xtream_connection_table_used} of $cap");
+ok(($got{403} // 0) >= 16 * 8 - 16, 'an unlimited line stops at a sixteenth of the table (403 beyond)');
+others_ok('table full of unlimited lines\' sessions');
+my ($st) = $ng->get('/live/three/three-pass/11.m3u8', from => '127.0.9.10');
+is($st, 200, 'a new HLS viewer of another line: 200 (a line that filled the table gave way)');
+ok(($got{503} // 0) > 0, 'the lines that filled the table got the 503s ("connection table full")');
 like($ng->error_log, qr/xtream zone "xtream": \d+ connections/, 'nginx made the small zone');
-ok($ng->error_log !~ /connection table full/, 'the table never filled');
 is_deeply([$ng->alerts], [], 'no alerts in the nginx error log');
 done_testing();
