@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xt_config.h"
 #include "xt_db.h"
@@ -27,7 +28,8 @@ static void
 xt_usage(FILE *f)
 {
     fprintf(f,
-"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF)\n"
+"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF,\n"
+"  then " XT_SETUP_CONF ")\n"
 "  migrate                      apply pending schema migrations\n"
 "  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
 "                               transaction, strict\n"
@@ -222,9 +224,13 @@ main(int argc, char **argv)
     {
         return 1;
     }
+    /* the packaged configuration, when installed */
+    if (conf == NULL && access(XT_SETUP_CONF, F_OK) == 0) {
+        conf = XT_SETUP_CONF;
+    }
     if (conf == NULL) {
-        fprintf(stderr, "xtreamctl: no configuration (-c CONF or "
-                "XTREAM_CONF)\n");
+        fprintf(stderr, "xtreamctl: no configuration (-c CONF, "
+                "XTREAM_CONF or " XT_SETUP_CONF ")\n");
         return 1;
     }
     if (xt_config_load(&cf, conf, err, sizeof(err)) != 0) {
