@@ -2,7 +2,7 @@
 # `make deb`: Debian packages into dist/ (libnginx-mod-http-xtream and
 # xtreamd) with debhelper, from a copy of the tree under build/deb/ so the
 # worktree stays clean.  The version grows with each commit
-# (0.1.0+gitYYYYMMDDHHMMSS.HASH), so a newer commit's packages upgrade an
+# (0.1.0+gYYYYMMDDHHMMSS.HASH), so a newer commit's packages upgrade an
 # older one's.  lintian must pass (overrides in debian/*.lintian-overrides).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,17 +15,17 @@ for t in dpkg-buildpackage dh lintian; do
 done
 
 base=$(dpkg-parsechangelog -l debian/changelog -S Version)
-# +gYYYYMMDDHHMM.HASH (commit time, UTC); uncommitted changes: the build
+# +gYYYYMMDDHHMMSS.HASH (commit time, UTC); uncommitted changes: the build
 # time and a trailing .d, so they sort after the commit they start from
 if git rev-parse --verify -q HEAD >/dev/null; then
     hash=$(git rev-parse --short=7 HEAD)
     if git diff --quiet HEAD -- . 2>/dev/null; then
-        ver="$base+g$(TZ=UTC git log -1 --date=format-local:%Y%m%d%H%M --format=%cd).$hash"
+        ver="$base+g$(TZ=UTC git log -1 --date=format-local:%Y%m%d%H%M%S --format=%cd).$hash"
     else
-        ver="$base+g$(date -u +%Y%m%d%H%M).$hash.d"
+        ver="$base+g$(date -u +%Y%m%d%H%M%S).$hash.d"
     fi
 else
-    ver="$base+g$(date -u +%Y%m%d%H%M)"
+    ver="$base+g$(date -u +%Y%m%d%H%M%S)"
 fi
 
 stage=$build/deb

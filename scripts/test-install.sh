@@ -57,6 +57,44 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; made_policy=1
 fi
 
+# 0. the previous commit's packages (XT_UPGRADE_FROM, default HEAD~1),
+#    built in a clone of their own, to upgrade from
+old_debs=()
+from=${XT_UPGRADE_FROM:-HEAD~1}
+if oldrev=$(git -C "$repo" rev-parse --verify -q "$from^{commit}") \
+   && git -C "$repo" cat-file -e "$oldrev:debian/control" 2>/dev/null; then
+    git clone -q --no-checkout "$repo" "$tmp/old" && git -C "$tmp/old" checkout -q "$oldrev" \
+        && mkdir -p "$tmp/old/web/admin/vendor" && cp "$repo/web/admin/vendor/hls.min.js" "$tmp/old/web/admin/vendor/" \
+        && (cd "$tmp/old" && BUILD="$tmp/old/build" scripts/build-deb.sh) >"$tmp/old-build.log" 2>&1 \
+        && old_debs=("$tmp"/old/dist/libnginx-mod-http-xtream_*.deb "$tmp"/old/dist/xtreamd_*.deb) \
+        || { bad "packages of $from ($oldrev) build"; tail -5 "$tmp/old-build.log" | sed 's/^/#   /'; }
+    newv=$(dpkg-deb -f "${debs[1]}" Version)
+    if [ ${#old_debs[@]} -eq 2 ] && ! dpkg --compare-versions "$(dpkg-deb -f "${old_debs[1]}" Version)" lt "$newv"; then
+        echo "# SKIP upgrade: $from's version is not lower than $newv (same commit?)"
+        old_debs=()
+    fi
+else
+    echo "# SKIP upgrade: $from has no debian/ (the first packaged commit)"
+fi
+
+if [ ${#old_debs[@]} -eq 2 ]; then
+    if ! mariadb-admin ping >/dev/null 2>&1; then
+        check "service mariadb start" service mariadb start
+        started_db=1
+    fi
+    check "install the previous commit's packages ($(dpkg-deb -f "${old_debs[1]}" Version))" \
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${old_debs[@]}"
+    check "old: xtreamctl setup" sh -c "xtreamctl setup > $tmp/setup-old.out 2>&1"
+    check "old: a line" xtreamctl line add keeper --password keeper-pass-1
+    oldmig=$(mariadb -N -e 'SELECT COUNT(*) FROM xtream.schema_migrations')
+    # dpkg keeps the configuration setup changed (a conffile) without asking
+    check "upgrade to $newv" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${debs[@]}"
+    check "upgraded: the installed version is $newv" test "$(dpkg-query -W -f='${Version}' xtreamd)" = "$newv"
+    check "upgraded: the line and the migrations are kept" \
+        sh -c "xtreamctl line list | grep -q '^[0-9]*	keeper	' && [ \$(mariadb -N -e 'SELECT COUNT(*) FROM xtream.schema_migrations') -ge $oldmig ]"
+fi
+
 # 1. install
 abi=$(sed -n 's/^nginx:abi=//p' /usr/share/nginx/src/debian/libnginx-mod.abisubstvars)
 check "the module package depends on the exact nginx ABI it was built for ($abi)" \
@@ -79,8 +117,8 @@ unit=/lib/systemd/system/xtreamd.service
 check "systemd-analyze verify xtreamd.service" systemd-analyze verify "$unit"
 check "unit: sandboxing" sh -c "grep -qx 'User=xtream' $unit && grep -qx 'ProtectSystem=strict' $unit && grep -qx 'ProtectHome=yes' $unit && grep -qx 'PrivateTmp=yes' $unit && grep -qx 'NoNewPrivileges=yes' $unit && grep -qx 'Restart=on-failure' $unit"
 
-# 3. MariaDB the Debian way, then setup
-if ! mariadb-admin ping >/dev/null 2>&1; then
+# 3. MariaDB the Debian way (unless the upgrade phase started it), then setup
+if [ $started_db -eq 0 ] && ! mariadb-admin ping >/dev/null 2>&1; then
     check "service mariadb start" service mariadb start
     started_db=1
 fi
@@ -156,6 +194,10 @@ url=http://127.0.0.1:$port
 login() { curl -fsS --max-time 3 "$url/player_api.php?username=tester&password=$pass" | grep -q '"auth":1'; }
 wait_login() { for _ in $(seq 1 100); do login && return 0; sleep 0.2; done; return 1; }
 check "the line logs in through the installed nginx" wait_login
+if [ ${#old_debs[@]} -eq 2 ]; then
+    check "the line made before the upgrade logs in" \
+        sh -c "curl -fsS --max-time 3 '$url/player_api.php?username=keeper&password=keeper-pass-1' | grep -q '\"auth\":1'"
+fi
 plays() {
     for _ in $(seq 1 60); do
         curl -s --max-time 4 -o "$tmp/play.ts" "$url/live/tester/$pass/1.ts"
@@ -194,7 +236,7 @@ kill -TERM "$daemon_pid"; wait "$daemon_pid" 2>/dev/null; daemon_pid=''
 rm -f /etc/nginx/sites-enabled/xtream
 check "apt-get remove" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q xtreamd libnginx-mod-http-xtream
 check "remove keeps /etc/xtream/xtreamd.conf" test -s /etc/xtream/xtreamd.conf
-check "remove keeps the database" sh -c "mariadb -N -e 'SELECT COUNT(*) FROM xtream.\`lines\`' | grep -qx 1"
+check "remove keeps the database" sh -c "mariadb -N -e 'SELECT COUNT(*) FROM xtream.\`lines\`' | grep -qx '[12]'"
 check "remove disables the module (modules-enabled link set aside)" test ! -e /etc/nginx/modules-enabled/50-mod-http-xtream.conf
 check "apt-get purge" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q xtreamd libnginx-mod-http-xtream
 check "purge removes /etc/xtream and /var/lib/xtream" test ! -e /etc/xtream -a ! -e /var/lib/xtream
