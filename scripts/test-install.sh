@@ -100,6 +100,19 @@ abi=$(sed -n 's/^nginx:abi=//p' /usr/share/nginx/src/debian/libnginx-mod.abisubs
 check "the module package depends on the exact nginx ABI it was built for ($abi)" \
     sh -c "dpkg-deb -f '${debs[0]}' Depends | grep -Eq '(^|, )$abi(,|\$)'"
 check "nginx provides that ABI here" sh -c "apt-cache show nginx | grep -q 'Provides:.*$abi'"
+# beside an nginx of another ABI, apt refuses the module: simulated on a
+# copy of dpkg's status where nginx (and nginx-rtmp) carry another ABI
+other_abi() {
+    local d=$tmp/other-abi
+    mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/parts"
+    : > "$d/sources.list"
+    sed "s/$abi/nginx-abi-0.0.1-1/g" /var/lib/dpkg/status > "$d/status"
+    ! apt-get install -s -o Dir::State::status="$d/status" -o Dir::State::Lists="$d/lists" \
+        -o Dir::Cache="$d/cache" -o Dir::Etc::sourcelist="$d/sources.list" \
+        -o Dir::Etc::sourceparts="$d/parts" "${debs[0]}" > "$d/out" 2>&1 \
+      && grep -q "libnginx-mod-http-xtream : Depends: $abi but it is not installable" "$d/out"
+}
+check "the module is refused beside an nginx of another ABI (apt-get -s)" other_abi
 check "apt-get install ./dist/*.deb" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${debs[@]}"
 check "module: .so in /usr/lib/nginx/modules" test -f /usr/lib/nginx/modules/ngx_xtream_module.so
 check "module: load_module snippet in modules-available" grep -qx 'load_module modules/ngx_xtream_module.so;' /usr/share/nginx/modules-available/mod-http-xtream.conf
