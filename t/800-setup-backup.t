@@ -16,6 +16,7 @@ use XtreamTest;
 use XtreamNginx;
 use Test::More;
 use Digest::SHA ();
+use File::Temp ();
 
 plan skip_all => 'setup needs root (it creates a MariaDB user and chowns files)' if $> != 0;
 
@@ -82,8 +83,12 @@ chmod 0644, $Conf;
 XtreamTest::spew($Site, site_text("$T/snap"));
 
 # --- bad states first, each with nothing changed
+# (a copy nobody can reach: the tree and the test's directory may be 0700)
+my $Pub = File::Temp::tempdir('/tmp/xt-setup-pub.XXXXXX', CLEANUP => 1);
+chmod 0755, $Pub;
+system('cp', $Ctl, "$Pub/xtreamctl") == 0 or die "cp: $?";
 refused('not root', qr/must run as root/,
-        'setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', $Ctl, '-c', $Conf, 'setup', '--site', $Site);
+        'setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', "$Pub/xtreamctl", '-c', $Conf, 'setup', '--site', $Site);
 XtreamTest::spew($Site, site_text("$T/elsewhere"));
 refused('site disagrees', qr/xtream_snapshot_dir "\Q$T\E\/elsewhere" but xtreamd.conf snapshot_dir/);
 XtreamTest::spew($Site, site_text("$T/snap"));
@@ -188,8 +193,10 @@ like($out, qr/is not empty .* --force/, 'restore into a non-empty database: says
 my $raw = XtreamTest::slurp_raw($Bk);
 XtreamTest::spew_raw("$XtreamTest::Tmp/cut.xtb", substr($raw, 0, int(length($raw) / 2)));
 XtreamTest::spew_raw("$XtreamTest::Tmp/other.gz", `printf 'CREATE TABLE x (a int);\n' | gzip`);
+# the operator stops xtreamd before a restore (a running one would make
+# the schema again as soon as the database is gone)
+XtreamTest::stop_daemon();
 XtreamTest::sql("DROP DATABASE `$XtreamTest::DbName`", 'mysql');
-XtreamTest::stop_daemon();      # the operator stops xtreamd before a restore
 for my $c (['cut.xtb', qr/truncated or damaged/], ['other.gz', qr/not an xtream backup/],
            ['nonexistent.xtb', qr/No such file/]) {
     ($rc, $out) = XtreamTest::run_cmd($Ctl, '-c', $BConf, 'restore', "$XtreamTest::Tmp/$c->[0]");
