@@ -136,9 +136,11 @@ if [ $started_db -eq 0 ] && ! mariadb-admin ping >/dev/null 2>&1; then
     started_db=1
 fi
 not_root() {
-    local out rc
+    local out rc before
+    before=$(ls -l --time-style=full-iso /etc/xtream; sha256sum /etc/xtream/*)
     out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups xtreamctl setup 2>&1); rc=$?
-    [ $rc -ne 0 ] && echo "$out" | grep -q 'must run as root' && [ ! -e /etc/xtream/secret ]
+    [ $rc -ne 0 ] && echo "$out" | grep -q 'must run as root' \
+        && [ "$(ls -l --time-style=full-iso /etc/xtream; sha256sum /etc/xtream/*)" = "$before" ]
 }
 check "setup refused without root, nothing changed" not_root
 xtreamctl setup > "$tmp/setup.out" 2>&1; rc=$?
