@@ -154,6 +154,10 @@ check "secret 0640 root:www-data" test "$(stat -c '%a %U:%G' /etc/xtream/secret)
 ln -sf /etc/nginx/sites-available/xtream /etc/nginx/sites-enabled/xtream
 check "nginx -t with the module and the xtream site enabled" nginx -t -q
 
+# the admin API on a free port (8082 may be another engineer's make run)
+aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -i "s/^admin_listen .*/admin_listen     = 127.0.0.1:$aport/" /etc/xtream/xtreamd.conf
+
 # 4. xtreamd as the unit runs it (its User=, its ExecStart)
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 user=$(sed -n 's/^User=//p' "$unit")
@@ -183,6 +187,8 @@ pass=$(xtreamctl line add tester --bouquets 1 2>>"$tmp/checks.log")
 # 5. the packaged site in an nginx of its own on a free loopback port
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$tmp/ngx"
+sed "s|proxy_pass http://127.0.0.1:8082;|proxy_pass http://127.0.0.1:$aport;|" \
+    /etc/nginx/snippets/xtream-locations.conf > "$tmp/ngx/locations.conf"
 sed -e "s|listen 80;|listen 127.0.0.1:$port;|" -e '/listen \[::\]:80;/d' \
     /etc/nginx/sites-available/xtream > "$tmp/ngx/site.conf"
 # the shipped HTTPS block (commented out in the site), filled in the way
@@ -194,6 +200,7 @@ sed -n '/^#server {/,/^#}/p' /etc/nginx/sites-available/xtream | sed 's/^#//' \
     | sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$tport ssl http2;|" -e '/listen \[::\]:443/d' \
           -e "s|/etc/letsencrypt/live/iptv.example.net/fullchain.pem|$tmp/ngx/cert.pem|" \
           -e "s|/etc/letsencrypt/live/iptv.example.net/privkey.pem|$tmp/ngx/key.pem|" >> "$tmp/ngx/site.conf"
+sed -i "s|include /etc/nginx/snippets/xtream-locations.conf;|include $tmp/ngx/locations.conf;|" "$tmp/ngx/site.conf"
 cat > "$tmp/ngx/nginx.conf" <<NGX
 user www-data;
 worker_processes 1;
@@ -235,6 +242,15 @@ check "HTTP: server_info says server_protocol http" \
     sh -c "curl -sS --max-time 3 '$url/player_api.php?username=tester&password=$pass' | grep -q '\"server_protocol\":\"http\"'"
 check "HTTPS: the playlist's URLs are https://" \
     sh -c "curl -ksS --max-time 3 '$turl/get.php?username=tester&password=$pass&type=m3u_plus&output=ts' | tee $tmp/m3u | grep -q '^https://127.0.0.1:$tport/' && ! grep -q '^http://' $tmp/m3u"
+check "xtreamctl admin add" xtreamctl admin add tlsadmin --password Tls-admin-pass-1
+cookie() {   # URL: the login's Set-Cookie header
+    curl -ksS --max-time 5 -D - -o /dev/null -H 'Content-Type: application/json' \
+        -d '{"username":"tlsadmin","password":"Tls-admin-pass-1"}' "$1/admin/api/login" | grep -i '^set-cookie: xt_admin='
+}
+secure_https() { cookie "$turl" | grep -q '; Secure'; }
+plain_http() { local c; c=$(cookie "$url") && ! echo "$c" | grep -q Secure; }
+check "panel login over HTTPS: the session cookie is Secure" secure_https
+check "panel login over HTTP: the session cookie is not Secure" plain_http
 check "/metrics answers on loopback" sh -c "curl -fsS --max-time 3 $url/metrics | grep -q '^xtream_'"
 check "the panel is served" sh -c "curl -fsS --max-time 3 $url/admin/ | grep -qi '<html'"
 

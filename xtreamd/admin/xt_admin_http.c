@@ -217,7 +217,9 @@ xt_http_error(struct MHD_Connection *c, const xt_config_t *cf, int status,
 }
 
 
-static void
+/* the client's address (X-Real-IP when nginx on this host proxies);
+   returns 1 when the peer is loopback */
+static int
 xt_http_address(struct MHD_Connection *c, char *out, size_t outlen)
 {
     const union MHD_ConnectionInfo  *ci;
@@ -251,6 +253,7 @@ xt_http_address(struct MHD_Connection *c, char *out, size_t outlen)
             snprintf(out, outlen, "%s", real);
         }
     }
+    return loopback;
 }
 
 
@@ -336,7 +339,15 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
                                                 "xt_admin");
     rq.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-CSRF-Token");
-    xt_http_address(c, rq.address, sizeof(rq.address));
+    /* the site sends X-Forwarded-Proto $scheme: the session cookie is
+       Secure whenever the panel is reached over HTTPS */
+    {
+        const char  *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         "X-Forwarded-Proto");
+
+        rq.via_https = xt_http_address(c, rq.address, sizeof(rq.address))
+                       && proto != NULL && strcmp(proto, "https") == 0;
+    }
 
     xt_admin_handle(&rq);
     if (rq.status >= 500) {
