@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xt_grow.h"
 #include "xt_log.h"
+#include "xt_spawn.h"
 #include "xt_stream_status.h"
 #include "xt_supervisor.h"
 #include "xt_supervisor_int.h"
@@ -124,7 +126,7 @@ xt_job_stop(xt_job_t *j, double now, int hung, const char *why)
     }
     xt_log(XT_LOG_INFO, "stream %u: stopping worker pid %ld (%s)",
            j->spec.id, (long) j->pid, why);
-    xt_proc_signal(j->pid, SIGTERM);
+    xt_spawn_signal(j->pid, SIGTERM);
     j->stopping = 1;
     j->hung = hung;
     j->t_term = now;
@@ -137,7 +139,7 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     const xt_spec_t *nw)
 {
     xt_sup_t   *sup = ctx;
-    xt_job_t   *j, **nj;
+    xt_job_t   *j;
     xt_spec_t  *ns = (xt_spec_t *) nw;
 
     switch (what) {
@@ -153,15 +155,10 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     case XT_DIFF_ADD:
         j = xt_job_find(sup, ns->id);
         if (j == NULL) {
-            if (sup->njobs == sup->cap) {
-                size_t  cap = sup->cap ? sup->cap * 2 : 32;
-
-                nj = realloc(sup->jobs, cap * sizeof(xt_job_t *));
-                if (nj == NULL) {
-                    return;
-                }
-                sup->jobs = nj;
-                sup->cap = cap;
+            if (xt_grow((void **) &sup->jobs, &sup->cap, sup->njobs,
+                        sizeof(*sup->jobs)) != 0)
+            {
+                return;
             }
             j = calloc(1, sizeof(*j));
             if (j == NULL) {
@@ -307,7 +304,7 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
         j->t_next = now + 60000;
         return;
     }
-    pid = xt_proc_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
+    pid = xt_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
     if (pid < 0) {
         xt_log(XT_LOG_ERR, "stream %u: spawn %s: %s", j->spec.id,
                sup->worker, strerror(errno));
@@ -602,7 +599,7 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
                 {
                     xt_log(XT_LOG_WARN, "stream %u: worker pid %ld ignored "
                            "SIGTERM, killing it", j->spec.id, (long) j->pid);
-                    xt_proc_signal(j->pid, SIGKILL);
+                    xt_spawn_signal(j->pid, SIGKILL);
                     j->killed = 1;
                 }
             } else if (!j->wanted) {
@@ -813,7 +810,7 @@ xt_sup_shutdown(xt_sup_t *sup, xt_db_t *db)
                 if (sup->jobs[i]->pid > 0) {
                     xt_log(XT_LOG_WARN, "stream %u: killing worker pid %ld",
                            sup->jobs[i]->spec.id, (long) sup->jobs[i]->pid);
-                    xt_proc_signal(sup->jobs[i]->pid, SIGKILL);
+                    xt_spawn_signal(sup->jobs[i]->pid, SIGKILL);
                 }
             }
             killed = 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "xt_archive_policy.h"
+#include "xt_grow.h"
 #include "xt_log.h"
 #include "xt_supervisor_int.h"
 
@@ -55,7 +56,7 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
     MYSQL_STMT  *st = NULL;
     xt_binds_t   bs;
     xt_row_t     r;
-    xt_spec_t   *v = NULL, *s, *nv;
+    xt_spec_t   *v = NULL, *s;
     size_t       n = 0, cap = 0, i, j;
     int          frc, k, rc = -1;
     const char  *url;
@@ -117,13 +118,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
         goto done;
     }
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            nv = realloc(v, cap * sizeof(xt_spec_t));
-            if (nv == NULL) {
-                goto oom;
-            }
-            v = nv;
+        if (xt_grow((void **) &v, &cap, n, sizeof(*v)) != 0) {
+            goto oom;
         }
         s = &v[n];
         memset(s, 0, sizeof(*s));

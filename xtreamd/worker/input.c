@@ -33,7 +33,7 @@ int input_is_hls(const char *url)
     return (n >= 5 && !strncasecmp(url + n - 5, ".m3u8", 5)) || (n >= 4 && !strncasecmp(url + n - 4, ".m3u", 4));
 }
 
-/* Protocol options (MEDIA-NOTES 2.4). rw_timeout bounds every read for all
+/* Protocol options. rw_timeout bounds every read for all
  * of them; "timeout" means "listen" for rtmp and is never set there. */
 static void set_protocol_options(AVDictionary **o, const char *url, int rw_timeout_ms)
 {
