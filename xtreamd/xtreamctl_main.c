@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xt_config.h"
 #include "xt_db.h"
@@ -20,13 +21,15 @@
 #include "xt_log.h"
 #include "xt_migrate.h"
 #include "xt_server_cmd.h"
+#include "xt_setup_cmd.h"
 
 
 static void
 xt_usage(FILE *f)
 {
     fprintf(f,
-"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF)\n"
+"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF,\n"
+"  then " XT_SETUP_CONF ")\n"
 "  migrate                      apply pending schema migrations\n"
 "  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
 "                               transaction, strict\n"
@@ -62,6 +65,14 @@ xt_usage(FILE *f)
 "                               seconds, default 10), replication state\n"
 "  server place|unplace NAME STREAM_ID...   stream placement\n"
 "  server streams NAME          the streams placed on NAME\n"
+"  setup [--site F] [--secret-group G] [--db-admin-user U]\n"
+"        [--db-admin-password P] [--admin NAME]\n"
+"                               first run on a server, as root: database,\n"
+"                               its user, CONF's password, token secret,\n"
+"                               schema, first admin (docs/INSTALL.md);\n"
+"                               CONF defaults to /etc/xtream/xtreamd.conf\n"
+"  backup FILE [--site F]       database, config, secrets (not media)\n"
+"  restore FILE [--force]       into an empty database (--force: replace)\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -175,6 +186,22 @@ main(int argc, char **argv)
         xt_usage(stderr);
         return 1;
     }
+    /* these open the database their own way (setup: as its
+       administrator, before the daemon's user exists) */
+    if (strcmp(argv[i], "setup") == 0) {
+        return xt_setup_cmd(conf ? conf : XT_SETUP_CONF, argc - i, argv + i);
+    }
+    if ((strcmp(argv[i], "backup") == 0 || strcmp(argv[i], "restore") == 0)
+        && conf != NULL)
+    {
+        return argv[i][0] == 'b' ? xt_backup_cmd(conf, argc - i, argv + i)
+                                 : xt_restore_cmd(conf, argc - i, argv + i);
+    }
+    if (strcmp(argv[i], "backup") == 0 || strcmp(argv[i], "restore") == 0) {
+        return argv[i][0] == 'b'
+               ? xt_backup_cmd(XT_SETUP_CONF, argc - i, argv + i)
+               : xt_restore_cmd(XT_SETUP_CONF, argc - i, argv + i);
+    }
     if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
         && strcmp(argv[i], "line") && strcmp(argv[i], "epg")
         && strcmp(argv[i], "admin") && strcmp(argv[i], "api")
@@ -197,9 +224,13 @@ main(int argc, char **argv)
     {
         return 1;
     }
+    /* the packaged configuration, when installed */
+    if (conf == NULL && access(XT_SETUP_CONF, F_OK) == 0) {
+        conf = XT_SETUP_CONF;
+    }
     if (conf == NULL) {
-        fprintf(stderr, "xtreamctl: no configuration (-c CONF or "
-                "XTREAM_CONF)\n");
+        fprintf(stderr, "xtreamctl: no configuration (-c CONF, "
+                "XTREAM_CONF or " XT_SETUP_CONF ")\n");
         return 1;
     }
     if (xt_config_load(&cf, conf, err, sizeof(err)) != 0) {

@@ -55,6 +55,8 @@ struct xt_admin_req_s {
     const char         *cookie_sid;       /* xt_admin cookie, or NULL */
     const char         *csrf_header;      /* X-CSRF-Token, or NULL */
     char                address[64];      /* client address */
+    int                 via_https;        /* nginx on this host says the
+                                             client came over TLS */
     int                 cli;              /* xtreamctl: no session, role admin */
 
     /* routing result */

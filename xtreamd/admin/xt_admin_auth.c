@@ -251,7 +251,8 @@ xt_admin_login(xt_admin_req_t *rq)
     snprintf(rq->set_cookie, sizeof(rq->set_cookie),
              "xt_admin=%s; Path=/admin/; HttpOnly; SameSite=Strict; "
              "Max-Age=%d%s", sidhex, XT_SESSION_TTL,
-             rq->cf && rq->cf->admin_cookie_secure ? "; Secure" : "");
+             (rq->cf && rq->cf->admin_cookie_secure) || rq->via_https
+             ? "; Secure" : "");
     xt_who_json(rq);
     return 0;
 }
