@@ -130,6 +130,7 @@ int xt_admin_activity(xt_admin_req_t *rq);
 int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
 int xt_admin_epg_sources(xt_admin_req_t *rq);
+int xt_admin_epg_channels(xt_admin_req_t *rq);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);
