@@ -15,6 +15,11 @@ static const xt_field_t  xt_act_fields[] = {
       64, NULL, NULL, NULL, NULL },
     { "stream_id", "a.stream_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
       NULL },
+    /* what was watched, by name (the panel's Activity page) */
+    { "stream_name", "COALESCE(CASE WHEN a.kind IN ('live', 'hls', "
+      "'timeshift') THEN s.name WHEN a.kind = 'movie' THEN m.name "
+      "ELSE e.title END, '')", XF_STR, XF_RO, 0, 255, NULL, NULL, NULL,
+      NULL },
     { "kind", "a.kind", XF_ENUM, XF_RO, 0, 0, xt_act_kinds, NULL, NULL,
       NULL },
     { "ip", "a.ip", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL, NULL },
@@ -36,7 +41,10 @@ static const xt_filter_t  xt_act_filters[] = {
 };
 
 static const xt_res_t  xt_act_res = {
-    "activity", "activity a LEFT JOIN `lines` l ON l.id = a.line_id", NULL,
+    "activity", "activity a LEFT JOIN `lines` l ON l.id = a.line_id "
+    "LEFT JOIN streams s ON s.id = a.stream_id "
+    "LEFT JOIN movies m ON m.id = a.stream_id "
+    "LEFT JOIN episodes e ON e.id = a.stream_id", NULL,
     "a.id", xt_act_fields, xt_act_filters, NULL, "a.id DESC", NULL, NULL,
     NULL,
     NULL, NULL, NULL, NULL, NULL, NULL

@@ -1,6 +1,6 @@
 // One stream: live status (refreshed every 2 s), start/stop/restart,
 // an HLS preview through a line's player URL, and the edit form.
-import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge } from '../dom.js';
+import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { streamForm } from '../stream-form.js';
 import { canWrite, previewLine, setPreviewLine } from '../session.js';
@@ -44,7 +44,7 @@ export default async function stream(main, _params, m) {
       h('button.btn', { type: 'button', 'data-action': 'restart', on: { click: () => act('restart') } }, 'Restart'),
       confirmButton('Stop', 'Stop it?', () => act('stop'), 'stop'),
       confirmButton('Delete', 'Really delete?', async () => {
-        try { await api.del(`/streams/${id}`); flash('ok', `stream ${s.name} deleted`); location.hash = '#/streams'; } catch (e) { flash('error', e.describe()); }
+        try { await api.del(`/streams/${id}`); flashAfter('ok', `stream ${s.name} deleted`); location.hash = '#/streams'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-stream'));
   }
 
