@@ -32,7 +32,7 @@ export default async function admins(main, params, m) {
   return page.cleanup;
 }
 
-async function editAdmin(main, id) {
+async function editAdmin(main, id, fresh = null) {
   const a = id ? await api.get(`/admins/${id}`) : null;
   const secret = h('div#admin-secret');
   const fields = [
@@ -50,9 +50,9 @@ async function editAdmin(main, id) {
       }
       const pw = values.password || newPassword();
       const saved = await api.post('/admins', { ...values, password: pw });
-      showSecret(saved.username, values.password ? null : pw);
+      // the new admin's page, the generated password handed over in memory
       history.replaceState(null, '', `#/admins/${saved.id}`);
-      flash('ok', `admin ${saved.username} created`);
+      await editAdmin(main, saved.id, { username: saved.username, password: values.password ? null : pw });
     },
   });
   function showSecret(user, pw) {
@@ -82,5 +82,9 @@ async function editAdmin(main, id) {
     a ? h('section.card', info, actions) : null,
     h('section.card', form.el));
   if (a) showInfo(a);
+  if (fresh) {
+    flash('ok', `admin ${fresh.username} created`);
+    showSecret(fresh.username, fresh.password);
+  }
   return null;
 }

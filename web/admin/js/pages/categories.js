@@ -30,13 +30,17 @@ async function editCategory(main, id, params) {
   const [c, all] = await Promise.all([id ? api.get(`/categories/${id}`) : null, api.all('/categories')]);
   const ro = !canWrite();
   const type = c ? c.type : (TYPES.includes(params.type) ? params.type : 'live');
-  const parents = all.filter((x) => x.id !== id && x.type === type);
+  // parents are categories of the same type; the list follows the type
+  // chosen for a new one
+  const parentOpts = [];
+  const fillParents = (t) => parentOpts.splice(0, parentOpts.length, { value: 0, label: '— none —' },
+    ...all.filter((x) => x.id !== id && x.type === t).map((p) => ({ value: p.id, label: p.name })));
+  fillParents(type);
   const fields = [
     { name: 'name', label: 'Name', required: true, maxlength: 255 },
     { name: 'type', label: c ? 'Type (fixed once created)' : 'Type', type: 'select', readonly: !!c,
       options: TYPES.map((t) => ({ value: t, label: t })) },
-    { name: 'parent_id', label: `Parent (a ${type} category)`, type: 'select',
-      options: [{ value: 0, label: '— none —' }, ...parents.map((p) => ({ value: p.id, label: p.name }))] },
+    { name: 'parent_id', label: 'Parent (a category of the same type)', type: 'select', options: parentOpts },
     { name: 'sort_order', label: 'Sort order', type: 'number' },
   ];
   const form = buildForm(fields, c || { type, parent_id: 0, sort_order: 0 }, {
@@ -47,8 +51,12 @@ async function editCategory(main, id, params) {
       else { flashAfter('ok', `category ${saved.name} created (${saved.type})`); location.hash = `#/categories/${saved.id}`; }
     },
   });
-  // the parent list depends on the type of a new category
-  if (!c) form.input('type').addEventListener('change', (ev) => { location.hash = `#/categories/new?type=${ev.target.value}`; });
+  if (!c) {
+    form.input('type').addEventListener('change', (ev) => {
+      fillParents(ev.target.value);
+      clear(form.input('parent_id'), ...parentOpts.map((o) => h('option', { value: String(o.value) }, o.label)));
+    });
+  }
   clear(main,
     h('div.page-head', h('h1', c ? `Category ${c.name}` : 'New category'), h('a', { href: '#/categories' }, '← all categories'),
       c && !ro ? confirmButton('Delete', 'Really delete?', async () => {
