@@ -69,6 +69,7 @@ poll_interval_ms = 250
 server_id        = 1
 archive_root     = $var/archive
 admin_listen     = 127.0.0.1:$ADMIN_PORT
+token_secret_file = $var/run/secret
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }

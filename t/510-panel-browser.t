@@ -39,7 +39,10 @@ my ($http_port, $rtmp_port, $admin_port) = map { XtreamSup::free_port() } 1 .. 3
 my $src = XtreamSup::make_media("$Tmp/src.ts", 4);
 # the EPG scheduler looks for due sources every second (the EPG page's import)
 XtreamSup::reconfigure(admin_listen => "127.0.0.1:$admin_port", rtmp_port => $rtmp_port,
-                       epg_check_seconds => 1);
+                       epg_check_seconds => 1,
+                       # the file nginx's xtream_secret reads (XtreamRunNginx
+                       # writes it): stream previews are signed with it
+                       token_secret_file => "$Tmp/run/secret");
 
 # a guide file for the EPG page: two channels, programmes around now
 my $guide = "$Tmp/panel-guide.xml";

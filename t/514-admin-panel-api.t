@@ -5,7 +5,9 @@
 # imported guide channels with the streams using each (the channel-id
 # picker and "unmapped" lists), GET /streams?epg_mapped=false the streams
 # without a guide; an admin's lock-out shows as locked_until and
-# POST /admins/{id}/unlock releases it (audited).  The requests go through
+# POST /admins/{id}/unlock releases it (audited); POST /streams/{id}/preview
+# signs the module's HLS token for a line that may watch the stream (the
+# MAC checked here with the secret; t/510 plays it through nginx).  The requests go through
 # `xtreamctl api`, the same handler code as HTTP; the lock-out itself is
 # made by real failed logins over HTTP in t/510's browser run.
 use strict;
@@ -15,6 +17,7 @@ use XtreamTest fixture => 't/fixtures/slice.json';
 use XtreamSup;
 use Test::More;
 use JSON::PP ();
+use Digest::SHA qw(hmac_sha256_hex);
 
 my $J = JSON::PP->new->utf8->canonical;
 sub api {
@@ -102,6 +105,43 @@ for my $h (['--help'], ['-h'], ['help'], ['--json', '--help']) {
     is($rc2, 1, 'an unknown action: 404');
     ($rc2, undef, $out) = api('POST', "/admins/$a->{id}/unlock", { x => 1 });
     is($rc2, 1, 'unlock takes no body keys');
+}
+
+# --- stream preview: a signed HLS URL, no line password ---
+{
+    my ($rc, undef, $out) = api('POST', '/streams/11/preview');
+    is($rc, 1, 'preview without token_secret_file: refused');
+    like($out, qr/token_secret_file/, '... saying what is missing');
+    my $secret = join('', map { sprintf '%02x', int rand 256 } 1 .. 32);
+    XtreamTest::spew("$XtreamTest::Tmp/preview-secret", "$secret\n");
+    XtreamSup::reconfigure(token_secret_file => "$XtreamTest::Tmp/preview-secret");
+    my $j;
+    ($rc, $j, $out) = api('POST', '/streams/11/preview');
+    is($rc, 0, 'POST /streams/11/preview') or diag($out);
+    my ($tok) = ($j->{url} // '') =~ m{^/hls/11/0/index\.m3u8\?t=(\S+)$};
+    ok($tok, "a variant playlist URL with a token ($j->{url})");
+    my ($exp, $line, $sess, $var, $mac) = split /_/, $tok // '';
+    is($line, $j->{line_id}, "for line $j->{username} ($j->{line_id})");
+    ok($exp > time && $exp <= time + 130, 'expiring within about 2 minutes');
+    like($sess // '', qr/^[0-9a-f]{16}$/, 'a 64-bit session id (bound to the caller\'s address and agent)');
+    is($mac, substr(hmac_sha256_hex("xt1|$exp|$line|$sess|11|$var", $secret), 0, 32),
+       'the MAC is HMAC-SHA256 of the module\'s token text with the secret');
+    my ($ok_line) = XtreamTest::sql("SELECT COUNT(*) FROM `lines` l JOIN line_bouquets lb ON lb.line_id = l.id "
+        . "JOIN bouquet_items bi ON bi.bouquet_id = lb.bouquet_id AND bi.item_type = 'live' AND bi.item_id = 11 "
+        . "WHERE l.id = $line AND l.status = 'active'") =~ /(\d+)/;
+    is($ok_line, 1, 'the line is active and has stream 11 in a bouquet');
+    ($rc, undef, $out) = api('POST', '/streams/11/preview', { line_id => 999999 });
+    is($rc, 1, 'a line that cannot watch it: refused');
+    like($out, qr/line_id: line 999999/, '... naming line_id');
+    ($rc, undef, $out) = api('POST', '/streams/11/preview', { bogus => 1 });
+    is($rc, 1, 'an unknown body key: 400');
+    ($rc, undef, $out) = api('POST', '/streams/999999/preview');
+    like($out, qr/not found/, 'an unknown stream: 404');
+    api('PATCH', '/streams/11', { enabled => JSON::PP::false() });
+    ($rc, undef, $out) = api('POST', '/streams/11/preview');
+    like($out, qr/disabled/, 'a disabled stream: 409');
+    like(XtreamTest::sql("SELECT action, resource, resource_id FROM admin_audit WHERE action = 'preview' LIMIT 1"),
+         qr/^preview\tstreams\t11$/m, 'previews are audited');
 }
 
 done_testing();

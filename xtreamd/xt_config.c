@@ -57,6 +57,7 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(admin_listen, K_STR),
     U(admin_threads, 1, 16),
     U(admin_cookie_secure, 0, 1),
+    S(token_secret_file, K_PATH),
     S(db_write_socket, K_PATH),
     S(db_write_host, K_STR),
     U(db_write_port, 1, 65535),

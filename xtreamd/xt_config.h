@@ -48,6 +48,9 @@ typedef struct {
     unsigned  admin_threads;          /* HTTP threads, each with its own
                                          database connection */
     unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
+    /* the file nginx's xtream_secret reads: the admin API signs stream
+       preview tokens with it; "" = no previews */
+    char      token_secret_file[XT_CONF_PATH_MAX];
     /* many servers (issue 11, xt_db_write.c, xt_load_report.c): writes
        go to the primary when db_write_host or db_write_socket is set,
        while the db_* connection (a local replica) compiles snapshots */

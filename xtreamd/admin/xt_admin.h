@@ -49,6 +49,7 @@ struct xt_admin_req_s {
     size_t              body_len;
     const char         *cookie_sid;       /* xt_admin cookie, or NULL */
     const char         *csrf_header;      /* X-CSRF-Token, or NULL */
+    const char         *user_agent;       /* User-Agent, or NULL */
     char                address[64];      /* client address */
     int                 cli;              /* xtreamctl: no session, role admin */
 
@@ -131,6 +132,8 @@ int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
 int xt_admin_epg_sources(xt_admin_req_t *rq);
 int xt_admin_epg_channels(xt_admin_req_t *rq);
+/* POST /streams/{id}/preview (xt_admin_preview.c) */
+int xt_admin_stream_preview(xt_admin_req_t *rq, long long id);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);

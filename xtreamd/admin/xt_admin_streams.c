@@ -266,6 +266,9 @@ xt_stream_action(xt_admin_req_t *rq, long long id, const char *a)
     xt_binds_t                bs;
     int                       rc;
 
+    if (strcmp(a, "preview") == 0) {
+        return xt_admin_stream_preview(rq, id);
+    }
     if (strcmp(a, "start") != 0 && strcmp(a, "stop") != 0
         && strcmp(a, "restart") != 0)
     {

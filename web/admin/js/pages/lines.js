@@ -5,7 +5,7 @@ import { h, clear, flash, fmtTime, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { buildForm } from '../form.js';
-import { canWrite, setPreviewLine } from '../session.js';
+import { canWrite } from '../session.js';
 import { confirmButton } from '../confirm.js';
 
 export default async function lines(main, params, m) {
@@ -107,12 +107,7 @@ async function editLine(main, id, fresh = null) {
   function showSecret(username, password, what) {
     clear(secretBox, h('div.card',
       h('h2', `${what} of ${username} — shown once, copy it now`),
-      h('div.row', h('span.secret', { 'data-secret': 'password' }, password),
-        h('button.btn', { type: 'button', 'data-action': 'use-for-preview', on: { click: (ev) => {
-          setPreviewLine(username, password);
-          ev.target.disabled = true;
-          ev.target.textContent = 'used for stream previews in this tab';
-        } } }, 'Use this line for stream previews')),
+      h('div.row', h('span.secret', { 'data-secret': 'password' }, password)),
       h('p.muted', 'Player URL: ', h('code', `${location.origin}/player_api.php?username=${username}&password=…`))));
   }
 
