@@ -9,18 +9,20 @@
 #include "admin/xt_admin_crud.h"
 
 static const xt_field_t  xt_epgch_fields[] = {
-    { "epg_channel_id", "c.epg_channel_id", XF_STR, XF_RO | XF_SEARCH, 0,
-      255, NULL, NULL, NULL, NULL },
-    { "display_name", "c.display_name", XF_STR, XF_RO | XF_SEARCH, 0, 255,
-      NULL, NULL, NULL, NULL },
-    { "icon", "c.icon", XF_STR, XF_RO, 0, 1024, NULL, NULL, NULL, NULL },
-    { "source_id", "COALESCE(c.source_id, 0)", XF_INT, XF_RO, 0, 0, NULL,
-      NULL, NULL, NULL },
-    { "source_name", "COALESCE(s.name, '')", XF_STR, XF_RO, 0, 255, NULL,
-      NULL, NULL, NULL },
-    { "streams", "(SELECT COUNT(*) FROM streams st WHERE st.epg_channel_id "
-      "= c.epg_channel_id)", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "epg_channel_id", .col = "c.epg_channel_id", .type = XF_STR,
+      .flags = XF_RO | XF_SEARCH, .max = 255 },
+    { .name = "display_name", .col = "c.display_name", .type = XF_STR,
+      .flags = XF_RO | XF_SEARCH, .max = 255 },
+    { .name = "icon", .col = "c.icon", .type = XF_STR, .flags = XF_RO,
+      .max = 1024 },
+    { .name = "source_id", .col = "COALESCE(c.source_id, 0)", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "source_name", .col = "COALESCE(s.name, '')", .type = XF_STR,
+      .flags = XF_RO, .max = 255 },
+    { .name = "streams", .col = "(SELECT COUNT(*) FROM streams st WHERE "
+      "st.epg_channel_id = c.epg_channel_id)", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_epgch_filters[] = {
@@ -31,11 +33,12 @@ static const xt_filter_t  xt_epgch_filters[] = {
 };
 
 static const xt_res_t  xt_epgch_res = {
-    "epg-channels",
-    "epg_channels c LEFT JOIN epg_sources s ON s.id = c.source_id",
-    NULL, "NULL", xt_epgch_fields, xt_epgch_filters, NULL,
-    "c.epg_channel_id", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "epg-channels",
+    .from = "epg_channels c LEFT JOIN epg_sources s ON s.id = c.source_id",
+    .id_col = "NULL",
+    .fields = xt_epgch_fields,
+    .filters = xt_epgch_filters,
+    .order = "c.epg_channel_id",
 };
 
 

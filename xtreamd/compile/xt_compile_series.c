@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 
