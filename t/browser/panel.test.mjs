@@ -481,7 +481,11 @@ async function main() {
   await step('Activity page: the line\'s watching listed; CSV export of the filtered rows', async () => {
     await go('#/activity');
     await page.fill('[data-role=search]', LINE);
-    await until(30, 'a row of the line', async () => (await page.locator('table.list tbody tr', { hasText: LINE }).count()) > 0, 500);
+    // the search applies after its 250 ms pause: wait for the filtered list
+    await until(30, 'only rows of the line', async () => {
+      const rows = await page.locator('table.list tbody tr').allInnerTexts();
+      return rows.length > 0 && rows.every((r) => r.includes(LINE));
+    }, 500);
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export-csv]')]);
     const csv = fs.readFileSync(await dl.path(), 'utf8').split('\r\n');
     if (!csv[0].startsWith('id,line_id,username,kind,stream_id,stream_name')) throw new Error(`CSV header "${csv[0]}"`);

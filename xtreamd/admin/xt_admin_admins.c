@@ -26,8 +26,8 @@ static const xt_field_t  xt_admin_fields[] = {
       .flags = XF_RO },
     /* the username's login lock-out (xt_admin_auth.c), 0 when none */
     { .name = "locked_until", .col = "COALESCE((SELECT MAX(f.locked_until) "
-      "FROM admin_login_failures f WHERE f.scope_key = CONCAT('u:', "
-      "admins.username) AND f.locked_until > UNIX_TIMESTAMP()), 0)",
+      "FROM admin_login_failures f WHERE f.username = admins.username "
+      "AND f.locked_until > UNIX_TIMESTAMP()), 0)",
       .type = XF_INT, .flags = XF_RO },
     { .name = NULL }
 };
@@ -146,8 +146,8 @@ xt_admins_action(xt_admin_req_t *rq, long long id, const char *a)
     }
     xt_binds_reset(&bs);
     xt_bind_int(&bs, id);
-    if (xt_sql_exec(rq, "DELETE FROM admin_login_failures WHERE scope_key = "
-                    "(SELECT CONCAT('u:', username) FROM admins WHERE id = ?)",
+    if (xt_sql_exec(rq, "DELETE FROM admin_login_failures WHERE username = "
+                    "(SELECT username FROM admins WHERE id = ?)",
                     &bs, NULL) < 0
         || xt_admin_audit(rq, "unlock", "admins", id, NULL) != 0)
     {
