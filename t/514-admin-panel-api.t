@@ -128,7 +128,12 @@ for my $h (['--help'], ['-h'], ['help'], ['--json', '--help']) {
     my ($exp, $line, $sess, $var, $mac) = split /_/, $tok // '';
     is($line, $j->{line_id}, "for line $j->{username} ($j->{line_id})");
     ok($exp > time && $exp <= time + 130, 'expiring within about 2 minutes');
-    like($sess // '', qr/^[0-9a-f]{16}$/, 'a 64-bit session id (bound to the caller\'s address and agent)');
+    like($sess // '', qr/^[0-9a-f]{16}$/, 'a 64-bit session id (bound to the caller\'s address)');
+    # the module's session id: line, address ("local" for xtreamctl), the
+    # line's kick generation, stream
+    my ($kick) = XtreamTest::sql("SELECT kick FROM `lines` WHERE id = " . ($line || 0)) =~ /(\d+)/;
+    is($sess, substr(hmac_sha256_hex("xs2|$line|5:local|$kick|11", $secret), 0, 16),
+       'the session id is the one nginx computes for that address, line and kick generation');
     is($mac, substr(hmac_sha256_hex("xt1|$exp|$line|$sess|11|$var", $secret), 0, 32),
        'the MAC is HMAC-SHA256 of the module\'s token text with the secret');
     my ($ok_line) = XtreamTest::sql("SELECT COUNT(*) FROM `lines` l JOIN line_bouquets lb ON lb.line_id = l.id "

@@ -498,9 +498,13 @@ async function main() {
   await step('Audit page: filtered to profiles, the create is there', async () => {
     await go('#/audit');
     await page.selectOption('[data-filter=resource]', 'profiles');
-    await until(10, 'a profiles create row', async () => (await page.locator('table.list tbody tr', { hasText: 'create' }).filter({ hasText: 'profiles' }).count()) > 0);
-    if (await page.locator('table.list tbody tr', { hasText: 'lines' }).count()) throw new Error('the filter let other resources through');
+    // the resource column (5th) of every row, once the filtered list is in
+    const rows = await until(10, 'only profiles rows, one a create', async () => {
+      const r = await page.$$eval('table.list tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      return r.length && r.every((c) => c[4] === 'profiles') && r.some((c) => c[3] === 'create') ? r : null;
+    });
     await shot('audit');
+    return `${rows.length} row(s)`;
   });
 
   await step(`Admins page: ${LOCK_USER} shows locked; release the lock-out; add a viewer (password shown once) and reset its password`, async () => {

@@ -49,7 +49,6 @@ struct xt_admin_req_s {
     size_t              body_len;
     const char         *cookie_sid;       /* xt_admin cookie, or NULL */
     const char         *csrf_header;      /* X-CSRF-Token, or NULL */
-    const char         *user_agent;       /* User-Agent, or NULL */
     char                address[64];      /* client address */
     int                 cli;              /* xtreamctl: no session, role admin */
 

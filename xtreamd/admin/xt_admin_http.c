@@ -336,8 +336,6 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
                                                 "xt_admin");
     rq.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-CSRF-Token");
-    rq.user_agent = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                "User-Agent");
     xt_http_address(c, rq.address, sizeof(rq.address));
 
     xt_admin_handle(&rq);

@@ -4,10 +4,11 @@
  * module's own HLS token (ngx_xtream_module/core/xt_token.h) for the
  * variant playlist /hls/ID/0/index.m3u8, signed with the secret nginx
  * reads (config token_secret_file), for a line that may watch the stream
- * and bound to the asking browser's address and User-Agent.  So nginx
- * checks it as it checks any player: the line must be active, the preview
- * counts as one of its connections, and the URL works from this browser
- * only.  Body: {} or {"line_id": N} to play as that line.
+ * and bound to the asking browser's address and the line's kick
+ * generation, as the module makes them.  So nginx checks it as it checks
+ * any player: the line must be active, the preview counts as one of its
+ * connections, the URL works from this address only, and a kill of the
+ * line ends it.  Body: {} or {"line_id": N} to play as that line.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,8 @@
 /* a line that may watch the stream: active, not expired, HLS allowed,
    the stream in one of its bouquets; the given one or the first such */
 static const char  xt_preview_line_sql[] =
-    "SELECT l.id, l.username FROM `lines` l WHERE l.status = 'active' "
+    "SELECT l.id, l.username, l.kick FROM `lines` l "
+    "WHERE l.status = 'active' "
     "AND (l.exp_date IS NULL OR l.exp_date > UNIX_TIMESTAMP()) "
     "AND FIND_IN_SET('m3u8', l.allowed_outputs) > 0 "
     "AND EXISTS (SELECT 1 FROM line_bouquets lb JOIN bouquet_items bi "
@@ -75,7 +77,6 @@ xt_admin_stream_preview(xt_admin_req_t *rq, long long id)
     static const char *const  keys[] = { "line_id", NULL };
     unsigned char             secret[4096];
     char                      tok[XT_TOKEN_MAX_LEN + 1], url[160];
-    const char               *ua;
     size_t                    slen = 0, tlen;
     long long                 want = 0, line;
     int                       present, rc;
@@ -115,6 +116,7 @@ xt_admin_stream_preview(xt_admin_req_t *rq, long long id)
     if (xt_row_str(&r, 256) != 0) {
         return xt_admin_err(rq, 503, "unavailable", NULL, "out of memory");
     }
+    xt_row_int(&r);             /* kick: part of the module's session id */
     rc = xt_sql_row(rq, xt_preview_line_sql, &bs, &r);
     if (rc <= 0) {
         xt_row_free(&r);
@@ -135,14 +137,13 @@ xt_admin_stream_preview(xt_admin_req_t *rq, long long id)
         xt_row_free(&r);
         return -1;
     }
-    ua = rq->user_agent ? rq->user_agent : "";
     memset(&t, 0, sizeof(t));
     t.expires = (int64_t) time(NULL) + XT_PREVIEW_TTL;
     t.line_id = (uint32_t) line;
     t.stream_id = (uint32_t) id;
     t.variant = 0;
     t.session = xt_token_session(secret, slen, t.line_id, rq->address,
-                                 strlen(rq->address), ua, strlen(ua),
+                                 strlen(rq->address), (uint32_t) r.ival[2],
                                  t.stream_id);
     tlen = t.session ? xt_token_sign(secret, slen, &t, tok, sizeof(tok) - 1)
                      : 0;
