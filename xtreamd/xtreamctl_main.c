@@ -30,6 +30,7 @@ xt_usage(FILE *f)
     fprintf(f,
 "usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF,\n"
 "  then " XT_SETUP_CONF ")\n"
+"  help, --help, -h             this text\n"
 "  migrate                      apply pending schema migrations\n"
 "  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
 "                               transaction, strict\n"
@@ -37,8 +38,9 @@ xt_usage(FILE *f)
 "                               password when --password is not given)\n"
 "  line set USERNAME [OPTIONS]  change the given fields of a line\n"
 "  line del USERNAME\n"
-"  line list                    id, username, status, exp_date,\n"
-"                               max_connections, bouquets (tab-separated)\n"
+"  line list                    a header row, then id, username, status,\n"
+"                               expires (UTC, ISO 8601), max_connections,\n"
+"                               bouquets (tab-separated)\n"
 "  epg demo [--days N]          hourly demo programmes (N days back and\n"
 "                               ahead, default 2) for every channel with an\n"
 "                               epg_channel_id\n"
@@ -168,12 +170,6 @@ main(int argc, char **argv)
     xt_config_t   cf;
     xt_db_t       db;
 
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0
-                     || strcmp(argv[1], "-h") == 0))
-    {
-        xt_usage(stdout);
-        return 0;
-    }
     if (argc > 2 && strcmp(argv[1], "-c") == 0) {
         conf = argv[2];
         i = 3;
@@ -185,6 +181,13 @@ main(int argc, char **argv)
     if (i >= argc) {
         xt_usage(stderr);
         return 1;
+    }
+    /* asking for help is not an error, wherever -c / --json put it */
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0
+        || strcmp(argv[i], "help") == 0)
+    {
+        xt_usage(stdout);
+        return 0;
     }
     /* these open the database their own way (setup: as its
        administrator, before the daemon's user exists) */

@@ -137,6 +137,9 @@ int xt_admin_activity(xt_admin_req_t *rq);
 int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
 int xt_admin_epg_sources(xt_admin_req_t *rq);
+int xt_admin_epg_channels(xt_admin_req_t *rq);
+/* POST /streams/{id}/preview (xt_admin_preview.c) */
+int xt_admin_stream_preview(xt_admin_req_t *rq, long long id);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);
