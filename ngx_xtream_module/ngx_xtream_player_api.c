@@ -11,6 +11,7 @@
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
 #include "ngx_xtream_delivery.h"
+#include "ngx_xtream_archive_probe.h"
 #include "ngx_xtream_cluster.h"
 
 
@@ -443,6 +444,7 @@ ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
     uint32_t                 i, j, n, *idx;
     xt_epg_req_t             req;
     ngx_xtream_map_t        *epg;
+    ngx_xtream_archive_probe_t  probe;
     ngx_xtream_sink_t        s;
     const xt_snap_live_t    *lv;
     ngx_xtream_main_conf_t  *xmcf;
@@ -500,8 +502,18 @@ ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
     req.n = n;
     req.multi = args->stream_id_multi;
 
+    if (table) {
+        ngx_xtream_archive_probe_init(&probe, r);
+        req.archived = ngx_xtream_archive_covers;
+        req.archived_ctx = &probe;
+    }
+
     if (xt_render_epg(&req, ngx_xtream_sink, &s) != 0) {
         s.failed = 1;
+    }
+
+    if (table) {
+        ngx_xtream_archive_probe_done(&probe);
     }
 
     return ngx_xtream_send_sink(r, NGX_HTTP_OK, &s);

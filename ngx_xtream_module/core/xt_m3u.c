@@ -78,6 +78,7 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
     m->line = line;
     m->plus = plus;
     m->live_ext = live_ext;
+    m->live_bare = strcmp(live_ext, "ts") == 0;
     memcpy(m->base, base, base_len);
     m->base_len = base_len;
     strcpy(m->user, user);
@@ -92,8 +93,14 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
         memcpy(p, base, base_len);
         p += base_len;
         *p++ = '/';
-        p = xt_m3u_cpy(p, xt_m3u_paths[i]);
-        *p++ = '/';
+
+        /* live TS: XC's short form /U/P/ID, no extension, the only TS
+           form from which Kodi's IPTV Simple derives XC catch-up */
+        if (i != XT_TITLE_LIVE || !m->live_bare) {
+            p = xt_m3u_cpy(p, xt_m3u_paths[i]);
+            *p++ = '/';
+        }
+
         p = xt_m3u_cpy(p, user);
         *p++ = '/';
         p = xt_m3u_cpy(p, pass);
@@ -275,11 +282,13 @@ xt_m3u_url(xt_m3u_t *m, char *out)
         *--d = (char) ('0' + v % 10);
     }
     p += n;
-    *p++ = '.';
 
-    n = xt_m3u_pending_ext(m, &ext);
-    memcpy(p, ext, n);
-    p += n;
+    if (m->pending_kind != XT_TITLE_LIVE || !m->live_bare) {
+        *p++ = '.';
+        n = xt_m3u_pending_ext(m, &ext);
+        memcpy(p, ext, n);
+        p += n;
+    }
 
     *p++ = '\r';
     *p++ = '\n';
@@ -293,6 +302,11 @@ static size_t
 xt_m3u_url_len(xt_m3u_t *m)
 {
     const char  *ext;
+
+    if (m->pending_kind == XT_TITLE_LIVE && m->live_bare) {
+        return m->url_len[m->pending_kind] + xt_m3u_digits(m->pending_id)
+               + 2;
+    }
 
     return m->url_len[m->pending_kind] + xt_m3u_digits(m->pending_id) + 1
            + xt_m3u_pending_ext(m, &ext) + 2;

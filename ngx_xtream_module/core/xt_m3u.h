@@ -28,6 +28,7 @@ typedef struct {
     const xt_snap_line_t   *line;
     int                     plus;           /* m3u_plus */
     const char             *live_ext;       /* "ts" or "m3u8" */
+    int                     live_bare;      /* ts: /U/P/ID, no extension */
     char                    base[XT_M3U_BASE_MAX];
     size_t                  base_len;
     char                    user[65];
