@@ -291,6 +291,18 @@ typedef struct {
     xt_snap_str_t  lang;
 } xt_snap_epg_prog_t;
 
+/* programme records keep their layout above; the XMLTV fields beyond
+   title and description ride alongside (issue 17) */
+#define XT_SEC_EPG_EXTRA    42      /* xt_snap_epg_extra_t[count of
+                                        EPG_PROGS], same order; absent =
+                                        none */
+typedef struct {
+    xt_snap_str_t  sub_title;        /* plain UTF-8 */
+    xt_snap_str_t  xml;              /* the import's escaped XML elements
+                                        (credits .. star-rating, DTD
+                                        order), copied as is by xmltv.php */
+} xt_snap_epg_extra_t;
+
 /* live records keep their layout above; these M3U lines ride alongside */
 #define XT_SEC_LIVE_M3U     28      /* xt_snap_str_t[count of LIVE], same
                                         order as LIVE: the "#EXTINF:-1 ..."

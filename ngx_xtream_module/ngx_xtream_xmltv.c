@@ -41,10 +41,9 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     epg = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_EPG);
 
-    prev = args->has_prev_days ? args->prev_days : XT_XMLTV_DAYS_DEFAULT;
-    next = args->has_next_days ? args->next_days : XT_XMLTV_DAYS_DEFAULT;
-    prev = ngx_min(prev, XT_XMLTV_DAYS_MAX);
-    next = ngx_min(next, XT_XMLTV_DAYS_MAX);
+    /* default: the whole stored window the line can use (xt_xmltv.h) */
+    prev = args->has_prev_days ? args->prev_days : XT_XMLTV_DAYS_AUTO;
+    next = args->has_next_days ? args->next_days : XT_XMLTV_DAYS_AUTO;
 
     x = ngx_palloc(r->pool, sizeof(xt_xmltv_t));
     scratch = ngx_palloc(r->pool,

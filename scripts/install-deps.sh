@@ -19,6 +19,8 @@ pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 pkgs+=(clang libclang-rt-14-dev faketime)
 # catch-up: tests and make run seed a past archive with a worker under faketime
 pkgs+=(faketime)
+# guide: tv_validate_file checks xmltv.php against the XMLTV DTD in tests
+pkgs+=(xmltv-util)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()
