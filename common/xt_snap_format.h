@@ -155,7 +155,9 @@ typedef struct {
 enum {
     XT_CAT_LIVE   = 1,
     XT_CAT_MOVIE  = 2,
-    XT_CAT_SERIES = 3
+    XT_CAT_SERIES = 3,
+    XT_CAT_RADIO  = 4                /* radio channels: live streams, listed
+                                        with the live categories */
 };
 
 typedef struct {
@@ -184,6 +186,7 @@ typedef struct {
 #define XT_LIVE_ARCHIVE  0x1
 #define XT_LIVE_ONDEMAND 0x2
 #define XT_LIVE_ABR      0x4
+#define XT_LIVE_RADIO    0x8        /* its category is of type radio */
 
 typedef struct {
     uint32_t       id;

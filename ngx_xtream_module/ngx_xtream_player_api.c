@@ -520,6 +520,32 @@ ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
 }
 
 
+ngx_uint_t
+ngx_xtream_file_auth(ngx_http_request_t *r, xt_args_t *args,
+    ngx_uint_t refuse, ngx_xtream_map_t **lm, ngx_xtream_map_t **cat,
+    const xt_snap_line_t **line)
+{
+    *lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
+    *cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
+    if (*lm == NULL || *cat == NULL) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    if (!args->username.set || !args->password.set) {
+        return refuse;
+    }
+
+    *line = ngx_xtream_authenticate(&(*lm)->snap, args);
+    if (*line == NULL
+        || xt_line_status(*line, ngx_time()) != XT_STATUS_ACTIVE)
+    {
+        return refuse;
+    }
+
+    return 0;
+}
+
+
 ngx_int_t
 ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args)
 {

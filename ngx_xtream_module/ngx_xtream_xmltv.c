@@ -12,6 +12,7 @@ ngx_int_t
 ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 {
     void                     *scratch;
+    ngx_uint_t                status;
     uint32_t                  prev, next;
     xt_xmltv_t               *x;
     ngx_xtream_map_t         *lm, *cat, *epg;
@@ -23,20 +24,10 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     xmcf = ngx_http_get_module_main_conf(r, ngx_xtream_module);
 
-    lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
-    cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
-    if (lm == NULL || cat == NULL) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_SERVICE_UNAVAILABLE);
-    }
-
-    if (!args->username.set || !args->password.set) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_UNAUTHORIZED);
-    }
-
-    line = ngx_xtream_authenticate(&lm->snap, args);
-    if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
-    {
-        return ngx_xtream_send_empty(r, NGX_HTTP_UNAUTHORIZED);
+    status = ngx_xtream_file_auth(r, args, NGX_HTTP_UNAUTHORIZED, &lm, &cat,
+                                  &line);
+    if (status) {
+        return ngx_xtream_send_empty(r, status);
     }
 
     epg = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_EPG);

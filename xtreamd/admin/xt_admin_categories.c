@@ -1,7 +1,8 @@
 /* /admin/api/categories: live, movie and series categories. */
 #include "admin/xt_admin_crud.h"
 
-static const char *const  xt_cat_types[] = { "live", "movie", "series", NULL };
+static const char *const  xt_cat_types[] = { "live", "movie", "series",
+    "radio", NULL };
 
 static const xt_field_t  xt_cat_fields[] = {
     { "type", "type", XF_ENUM, XF_REQ | XF_ONCE, 0, 0, xt_cat_types, NULL,

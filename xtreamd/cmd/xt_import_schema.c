@@ -13,7 +13,8 @@
 #define STR(k, c, fl, mx, d)  { k, XT_F_STR, XT_S_COL, c, fl, 0, mx, 0, d, NULL, NULL }
 #define ENUM(k, fl, d, e)     { k, XT_F_ENUM, XT_S_COL, k, fl, 0, 0, 0, d, e, NULL }
 
-static const char *const  xt_cat_types[] = { "live", "movie", "series", NULL };
+static const char *const  xt_cat_types[] = { "live", "movie", "series",
+    "radio", NULL };
 static const char *const  xt_modes[] = { "copy", "abr", NULL };
 static const char *const  xt_presets[] = { "ultrafast", "superfast",
     "veryfast", "faster", "fast", "medium", "slow", NULL };
