@@ -9,13 +9,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-CHANNELS=${CHANNELS:-1000}
-DAYS=${DAYS:-14}
-ROUNDS=${ROUNDS:-5}
-SECS=${SECS:-4}
-CONNS=${CONNS:-4}
-RATE=${RATE:-2M}
-SLOW_SECS=${SLOW_SECS:-8}
+CHANNELS=${CHANNELS:-1000} DAYS=${DAYS:-14} ROUNDS=${ROUNDS:-5} SECS=${SECS:-4}
+CONNS=${CONNS:-4} RATE=${RATE:-2M} SLOW_SECS=${SLOW_SECS:-8}
 
 bench_start
 trap 'stop_nginx "$work/nginx"; bench_stop' EXIT
@@ -40,27 +35,9 @@ echo "guide: $nprog programmes, $nch channels, $bytes bytes of XMLTV"
 "$build/xtreamd" -c "$work/xtreamd.conf" --once
 
 port=$(free_port)
-mkdir -p "$work/nginx/conf" "$work/nginx/html/static"
-chmod 755 "$work/nginx" "$work/nginx/html" "$work/nginx/html/static"
-cat > "$work/nginx/conf/nginx.conf" <<CONF
-load_module $build/ngx_xtream_module.so;
-worker_processes 1;
-pid logs/nginx.pid;
-error_log logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy;
-    fastcgi_temp_path tmp/fcgi; uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
-    xtream_snapshot_dir $work/snap;
-    server {
-        listen 127.0.0.1:$port;
-        location = /xmltv.php { xtream_api; }
-        location /static/ { root $work/nginx/html; types { application/xml xml; } }
-    }
-}
-CONF
+bench_nginx_conf "$work/nginx" "$port" "$work/snap" \
+    "        location = /xmltv.php { xtream_api; }
+        location /static/ { root $work/nginx/html; types { application/xml xml; } }"
 start_nginx "$work/nginx"
 sleep 0.5
 set -- $(python3 -c "import json,sys; l=json.load(open(sys.argv[1]))['lines'][0]; print(l['username'] + ' ' + l['password'])" "$work/cat.json")
