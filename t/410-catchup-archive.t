@@ -142,17 +142,8 @@ sub api {
     return ($st, eval { JSON::PP->new->decode($body) }, $body);
 }
 
-our $HttpConfig = <<"CONF";
-    xtream_snapshot_dir \$TEST_NGINX_XT_SNAPDIR;
-    xtream_timezone $Tz;
-    xtream_zone xtream 1m;
-    xtream_secret \$TEST_NGINX_DV_SECRET;
-    xtream_media_root \$TEST_NGINX_XT_MEDIA;
-    xtream_archive_root $Arch;
-    xtream_event_socket \$TEST_NGINX_XT_EVENT_SOCKET;
-    xtream_max_connections_policy reject;
-    map \$arg_slow \$xt_rate { default 0; 1 8k; }
-CONF
+our $HttpConfig = dv_archive_http($Tz, $Arch, "    xtream_max_connections_policy reject;\n"
+                                  . "    map \$arg_slow \$xt_rate { default 0; 1 8k; }\n");
 
 dv_blocks($HttpConfig, <<'CONF');
     location = /player_api.php { xtream_api; }

@@ -160,15 +160,7 @@ print(r[0][0] if r else "")', $db // '', $start);
     return $out =~ /^\d+$/ ? $out : undef;
 }
 
-our $HttpConfig = <<"CONF";
-    xtream_snapshot_dir \$TEST_NGINX_XT_SNAPDIR;
-    xtream_timezone $Tz;
-    xtream_zone xtream 1m;
-    xtream_secret \$TEST_NGINX_DV_SECRET;
-    xtream_media_root \$TEST_NGINX_XT_MEDIA;
-    xtream_archive_root $Arch;
-    xtream_event_socket \$TEST_NGINX_XT_EVENT_SOCKET;
-CONF
+our $HttpConfig = dv_archive_http($Tz, $Arch);
 
 dv_blocks($HttpConfig, <<"CONF");
     access_log $Alog;
