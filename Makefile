@@ -47,7 +47,7 @@ test: unit-test fuzz-regress t-test
 bench: build
 	bench/run.sh
 
-# hardening (README "Hardening"): libFuzzer targets in fuzz/ (clang, into
+# hardening (docs/HARDENING.md): libFuzzer targets in fuzz/ (clang, into
 # build-fuzz/), and the sanitizer build + suite (scripts/asan.sh, build-asan/)
 .PHONY: fuzz fuzz-regress asan
 FUZZ_SECONDS ?= 60

@@ -36,7 +36,9 @@
 enum {
     XT_SNAP_KIND_LINES   = 1,
     XT_SNAP_KIND_CATALOG = 2,
-    XT_SNAP_KIND_EPG     = 3
+    XT_SNAP_KIND_EPG     = 3,
+    XT_SNAP_KIND_CLUSTER = 4,       /* "Cluster kind" below */
+    XT_SNAP_KIND_LAST    = XT_SNAP_KIND_CLUSTER    /* kinds are 1..LAST */
 };
 
 
@@ -316,10 +318,10 @@ typedef struct {
  * Cluster kind (issue 11): the server set, their loads, stream placement
  * and per-line connection counts of every server.  Small and rebuilt every
  * few seconds (each load report moves its change counter), so load never
- * rebuilds the catalog.  Appended: kinds, files and sections below.
+ * rebuilds the catalog.  Appended: its file and sections below (its kind
+ * number is in the kinds enum above).
  */
 #define XT_SNAP_FILE_CLUSTER    "cluster.snap"
-#define XT_SNAP_KIND_CLUSTER    4
 
 #define XT_SEC_CL_SERVERS   50      /* xt_snap_cl_server_t[count], by id */
 #define XT_SEC_CL_PLACEMENT 51      /* xt_snap_cl_place_t[count], sorted by

@@ -2,7 +2,7 @@
  * XMLTV import (xtreamd/epg/xt_epg_*.c): any bytes as the guide file, read
  * through the real input layer (plain or gzip by magic bytes, size cap,
  * UTF-8 repair) into the streaming libxml2 reader and the record rules.
- * Built once xt_epg_xmltv.c is in the tree (branch epg); see README.md.
+ * See fuzz/README.md.
  */
 
 #define _GNU_SOURCE

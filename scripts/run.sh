@@ -38,21 +38,11 @@ mksrc() {   # name tone-Hz
 }
 mksrc news 440; mksrc world 523; mksrc sport 659; mksrc kids 784; mksrc music 330
 
-# demo VOD files (the paths of sql/demo.json's movies and episodes, under
-# the VOD root): a few seconds each, made once
-mkvod() {   # relative-path seconds
-    local f=$var/vodroot/$1
-    [ -s "$f" ] && return 0
-    mkdir -p "$(dirname "$f")"
-    ffmpeg -v error -nostdin -y -f lavfi -i "testsrc2=size=640x360:rate=25" \
-        -f lavfi -i "sine=frequency=500:sample_rate=48000" -t "$2" \
-        -c:v libx264 -preset veryfast -b:v 600k -pix_fmt yuv420p -c:a aac -b:a 96k \
-        -shortest "$f.tmp.${f##*.}" && mv -f "$f.tmp.${f##*.}" "$f" \
-        || { echo "run.sh: ffmpeg could not make $f" >&2; exit 1; }
-}
-for v in $(grep -o '"path": *"vod/[^"]*"' "$repo/sql/demo.json" | sed 's/.*"\(vod\/[^"]*\)"/\1/'); do
-    mkvod "$v" 12
-done
+# demo VOD files and pictures (made once) and var/demo.json: sql/demo.json
+# with the pictures' URLs on this address and port and each movie's and
+# episode's duration as ffprobe reads it from its file
+perl "$repo/scripts/demo-seed.pl" --var "$var" --base "http://127.0.0.1:$HTTP_PORT" \
+    || { echo "run.sh: making the demo media failed" >&2; exit 1; }
 # the secret that signs HLS segment tokens (made once, kept private)
 [ -s "$var/run/secret" ] || { mkdir -p "$var/run"; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$var/run/secret"; }
 chmod 600 "$var/run/secret"
@@ -83,11 +73,11 @@ CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }
 
-# 3. schema, demo data (first setup, or when sql/demo.json changed), ports
+# 3. schema, demo data (first setup, or when var/demo.json changed: a new
+#    sql/demo.json or another HTTP_PORT), ports
 ctl migrate >>"$var/log/setup.log" 2>&1 || { tail -20 "$var/log/setup.log" >&2; exit 1; }
-sum=$(sha256sum "$repo/sql/demo.json" | cut -d' ' -f1)
+sum=$(sha256sum "$var/demo.json" | cut -d' ' -f1)
 if [ "$(cat "$var/demo.sha256" 2>/dev/null)" != "$sum" ]; then
-    sed "s|@VAR@|$var|g" "$repo/sql/demo.json" > "$var/demo.json"
     ctl import "$var/demo.json" >>"$var/log/setup.log" 2>&1 \
         || { echo "run.sh: importing sql/demo.json failed:" >&2; tail -20 "$var/log/setup.log" >&2; exit 1; }
     # a guide around today for every channel with an EPG id

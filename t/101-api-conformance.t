@@ -1,5 +1,5 @@
-# Player API conformance (XTREAM-PROTOCOL.md, "Checks a compatible server
-# must pass" 1-18, 22, 25, 26): one block per statement, real stack
+# Player API conformance (the checks a compatible server must pass,
+# numbered 1-18, 22, 25, 26; each test name quotes its check): one block per statement, real stack
 # (MariaDB -> xtreamd snapshots -> nginx + module), fixture t/fixtures/api.json
 # with two lines on disjoint bouquets, a guide imported relative to now, and
 # a non-UTC server zone (America/New_York).

@@ -4,7 +4,7 @@
 # the first segment is measured over several runs (median printed), each
 # on its own never-started stream (xtreamd keeps counting an HLS viewer
 # whose session it never ends, so a stream once watched over HLS does not
-# idle-stop yet: see DELIVERY.md "On-demand streams").
+# idle-stop yet: see docs/DELIVERY.md "On-demand streams").
 use strict;
 use warnings;
 use lib 't/lib';

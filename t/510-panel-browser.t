@@ -13,6 +13,7 @@ use warnings;
 use lib 't/lib';
 use XtreamTest;
 use XtreamSup;
+use XtreamRunNginx;
 use Test::More;
 use JSON::PP ();
 use POSIX ();
@@ -69,34 +70,8 @@ my $viewer_pass = "$admin_pass-viewer";
 is($rc, 0, 'xtreamctl admin add watcher (viewer)') or diag($out);
 
 # nginx from conf/nginx.run.conf.in, as scripts/run.sh renders it
-mkdir "$Tmp/$_" for qw(nginx nginx/conf nginx/logs nginx/tmp vodroot);
-XtreamTest::spew("$Tmp/run/secret", join('', map { sprintf '%02x', int rand 256 } 1 .. 32));
-chmod 0600, "$Tmp/run/secret";
-my %subst = (
-    VAR => $Tmp, XTREAM_MODULE => "$XtreamTest::Build/ngx_xtream_module.so",
-    RTMP_MODULE => '/usr/lib/nginx/modules/ngx_rtmp_module.so', HTTP_PORT => $http_port,
-    RTMP_PORT => $rtmp_port, TIMEZONE => $XtreamTest::Tz, USER_LINE => ($> == 0 ? 'user root;' : ''),
-    PANEL_ROOT => "$Repo/web/admin", ADMIN_LISTEN => "127.0.0.1:$admin_port",
-    ADMIN_PORT => $admin_port,
-);
-my $conf = XtreamTest::slurp("$Repo/conf/nginx.run.conf.in");
-$conf =~ s/\@([A-Z_]+)\@/exists $subst{$1} ? $subst{$1} : "\@$1\@"/ge;
-my @left = map { /\@([A-Z_]+)\@/g } grep { !/^\s*#/ } split /\n/, $conf;
-ok(!@left, 'conf/nginx.run.conf.in has only placeholders this test knows') or diag("unknown: @left");
-XtreamTest::spew("$Tmp/nginx/conf/nginx.conf", $conf);
-my @ngx = ('/usr/sbin/nginx', '-p', "$Tmp/nginx/", '-e', "$Tmp/log/nginx-error.log",
-           '-c', "$Tmp/nginx/conf/nginx.conf");
-($rc, $out) = XtreamTest::run_cmd(@ngx, '-t');
-is($rc, 0, 'nginx -t accepts the rendered configuration') or diag($out);
-$NginxPid = fork;
-die "fork: $!" unless defined $NginxPid;
-if (!$NginxPid) {
-    open STDIN, '<', '/dev/null';
-    open STDOUT, '>>', "$Tmp/log/nginx.out";
-    open STDERR, '>&', \*STDOUT;
-    exec @ngx, '-g', 'daemon off;' or POSIX::_exit(127);
-}
-$ENV{TEST_NGINX_SERVER_PORT} = $http_port;     # for XtreamTest::http_get
+$NginxPid = XtreamRunNginx::start(http_port => $http_port, rtmp_port => $rtmp_port,
+                                  admin_port => $admin_port);
 ok(defined XtreamTest::poll_until('/admin/', 20, sub { $_[0] == 200 && $_[1] =~ /xtream admin/ }),
    'nginx serves the panel at /admin/');
 ok(defined XtreamTest::poll_until('/admin/api/session', 20, sub { $_[0] == 401 }),
@@ -161,13 +136,6 @@ if (!Test::More->builder->is_passing) {
     }
 }
 
-END {
-    if ($NginxPid) {
-        kill 'QUIT', $NginxPid;
-        my $end = time + 10;
-        while (time < $end && waitpid($NginxPid, POSIX::WNOHANG()) != $NginxPid) { sleep 0.05 }
-        if (kill 0, $NginxPid) { kill 'KILL', $NginxPid; waitpid($NginxPid, 0) }
-    }
-}
+END { XtreamRunNginx::stop($NginxPid) }
 
 done_testing();

@@ -2,7 +2,7 @@
 # master) under player load: 0 failed requests.  Connection limits stay
 # right across reloads: the zone (and its counts) survives them, so a
 # line at max_connections with an HLS viewer stays refused by the new
-# workers; a TS stream ends cleanly at a reload (as DELIVERY.md says) and
+# workers; a TS stream ends cleanly at a reload (as docs/DELIVERY.md says) and
 # its count goes with it.
 # A binary upgrade starts a new master with a new zone (nginx does not
 # hand shared memory to the new binary): the test shows the new zone
@@ -50,7 +50,7 @@ for my $r (1 .. 2) {
     is($b, 403, "reload $r: the new workers refuse a second viewer");
 }
 
-# TS: a reload ends the stream cleanly (DELIVERY.md: the player
+# TS: a reload ends the stream cleanly (docs/DELIVERY.md: the player
 # reconnects); its count goes with it, none leaks
 {
     my $lim = 'two';

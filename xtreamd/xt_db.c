@@ -6,6 +6,7 @@
 #include <mysqld_error.h>
 
 #include "xt_db.h"
+#include "xt_grow.h"
 
 
 static int
@@ -263,29 +264,17 @@ xt_mbinds_add(xt_mbinds_t *m, const xt_binds_t *bs)
     unsigned  k;
 
     if (m->n + bs->n > m->cap) {
-        size_t          cap = m->cap ? m->cap : 256;
-        MYSQL_BIND     *b;
-        unsigned long  *len;
-        long long      *iv;
+        /* three arrays of one capacity: each grows the same way */
+        size_t  cap = m->cap, lcap = m->cap, icap = m->cap;
 
-        while (cap < m->n + bs->n) {
-            cap *= 2;
-        }
-        b = realloc(m->b, cap * sizeof(*b));
-        if (b == NULL) {
+        if (xt_reserve((void **) &m->b, &cap, m->n + bs->n, sizeof(*m->b))
+            || xt_reserve((void **) &m->len, &lcap, m->n + bs->n,
+                          sizeof(*m->len))
+            || xt_reserve((void **) &m->ival, &icap, m->n + bs->n,
+                          sizeof(*m->ival)))
+        {
             return -1;
         }
-        m->b = b;
-        len = realloc(m->len, cap * sizeof(*len));
-        if (len == NULL) {
-            return -1;
-        }
-        m->len = len;
-        iv = realloc(m->ival, cap * sizeof(*iv));
-        if (iv == NULL) {
-            return -1;
-        }
-        m->ival = iv;
         m->cap = cap;
     }
     for (k = 0; k < bs->n; k++) {

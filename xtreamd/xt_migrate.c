@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "xt_grow.h"
 #include "xt_log.h"
 #include "xt_migrate.h"
 
@@ -41,17 +42,9 @@ xt_migrate_split(const char *sql, int (*fn)(void *ctx, const char *stmt),
         }
 
         n = (size_t) (e - s);
-        if (len + n + 2 > cap) {
-            char  *nb;
-            while (len + n + 2 > cap) {
-                cap *= 2;
-            }
-            nb = realloc(buf, cap);
-            if (nb == NULL) {
-                rc = -1;
-                break;
-            }
-            buf = nb;
+        if (xt_reserve((void **) &buf, &cap, len + n + 2, 1) != 0) {
+            rc = -1;
+            break;
         }
         memcpy(buf + len, s, n);
         len += n;

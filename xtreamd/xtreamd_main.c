@@ -312,14 +312,24 @@ xt_connect(xt_db_t *db, const xt_config_t *cf)
 }
 
 
+/* xt_run's per-kind arrays have XT_SNAP_KIND_LAST items, one per row of
+   xt_kinds (a new kind without its row, or a row without its kind, stops
+   the build) */
+_Static_assert(sizeof(xt_kinds) / sizeof(xt_kinds[0]) == XT_SNAP_KIND_LAST,
+               "xt_kinds and the kinds enum disagree");
+
+
 static int
 xt_run(const xt_config_t *cf, int once, xt_loop_t *lp)
 {
     xt_db_t              db, wdb, *w;
     MYSQL_STMT          *cst = NULL;
-    unsigned long long   seen[8], now[8], sup_seen = 0;
-    time_t               built_at[8];
-    int                  built[8], down = 0, first = 1, sup_loaded = 0;
+    /* per kind, indexed like xt_kinds[] (XT_SNAP_KIND_LAST rows) */
+    unsigned long long   seen[XT_SNAP_KIND_LAST], now[XT_SNAP_KIND_LAST];
+    unsigned long long   sup_seen = 0;
+    time_t               built_at[XT_SNAP_KIND_LAST];
+    int                  built[XT_SNAP_KIND_LAST], down = 0, first = 1;
+    int                  sup_loaded = 0;
     unsigned             i, backoff = 0, cat = 0, applied;
     int                  wfirst = 1, wdown = 0, mrc;
     double               wtry = -1e9;

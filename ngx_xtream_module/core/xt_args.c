@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xt_args.h"
+#include "xt_hex.h"
 
 
 typedef enum {
@@ -65,23 +66,6 @@ static const xt_arg_def_t  xt_arg_defs[] = {
 };
 
 
-static int
-xt_hex(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
-
-
 long
 xt_url_decode(unsigned char *dst, size_t cap, const unsigned char *src,
     size_t len)
@@ -103,8 +87,8 @@ xt_url_decode(unsigned char *dst, size_t cap, const unsigned char *src,
                 return -1;
             }
 
-            hi = xt_hex(src[i + 1]);
-            lo = xt_hex(src[i + 2]);
+            hi = xt_hex_digit(src[i + 1]);
+            lo = xt_hex_digit(src[i + 2]);
             if (hi < 0 || lo < 0) {
                 return -1;
             }

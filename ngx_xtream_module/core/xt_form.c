@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xt_form.h"
+#include "xt_hex.h"
 
 
 xt_form_rc_e
@@ -46,23 +47,6 @@ xt_form_find(const unsigned char *body, size_t len, const char *name,
 }
 
 
-static int
-xt_form_hex(unsigned char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
-
-
 size_t
 xt_form_unescape(unsigned char *dst, const unsigned char *src, size_t len)
 {
@@ -89,7 +73,7 @@ xt_form_unescape(unsigned char *dst, const unsigned char *src, size_t len)
             break;                      /* trailing "%": dropped */
         }
 
-        hi = xt_form_hex(src[i + 1]);
+        hi = xt_hex_digit(src[i + 1]);
         if (hi < 0) {
             /* "%" + non-hex: the byte stays ("+" already a space) */
             dst[n++] = src[i + 1] == '+' ? ' ' : src[i + 1];
@@ -101,7 +85,7 @@ xt_form_unescape(unsigned char *dst, const unsigned char *src, size_t len)
             break;                      /* trailing "%X": dropped */
         }
 
-        lo = xt_form_hex(src[i + 2]);
+        lo = xt_hex_digit(src[i + 2]);
         if (lo >= 0) {
             dst[n++] = (unsigned char) (hi << 4 | lo);
         }

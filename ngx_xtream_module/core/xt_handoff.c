@@ -9,12 +9,10 @@
 #include <openssl/crypto.h>
 
 #include "xt_handoff.h"
+#include "xt_hex.h"
 
 
 #define XT_HO_MAC_HEX  32
-
-
-static const char  xt_ho_hex[] = "0123456789abcdef";
 
 
 xt_ho_key_t *
@@ -40,7 +38,6 @@ xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
     size_t addr_len, char hex[XT_HO_MAC_HEX])
 {
     char          *p;
-    size_t         i;
     char           msg[4 + 4 * 11 + 2 + 20 + 3 + 1 + XT_HANDOFF_ADDR_MAX];
     unsigned char  mac[XT_TOKEN_MAC_SIZE];
 
@@ -70,10 +67,7 @@ xt_ho_mac(xt_ho_key_t *key, const xt_handoff_t *h, const char *addr,
         return -1;
     }
 
-    for (i = 0; i < XT_HO_MAC_HEX / 2; i++) {
-        hex[2 * i] = xt_ho_hex[mac[i] >> 4];
-        hex[2 * i + 1] = xt_ho_hex[mac[i] & 0xf];
-    }
+    xt_hex_encode(hex, mac, XT_HO_MAC_HEX / 2);
 
     return 0;
 }
@@ -190,7 +184,7 @@ xt_handoff_verify(xt_ho_key_t *key, const char *s, size_t len,
     }
 
     for (i = 0; i < XT_HO_MAC_HEX; i++) {
-        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) {
+        if (xt_hex_digit_lower((unsigned char) p[i]) < 0) {
             return XT_HO_MALFORMED;
         }
     }

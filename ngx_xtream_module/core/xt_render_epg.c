@@ -154,13 +154,15 @@ xt_epg_b64(yajl_gen g, xt_epg_scratch_t *s, const xt_snap_t *epg,
 
     len = str.len > XT_EPG_TEXT_MAX ? XT_EPG_TEXT_MAX : str.len;
 
-    p = xt_epg_scratch(s, xt_utf8_fix_len(len)
-                          + xt_base64_len(xt_utf8_fix_len(len)) + 1);
+    p = xt_epg_scratch(s, xt_utf8_replace_invalid_len(len)
+                       + xt_base64_len(xt_utf8_replace_invalid_len(len)) + 1);
     if (p == NULL) {
         return yajl_gen_generation_complete;    /* any error status */
     }
 
-    n = xt_utf8_fix(p, (const unsigned char *) xt_snap_strp(epg, str), len);
+    n = xt_utf8_replace_invalid(p,
+                                (const unsigned char *) xt_snap_strp(epg, str),
+                                len);
     m = xt_base64_encode(p + n, (const unsigned char *) p, n);
 
     return yajl_gen_string(g, (const unsigned char *) p + n, m);
@@ -174,13 +176,14 @@ xt_epg_plain(yajl_gen g, xt_epg_scratch_t *s, const xt_snap_t *snap,
     char    *p;
     size_t   n;
 
-    p = xt_epg_scratch(s, xt_utf8_fix_len(str.len) + 1);
+    p = xt_epg_scratch(s, xt_utf8_replace_invalid_len(str.len) + 1);
     if (p == NULL) {
         return yajl_gen_generation_complete;
     }
 
-    n = xt_utf8_fix(p, (const unsigned char *) xt_snap_strp(snap, str),
-                    str.len);
+    n = xt_utf8_replace_invalid(p,
+                                (const unsigned char *) xt_snap_strp(snap, str),
+                                str.len);
 
     return yajl_gen_string(g, (const unsigned char *) p, n);
 }

@@ -103,7 +103,7 @@ xt_utf8_seq(const unsigned char *in, size_t len)
 
 
 size_t
-xt_utf8_fix(char *out, const unsigned char *in, size_t len)
+xt_utf8_replace_invalid(char *out, const unsigned char *in, size_t len)
 {
     char    *p;
     size_t   n;

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "xt_hex.h"
 #include "xt_token.h"
 
 
@@ -21,7 +22,6 @@ struct xt_token_key_s {
 };
 
 
-static const char  xt_hex_digits[] = "0123456789abcdef";
 
 
 static int xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
@@ -130,12 +130,14 @@ xt_token_put_i64(char *p, int64_t v)
 static char *
 xt_token_put_hex16(char *p, uint64_t v)
 {
-    int  i;
+    int            i;
+    unsigned char  be[8];
 
-    for (i = 15; i >= 0; i--) {
-        p[i] = xt_hex_digits[v & 0xf];
-        v >>= 4;
+    for (i = 7; i >= 0; i--) {
+        be[i] = (unsigned char) (v & 0xff);
+        v >>= 8;
     }
+    xt_hex_encode(p, be, sizeof(be));
 
     return p + 16;
 }
@@ -146,7 +148,7 @@ xt_token_mac(xt_token_key_t *key, const xt_token_t *t,
     char hex[XT_MAC_HEX_LEN])
 {
     char          *p;
-    size_t         maclen, i;
+    size_t         maclen;
     char           msg[96];         /* "xt1|" + 20 + 10 + 16 + 10 + 10 + 4 */
     unsigned char  mac[EVP_MAX_MD_SIZE];
 
@@ -169,10 +171,7 @@ xt_token_mac(xt_token_key_t *key, const xt_token_t *t,
         return -1;
     }
 
-    for (i = 0; i < XT_MAC_HEX_LEN / 2; i++) {
-        hex[2 * i] = xt_hex_digits[mac[i] >> 4];
-        hex[2 * i + 1] = xt_hex_digits[mac[i] & 0xf];
-    }
+    xt_hex_encode(hex, mac, XT_MAC_HEX_LEN / 2);
 
     return 0;
 }
@@ -266,7 +265,7 @@ xt_token_rc_e
 xt_token_verify_key(xt_token_key_t *key, const char *s, size_t len,
     int64_t now, xt_token_t *t)
 {
-    int          i;
+    int          i, d;
     uint64_t     v, session;
     const char  *p, *end;
     char         want[XT_MAC_HEX_LEN];
@@ -296,15 +295,11 @@ xt_token_verify_key(xt_token_key_t *key, const char *s, size_t len,
 
     session = 0;
     for (i = 0; i < 16; i++, p++) {
-        if (*p >= '0' && *p <= '9') {
-            session = (session << 4) | (uint64_t) (*p - '0');
-
-        } else if (*p >= 'a' && *p <= 'f') {
-            session = (session << 4) | (uint64_t) (*p - 'a' + 10);
-
-        } else {
+        d = xt_hex_digit_lower((unsigned char) *p);
+        if (d < 0) {
             return XT_TOKEN_MALFORMED;
         }
+        session = (session << 4) | (uint64_t) d;
     }
     t->session = session;
 

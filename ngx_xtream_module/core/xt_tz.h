@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xt_civil.h"       /* the UTC calendar helpers */
+
 
 #define XT_TZ_NAME_MAX      64
 #define XT_TZ_MAX_TRANS     2048
@@ -75,9 +77,5 @@ int32_t xt_tz_offset(const xt_tz_t *tz, int64_t t);
 
 /* "YYYY-MM-DD HH:MM:SS" of t in the zone into out (20 bytes, NUL added) */
 void xt_tz_format(const xt_tz_t *tz, int64_t t, char *out);
-
-/* UTC calendar helpers, exposed for other renderers and tests */
-int64_t xt_days_from_civil(int64_t y, int32_t m, int32_t d);
-void xt_civil_from_days(int64_t days, int64_t *y, int32_t *m, int32_t *d);
 
 #endif /* XT_TZ_H */

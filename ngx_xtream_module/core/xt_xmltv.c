@@ -1,5 +1,5 @@
 /*
- * XMLTV streaming.  Every text goes through xt_utf8_fix then
+ * XMLTV streaming.  Every text goes through xt_utf8_replace_invalid then
  * xt_xml_escape, so the document is well-formed whatever the guide holds.
  */
 
@@ -198,7 +198,7 @@ xt_xmltv_text(char *p, const char *in, size_t len, char *tmp)
         len = XT_XMLTV_TEXT_MAX;
     }
 
-    n = xt_utf8_fix(tmp, (const unsigned char *) in, len);
+    n = xt_utf8_replace_invalid(tmp, (const unsigned char *) in, len);
 
     return p + xt_xml_escape(p, tmp, n);
 }

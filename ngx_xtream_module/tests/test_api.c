@@ -65,17 +65,22 @@ test_text(void)
     out[xt_base64_encode(out, (const unsigned char *) "\xc3\xa9\xff", 3)] = 0;
     CHECK(strcmp(out, "w6n/") == 0);
 
-    out[xt_utf8_fix(out, (const unsigned char *) "a\xc3\xa9z", 4)] = 0;
+    out[xt_utf8_replace_invalid(out, (const unsigned char *)
+                                "a\xc3\xa9z", 4)] = 0;
     CHECK(strcmp(out, "a\xc3\xa9z") == 0);
-    out[xt_utf8_fix(out, (const unsigned char *) "a\xff" "b", 3)] = 0;
+    out[xt_utf8_replace_invalid(out, (const unsigned char *)
+                                "a\xff" "b", 3)] = 0;
     CHECK(strcmp(out, "a\xef\xbf\xbd" "b") == 0);
-    out[xt_utf8_fix(out, (const unsigned char *) "\xc0\xaf", 2)] = 0;
+    out[xt_utf8_replace_invalid(out, (const unsigned char *)
+                                "\xc0\xaf", 2)] = 0;
     CHECK(strcmp(out, "\xef\xbf\xbd\xef\xbf\xbd") == 0);     /* overlong */
-    out[xt_utf8_fix(out, (const unsigned char *) "\xed\xa0\x80", 3)] = 0;
+    out[xt_utf8_replace_invalid(out, (const unsigned char *)
+                                "\xed\xa0\x80", 3)] = 0;
     CHECK(strlen(out) == 9);                                  /* surrogate */
-    out[xt_utf8_fix(out, (const unsigned char *) "\xe2\x82", 2)] = 0;
+    out[xt_utf8_replace_invalid(out, (const unsigned char *)
+                                "\xe2\x82", 2)] = 0;
     CHECK(strlen(out) == 6);                                  /* truncated */
-    CHECK(xt_utf8_fix(out, (const unsigned char *) "a\0b", 3) == 5);
+    CHECK(xt_utf8_replace_invalid(out, (const unsigned char *) "a\0b", 3) == 5);
     CHECK(xt_utf8_clean((const unsigned char *) "\xf0\x9f\x98\x80", 4));
     CHECK(!xt_utf8_clean((const unsigned char *) "\xf4\x90\x80\x80", 4));
 

@@ -10,20 +10,20 @@ static const char *const  xt_act_kinds[] = {
 };
 
 static const xt_field_t  xt_act_fields[] = {
-    { "line_id", "a.line_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "username", "COALESCE(l.username, '')", XF_STR, XF_RO | XF_SEARCH, 0,
-      64, NULL, NULL, NULL, NULL },
-    { "stream_id", "a.stream_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "kind", "a.kind", XF_ENUM, XF_RO, 0, 0, xt_act_kinds, NULL, NULL,
-      NULL },
-    { "ip", "a.ip", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL, NULL },
-    { "user_agent", "a.user_agent", XF_STR, XF_RO, 0, 512, NULL, NULL, NULL,
-      NULL },
-    { "started", "a.started", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "ended", "a.ended", XF_NINT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "bytes", "a.bytes", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "line_id", .col = "a.line_id", .type = XF_INT, .flags = XF_RO },
+    { .name = "username", .col = "COALESCE(l.username, '')", .type = XF_STR,
+      .flags = XF_RO | XF_SEARCH, .max = 64 },
+    { .name = "stream_id", .col = "a.stream_id", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "kind", .col = "a.kind", .type = XF_ENUM, .flags = XF_RO,
+      .enums = xt_act_kinds },
+    { .name = "ip", .col = "a.ip", .type = XF_STR, .flags = XF_RO, .max = 64 },
+    { .name = "user_agent", .col = "a.user_agent", .type = XF_STR,
+      .flags = XF_RO, .max = 512 },
+    { .name = "started", .col = "a.started", .type = XF_INT, .flags = XF_RO },
+    { .name = "ended", .col = "a.ended", .type = XF_NINT, .flags = XF_RO },
+    { .name = "bytes", .col = "a.bytes", .type = XF_INT, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_act_filters[] = {
@@ -36,10 +36,12 @@ static const xt_filter_t  xt_act_filters[] = {
 };
 
 static const xt_res_t  xt_act_res = {
-    "activity", "activity a LEFT JOIN `lines` l ON l.id = a.line_id", NULL,
-    "a.id", xt_act_fields, xt_act_filters, NULL, "a.id DESC", NULL, NULL,
-    NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "activity",
+    .from = "activity a LEFT JOIN `lines` l ON l.id = a.line_id",
+    .id_col = "a.id",
+    .fields = xt_act_fields,
+    .filters = xt_act_filters,
+    .order = "a.id DESC",
 };
 
 

@@ -15,15 +15,16 @@
 static const char *const  xt_roles[] = { "admin", "viewer", NULL };
 
 static const xt_field_t  xt_admin_fields[] = {
-    { "username", "username", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH | XF_ONCE,
-      1, 64, NULL, xt_check_username, NULL,
-      "1..64 characters of [A-Za-z0-9._@-]" },
-    { "role", "role", XF_ENUM, 0, 0, 0, xt_roles, NULL, NULL, NULL },
-    { "created_at", "created_at", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "last_login", "last_login", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "username", .col = "username", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH | XF_ONCE, .min = 1, .max = 64,
+      .check = xt_check_username,
+      .hint = "1..64 characters of [A-Za-z0-9._@-]" },
+    { .name = "role", .col = "role", .type = XF_ENUM, .enums = xt_roles },
+    { .name = "created_at", .col = "created_at", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "last_login", .col = "last_login", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const char *const  xt_admin_extra[] = { "password", NULL };
@@ -116,10 +117,18 @@ xt_admins_before_delete(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_admins_res = {
-    "admins", "admins", "admins", "id", xt_admin_fields, NULL, xt_admin_extra,
-    "id", "password_kdf, created_at", "'', UNIX_TIMESTAMP()", NULL,
-    xt_admins_validate, xt_admins_store, NULL, NULL, xt_admins_before_delete,
-    NULL
+    .name = "admins",
+    .from = "admins",
+    .table = "admins",
+    .id_col = "id",
+    .fields = xt_admin_fields,
+    .extra_keys = xt_admin_extra,
+    .order = "id",
+    .create_cols = "password_kdf, created_at",
+    .create_vals = "'', UNIX_TIMESTAMP()",
+    .validate = xt_admins_validate,
+    .store = xt_admins_store,
+    .before_delete = xt_admins_before_delete,
 };
 
 

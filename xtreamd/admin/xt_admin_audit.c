@@ -99,15 +99,18 @@ xt_admin_audit(xt_admin_req_t *rq, const char *action, const char *resource,
 
 
 static const xt_field_t  xt_audit_fields[] = {
-    { "at", "at", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "admin", "admin", XF_STR, XF_RO | XF_SEARCH, 0, 80, NULL, NULL, NULL,
-      NULL },
-    { "address", "address", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL, NULL },
-    { "action", "action", XF_STR, XF_RO, 0, 16, NULL, NULL, NULL, NULL },
-    { "resource", "resource", XF_STR, XF_RO, 0, 32, NULL, NULL, NULL, NULL },
-    { "resource_id", "resource_id", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL,
-      NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "at", .col = "at", .type = XF_INT, .flags = XF_RO },
+    { .name = "admin", .col = "admin", .type = XF_STR,
+      .flags = XF_RO | XF_SEARCH, .max = 80 },
+    { .name = "address", .col = "address", .type = XF_STR, .flags = XF_RO,
+      .max = 64 },
+    { .name = "action", .col = "action", .type = XF_STR, .flags = XF_RO,
+      .max = 16 },
+    { .name = "resource", .col = "resource", .type = XF_STR, .flags = XF_RO,
+      .max = 32 },
+    { .name = "resource_id", .col = "resource_id", .type = XF_STR,
+      .flags = XF_RO, .max = 64 },
+    { .name = NULL }
 };
 
 
@@ -184,9 +187,13 @@ xt_audit_emit(xt_admin_req_t *rq, long long id)
 
 
 static const xt_res_t  xt_audit_res = {
-    "audit", "admin_audit", NULL, "id", xt_audit_fields, NULL, NULL,
-    "id DESC", NULL, NULL, NULL,
-    NULL, NULL, xt_audit_emit, xt_audit_filter, NULL, NULL
+    .name = "audit",
+    .from = "admin_audit",
+    .id_col = "id",
+    .fields = xt_audit_fields,
+    .order = "id DESC",
+    .emit = xt_audit_emit,
+    .filter = xt_audit_filter,
 };
 
 

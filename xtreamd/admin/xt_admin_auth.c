@@ -10,6 +10,7 @@
 
 #include <openssl/sha.h>
 
+#include "xt_hex.h"
 #include "xt_json_gen.h"
 #include "xt_secret.h"
 #include "admin/xt_admin.h"
@@ -22,44 +23,6 @@
 #define XT_DUMMY_KDF "pbkdf2-sha256$210000$" \
     "00000000000000000000000000000000$" \
     "0000000000000000000000000000000000000000000000000000000000000000"
-
-
-static void
-xt_hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char  hx[] = "0123456789abcdef";
-    size_t             i;
-
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hx[p[i] >> 4];
-        out[2 * i + 1] = hx[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-
-static int
-xt_unhex32(const char *s, uint8_t out[32])
-{
-    size_t  i;
-    int     v[2], k;
-
-    if (s == NULL || strlen(s) != 64) {
-        return -1;
-    }
-    for (i = 0; i < 32; i++) {
-        for (k = 0; k < 2; k++) {
-            char c = s[2 * i + k];
-            v[k] = (c >= '0' && c <= '9') ? c - '0'
-                   : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-            if (v[k] < 0) {
-                return -1;
-            }
-        }
-        out[i] = (uint8_t) (v[0] << 4 | v[1]);
-    }
-    return 0;
-}
 
 
 static void
@@ -202,8 +165,10 @@ xt_admin_login(xt_admin_req_t *rq)
         return xt_admin_err(rq, 503, "unavailable", NULL, "no randomness");
     }
     SHA256(sid, sizeof(sid), h);
-    xt_hex(sid, sizeof(sid), sidhex);
-    xt_hex(csrf, sizeof(csrf), rq->csrf);
+    xt_hex_encode(sidhex, sid, sizeof(sid));
+    sidhex[2 * sizeof(sid)] = '\0';
+    xt_hex_encode(rq->csrf, csrf, sizeof(csrf));
+    rq->csrf[2 * sizeof(csrf)] = '\0';
     rq->sess_expires = now + XT_SESSION_TTL;
 
     xt_binds_reset(&bs);
@@ -262,7 +227,9 @@ xt_admin_authenticate(xt_admin_req_t *rq)
     xt_row_t    r;
     int         found;
 
-    if (xt_unhex32(rq->cookie_sid, sid) != 0) {
+    if (rq->cookie_sid == NULL || strlen(rq->cookie_sid) != 2 * sizeof(sid)
+        || xt_hex_decode_lower(sid, rq->cookie_sid, 2 * sizeof(sid)) != 0)
+    {
         return xt_admin_err(rq, 401, "unauthorized", NULL, "not logged in");
     }
     SHA256(sid, sizeof(sid), rq->sess_hash);

@@ -11,11 +11,11 @@
 #define XT_BOUQUET_ITEMS_MAX  100000
 
 static const xt_field_t  xt_bq_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 255, NULL,
-      NULL, NULL, NULL },
-    { "sort_order", "sort_order", XF_INT, 0, -1000000, 1000000, NULL, NULL,
-      NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH, .min = 1, .max = 255 },
+    { .name = "sort_order", .col = "sort_order", .type = XF_INT,
+      .min = -1000000, .max = 1000000 },
+    { .name = NULL }
 };
 
 static const char *const  xt_bq_extra[] = { "live", "movies", "series", NULL };
@@ -142,9 +142,16 @@ xt_bq_emit(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_bq_res = {
-    "bouquets", "bouquets", "bouquets", "id", xt_bq_fields, NULL, xt_bq_extra,
-    "sort_order, id", NULL, NULL, NULL,
-    xt_bq_validate, xt_bq_store, xt_bq_emit, NULL, NULL, NULL
+    .name = "bouquets",
+    .from = "bouquets",
+    .table = "bouquets",
+    .id_col = "id",
+    .fields = xt_bq_fields,
+    .extra_keys = xt_bq_extra,
+    .order = "sort_order, id",
+    .validate = xt_bq_validate,
+    .store = xt_bq_store,
+    .emit = xt_bq_emit,
 };
 
 

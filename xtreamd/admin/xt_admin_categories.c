@@ -5,15 +5,15 @@ static const char *const  xt_cat_types[] = { "live", "movie", "series",
     "radio", NULL };
 
 static const xt_field_t  xt_cat_fields[] = {
-    { "type", "type", XF_ENUM, XF_REQ | XF_ONCE, 0, 0, xt_cat_types, NULL,
-      NULL, NULL },
-    { "name", "name", XF_STR, XF_REQ | XF_SEARCH, 1, 255, NULL, NULL, NULL,
-      NULL },
-    { "parent_id", "parent_id", XF_INT, 0, 0, 4294967295LL, NULL, NULL, NULL,
-      NULL },
-    { "sort_order", "sort_order", XF_INT, 0, -1000000, 1000000, NULL, NULL,
-      NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "type", .col = "type", .type = XF_ENUM, .flags = XF_REQ | XF_ONCE,
+      .enums = xt_cat_types },
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_SEARCH, .min = 1, .max = 255 },
+    { .name = "parent_id", .col = "parent_id", .type = XF_INT,
+      .max = 4294967295LL },
+    { .name = "sort_order", .col = "sort_order", .type = XF_INT,
+      .min = -1000000, .max = 1000000 },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_cat_filters[] = {
@@ -22,9 +22,13 @@ static const xt_filter_t  xt_cat_filters[] = {
 };
 
 static const xt_res_t  xt_cat_res = {
-    "categories", "categories", "categories", "id", xt_cat_fields,
-    xt_cat_filters, NULL, "type, sort_order, id", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "categories",
+    .from = "categories",
+    .table = "categories",
+    .id_col = "id",
+    .fields = xt_cat_fields,
+    .filters = xt_cat_filters,
+    .order = "type, sort_order, id",
 };
 
 

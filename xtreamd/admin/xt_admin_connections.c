@@ -18,28 +18,28 @@ static const char *const  xt_conn_kinds[] = {
 };
 
 static const xt_field_t  xt_conn_fields[] = {
-    { "conn_key", "c.conn_key", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL,
-      NULL },
-    { "line_id", "c.line_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "username", "COALESCE(l.username, '')", XF_STR, XF_RO | XF_SEARCH, 0,
-      64, NULL, NULL, NULL, NULL },
-    { "stream_id", "c.stream_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "stream_name", "COALESCE(CASE WHEN c.kind IN ('live', 'hls', "
+    { .name = "conn_key", .col = "c.conn_key", .type = XF_STR, .flags = XF_RO,
+      .max = 64 },
+    { .name = "line_id", .col = "c.line_id", .type = XF_INT, .flags = XF_RO },
+    { .name = "username", .col = "COALESCE(l.username, '')", .type = XF_STR,
+      .flags = XF_RO | XF_SEARCH, .max = 64 },
+    { .name = "stream_id", .col = "c.stream_id", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "stream_name",
+      .col = "COALESCE(CASE WHEN c.kind IN ('live', 'hls', "
       "'timeshift') THEN s.name WHEN c.kind = 'movie' THEN m.name "
-      "ELSE e.title END, '')", XF_STR, XF_RO, 0, 255, NULL, NULL, NULL,
-      NULL },
-    { "kind", "c.kind", XF_ENUM, XF_RO, 0, 0, xt_conn_kinds, NULL, NULL,
-      NULL },
-    { "ip", "c.ip", XF_STR, XF_RO, 0, 64, NULL, NULL, NULL, NULL },
-    { "user_agent", "c.user_agent", XF_STR, XF_RO, 0, 512, NULL, NULL, NULL,
-      NULL },
-    { "server_id", "c.server_id", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "started", "c.started", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "duration", "GREATEST(0, UNIX_TIMESTAMP() - c.started)", XF_INT, XF_RO,
-      0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+      "ELSE e.title END, '')", .type = XF_STR, .flags = XF_RO, .max = 255 },
+    { .name = "kind", .col = "c.kind", .type = XF_ENUM, .flags = XF_RO,
+      .enums = xt_conn_kinds },
+    { .name = "ip", .col = "c.ip", .type = XF_STR, .flags = XF_RO, .max = 64 },
+    { .name = "user_agent", .col = "c.user_agent", .type = XF_STR,
+      .flags = XF_RO, .max = 512 },
+    { .name = "server_id", .col = "c.server_id", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "started", .col = "c.started", .type = XF_INT, .flags = XF_RO },
+    { .name = "duration", .col = "GREATEST(0, UNIX_TIMESTAMP() - c.started)",
+      .type = XF_INT, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_conn_filters[] = {
@@ -50,14 +50,15 @@ static const xt_filter_t  xt_conn_filters[] = {
 };
 
 static const xt_res_t  xt_conn_res = {
-    "connections",
-    "live_connections c LEFT JOIN `lines` l ON l.id = c.line_id "
-    "LEFT JOIN streams s ON s.id = c.stream_id "
-    "LEFT JOIN movies m ON m.id = c.stream_id "
-    "LEFT JOIN episodes e ON e.id = c.stream_id",
-    NULL, "NULL", xt_conn_fields, xt_conn_filters, NULL,
-    "c.started DESC, c.conn_key", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "connections",
+    .from = "live_connections c LEFT JOIN `lines` l ON l.id = c.line_id "
+            "LEFT JOIN streams s ON s.id = c.stream_id "
+            "LEFT JOIN movies m ON m.id = c.stream_id "
+            "LEFT JOIN episodes e ON e.id = c.stream_id",
+    .id_col = "NULL",
+    .fields = xt_conn_fields,
+    .filters = xt_conn_filters,
+    .order = "c.started DESC, c.conn_key",
 };
 
 

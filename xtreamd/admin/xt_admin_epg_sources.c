@@ -48,19 +48,21 @@ static const char *const  xt_epg_statuses[] = {
     "never", "ok", "not_modified", "unchanged", "error", NULL
 };
 
-#define RO(n, t)  { n, n, t, XF_RO, 0, 0, NULL, NULL, NULL, NULL }
+#define RO(n, t)  { .name = n, .col = n, .type = t, .flags = XF_RO }
 
 static const xt_field_t  xt_epg_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 255, NULL,
-      xt_epg_check_name, NULL, "UTF-8 text, not only digits" },
-    { "url", "url", XF_STR, XF_REQ | XF_SEARCH, 1, 2048, NULL,
-      xt_epg_check_url, NULL,
-      "http(s)://..., file:///abs/path or /abs/path (no \"..\")" },
-    { "enabled", "enabled", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "refresh_interval", "refresh_interval", XF_INT, 0, 60, 366LL * 86400,
-      NULL, NULL, NULL, NULL },
-    { "lang", "lang", XF_STR, 0, 0, 16, NULL, xt_epg_check_lang, NULL,
-      "up to 16 characters of [A-Za-z0-9_-]" },
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH, .min = 1, .max = 255,
+      .check = xt_epg_check_name, .hint = "UTF-8 text, not only digits" },
+    { .name = "url", .col = "url", .type = XF_STR, .flags = XF_REQ | XF_SEARCH,
+      .min = 1, .max = 2048, .check = xt_epg_check_url,
+      .hint = "http(s)://..., file:///abs/path or /abs/path (no \"..\")" },
+    { .name = "enabled", .col = "enabled", .type = XF_BOOL, .max = 1 },
+    { .name = "refresh_interval", .col = "refresh_interval", .type = XF_INT,
+      .min = 60, .max = 366LL * 86400 },
+    { .name = "lang", .col = "lang", .type = XF_STR, .max = 16,
+      .check = xt_epg_check_lang,
+      .hint = "up to 16 characters of [A-Za-z0-9_-]" },
     RO("next_due", XF_INT),
     RO("last_import", XF_INT),
     RO("last_attempt", XF_INT),
@@ -80,7 +82,7 @@ static const xt_field_t  xt_epg_fields[] = {
     RO("progress_programmes", XF_INT),
     RO("progress_bytes", XF_INT),
     RO("progress_total", XF_INT),
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_epg_filters[] = {
@@ -192,9 +194,16 @@ xt_epg_action(xt_admin_req_t *rq, long long id, const char *a)
 
 
 static const xt_res_t  xt_epg_res = {
-    "epg-sources", "epg_sources", "epg_sources", "id", xt_epg_fields,
-    xt_epg_filters, NULL, "id", NULL, NULL, NULL,
-    NULL, xt_epg_store, NULL, NULL, xt_epg_before_delete, xt_epg_action
+    .name = "epg-sources",
+    .from = "epg_sources",
+    .table = "epg_sources",
+    .id_col = "id",
+    .fields = xt_epg_fields,
+    .filters = xt_epg_filters,
+    .order = "id",
+    .store = xt_epg_store,
+    .before_delete = xt_epg_before_delete,
+    .action = xt_epg_action,
 };
 
 

@@ -4,27 +4,31 @@
 #include "admin/xt_admin_fields.h"
 
 static const xt_field_t  xt_ep_fields[] = {
-    { "series_id", "series_id", XF_REF, XF_REQ | XF_ONCE, 1, 4294967295LL,
-      NULL, NULL, "SELECT 1 FROM series WHERE id = ?", "series" },
-    { "season_number", "season_number", XF_INT, XF_REQ, 0, 10000, NULL, NULL,
-      NULL, NULL },
-    { "episode_num", "episode_num", XF_INT, XF_REQ, 0, 100000, NULL, NULL,
-      NULL, NULL },
-    { "title", "title", XF_STR, XF_SEARCH, 0, 255, NULL, NULL, NULL, NULL },
-    { "container_extension", "container_extension", XF_STR, 0, 1, 8, NULL,
-      xt_check_ext, NULL, "1..8 characters of [a-z0-9]" },
-    { "path", "path", XF_STR, 0, 0, 1024, NULL, xt_check_relpath, NULL,
-      "relative to the VOD root: no leading /, no . or .. segment" },
-    { "plot", "plot", XF_TEXT, 0, 0, 65535, NULL, NULL, NULL, NULL },
-    { "movie_image", "movie_image", XF_STR, 0, 0, 1024, NULL, NULL, NULL,
-      NULL },
-    { "release_date", "release_date", XF_STR, 0, 0, 16, NULL, NULL, NULL,
-      NULL },
-    { "rating", "rating", XF_STR, 0, 0, 8, NULL, NULL, NULL, NULL },
-    { "duration_secs", "duration_secs", XF_INT, 0, 0, 1000000, NULL, NULL,
-      NULL, NULL },
-    { "added", "added", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "series_id", .col = "series_id", .type = XF_REF,
+      .flags = XF_REQ | XF_ONCE, .min = 1, .max = 4294967295LL,
+      .ref = "SELECT 1 FROM series WHERE id = ?", .hint = "series" },
+    { .name = "season_number", .col = "season_number", .type = XF_INT,
+      .flags = XF_REQ, .max = 10000 },
+    { .name = "episode_num", .col = "episode_num", .type = XF_INT,
+      .flags = XF_REQ, .max = 100000 },
+    { .name = "title", .col = "title", .type = XF_STR, .flags = XF_SEARCH,
+      .max = 255 },
+    { .name = "container_extension", .col = "container_extension",
+      .type = XF_STR, .min = 1, .max = 8, .check = xt_check_ext,
+      .hint = "1..8 characters of [a-z0-9]" },
+    { .name = "path", .col = "path", .type = XF_STR, .max = 1024,
+      .check = xt_check_relpath,
+      .hint = "relative to the VOD root: no leading /, no . or .. segment" },
+    { .name = "plot", .col = "plot", .type = XF_TEXT, .max = 65535 },
+    { .name = "movie_image", .col = "movie_image", .type = XF_STR,
+      .max = 1024 },
+    { .name = "release_date", .col = "release_date", .type = XF_STR,
+      .max = 16 },
+    { .name = "rating", .col = "rating", .type = XF_STR, .max = 8 },
+    { .name = "duration_secs", .col = "duration_secs", .type = XF_INT,
+      .max = 1000000 },
+    { .name = "added", .col = "added", .type = XF_INT, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_ep_filters[] = {
@@ -34,10 +38,15 @@ static const xt_filter_t  xt_ep_filters[] = {
 };
 
 static const xt_res_t  xt_ep_res = {
-    "episodes", "episodes", "episodes", "id", xt_ep_fields, xt_ep_filters,
-    NULL, "series_id, season_number, episode_num, id", "added",
-    "UNIX_TIMESTAMP()", NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "episodes",
+    .from = "episodes",
+    .table = "episodes",
+    .id_col = "id",
+    .fields = xt_ep_fields,
+    .filters = xt_ep_filters,
+    .order = "series_id, season_number, episode_num, id",
+    .create_cols = "added",
+    .create_vals = "UNIX_TIMESTAMP()",
 };
 
 

@@ -1,6 +1,6 @@
 /*
  * /admin/api/lines: subscribers.  Passwords are write-only (the store keeps
- * salt + SHA-256, see README "Security notes"); a generated one is shown
+ * salt + SHA-256, see docs/SECURITY.md); a generated one is shown
  * once.  Actions: password, extend, ban, unban, kill (a per-line kick
  * generation compiled into lines.snap ends the line's open connections).
  */
@@ -23,34 +23,38 @@ static const char *const  xt_line_status[] = {
 static const char *const  xt_line_outputs[] = { "ts", "m3u8", "rtmp", NULL };
 
 static const xt_field_t  xt_line_fields[] = {
-    { "username", "username", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 64,
-      NULL, xt_check_username, NULL, "1..64 characters of [A-Za-z0-9._@-]" },
-    { "status", "status", XF_ENUM, 0, 0, 0, xt_line_status, NULL, NULL, NULL },
-    { "exp_date", "exp_date", XF_NINT, 0, 0, XT_EXP_MAX, NULL, NULL, NULL,
-      NULL },
-    { "max_connections", "max_connections", XF_INT, 0, 0, 1000000, NULL, NULL,
-      NULL, NULL },
-    { "is_trial", "is_trial", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "outputs", "allowed_outputs", XF_SET, 0, 0, 3, xt_line_outputs, NULL,
-      NULL, NULL },
-    { "allowed_ips", "allowed_ips", XF_CSV, 0, 0, 1024, NULL, xt_check_ip_item,
-      NULL, "an IPv4/IPv6 address or CIDR" },
-    { "allowed_uas", "allowed_uas", XF_CSV, 0, 0, 1024, NULL, NULL, NULL,
-      NULL },
-    { "message", "message", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "notes", "notes", XF_TEXT, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "created_at", "created_at", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "kick", "kick", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "expired", "(exp_date IS NOT NULL AND exp_date < UNIX_TIMESTAMP())",
-      XF_BOOL, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "connections", "(SELECT COUNT(*) FROM live_connections c "
-      "WHERE c.line_id = `lines`.id)", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "bouquets", "(SELECT GROUP_CONCAT(b.bouquet_id ORDER BY b.sort_order, "
+    { .name = "username", .col = "username", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH, .min = 1, .max = 64,
+      .check = xt_check_username,
+      .hint = "1..64 characters of [A-Za-z0-9._@-]" },
+    { .name = "status", .col = "status", .type = XF_ENUM,
+      .enums = xt_line_status },
+    { .name = "exp_date", .col = "exp_date", .type = XF_NINT,
+      .max = XT_EXP_MAX },
+    { .name = "max_connections", .col = "max_connections", .type = XF_INT,
+      .max = 1000000 },
+    { .name = "is_trial", .col = "is_trial", .type = XF_BOOL, .max = 1 },
+    { .name = "outputs", .col = "allowed_outputs", .type = XF_SET, .max = 3,
+      .enums = xt_line_outputs },
+    { .name = "allowed_ips", .col = "allowed_ips", .type = XF_CSV, .max = 1024,
+      .check = xt_check_ip_item, .hint = "an IPv4/IPv6 address or CIDR" },
+    { .name = "allowed_uas", .col = "allowed_uas", .type = XF_CSV,
+      .max = 1024 },
+    { .name = "message", .col = "message", .type = XF_STR, .max = 1024 },
+    { .name = "notes", .col = "notes", .type = XF_TEXT, .max = 1024 },
+    { .name = "created_at", .col = "created_at", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "kick", .col = "kick", .type = XF_INT, .flags = XF_RO },
+    { .name = "expired",
+      .col = "(exp_date IS NOT NULL AND exp_date < UNIX_TIMESTAMP())",
+      .type = XF_BOOL, .flags = XF_RO },
+    { .name = "connections", .col = "(SELECT COUNT(*) FROM live_connections c "
+      "WHERE c.line_id = `lines`.id)", .type = XF_INT, .flags = XF_RO },
+    { .name = "bouquets",
+      .col = "(SELECT GROUP_CONCAT(b.bouquet_id ORDER BY b.sort_order, "
       "b.bouquet_id) FROM line_bouquets b WHERE b.line_id = `lines`.id)",
-      XF_IDLIST, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+      .type = XF_IDLIST, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_line_filters[] = {
@@ -230,13 +234,22 @@ xt_line_filter(xt_admin_req_t *rq, const char *k, const char *v,
 static int xt_line_action(xt_admin_req_t *rq, long long id, const char *a);
 
 static const xt_res_t  xt_lines_res = {
-    "lines", "`lines`", "`lines`", "id", xt_line_fields, xt_line_filters,
-    xt_line_extra, "id",
-    "password_salt, password_hash, created_at",
-    "UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 32)), UNIX_TIMESTAMP()",
-    NULL,
-    xt_line_validate, xt_line_store, xt_line_emit, xt_line_filter, NULL,
-    xt_line_action
+    .name = "lines",
+    .from = "`lines`",
+    .table = "`lines`",
+    .id_col = "id",
+    .fields = xt_line_fields,
+    .filters = xt_line_filters,
+    .extra_keys = xt_line_extra,
+    .order = "id",
+    .create_cols = "password_salt, password_hash, created_at",
+    .create_vals = "UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 32)), "
+                   "UNIX_TIMESTAMP()",
+    .validate = xt_line_validate,
+    .store = xt_line_store,
+    .emit = xt_line_emit,
+    .filter = xt_line_filter,
+    .action = xt_line_action,
 };
 
 

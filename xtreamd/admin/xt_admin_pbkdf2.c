@@ -4,23 +4,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "xt_hex.h"
 #include "xt_secret.h"
 #include "admin/xt_admin_pbkdf2.h"
 
 #define XT_PREFIX  "pbkdf2-sha256$"
-
-
-static int
-xt_hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
-}
 
 
 /* lower-case hex of even length into out (at most max bytes) */
@@ -28,19 +16,10 @@ static int
 xt_unhex(const char *p, size_t n, uint8_t *out, size_t min, size_t max,
     size_t *outlen)
 {
-    size_t  i;
-    int     hi, lo;
-
-    if (n % 2 || n / 2 < min || n / 2 > max) {
+    if (n % 2 || n / 2 < min || n / 2 > max
+        || xt_hex_decode_lower(out, p, n) != 0)
+    {
         return -1;
-    }
-    for (i = 0; i < n / 2; i++) {
-        hi = xt_hexval(p[2 * i]);
-        lo = xt_hexval(p[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            return -1;
-        }
-        out[i] = (uint8_t) (hi << 4 | lo);
     }
     *outlen = n / 2;
     return 0;

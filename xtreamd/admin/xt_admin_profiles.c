@@ -15,16 +15,16 @@ static const char *const  xt_prof_presets[] = {
 };
 
 static const xt_field_t  xt_prof_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 64, NULL,
-      NULL, NULL, NULL },
-    { "mode", "mode", XF_ENUM, 0, 0, 0, xt_prof_modes, NULL, NULL, NULL },
-    { "preset", "preset", XF_ENUM, 0, 0, 0, xt_prof_presets, NULL, NULL,
-      NULL },
-    { "segment_seconds", "segment_seconds", XF_INT, 0, 1, 30, NULL, NULL,
-      NULL, NULL },
-    { "window_segments", "window_segments", XF_INT, 0, 2, 100, NULL, NULL,
-      NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH, .min = 1, .max = 64 },
+    { .name = "mode", .col = "mode", .type = XF_ENUM, .enums = xt_prof_modes },
+    { .name = "preset", .col = "preset", .type = XF_ENUM,
+      .enums = xt_prof_presets },
+    { .name = "segment_seconds", .col = "segment_seconds", .type = XF_INT,
+      .min = 1, .max = 30 },
+    { .name = "window_segments", .col = "window_segments", .type = XF_INT,
+      .min = 2, .max = 100 },
+    { .name = NULL }
 };
 
 static const char *const  xt_prof_extra[] = { "ladder", NULL };
@@ -228,10 +228,17 @@ xt_prof_before_delete(xt_admin_req_t *rq, long long id)
 }
 
 static const xt_res_t  xt_prof_res = {
-    "profiles", "transcode_profiles", "transcode_profiles", "id",
-    xt_prof_fields, NULL, xt_prof_extra, "id", NULL, NULL, NULL,
-    xt_prof_validate, xt_prof_store, xt_prof_emit, NULL, xt_prof_before_delete,
-    NULL
+    .name = "profiles",
+    .from = "transcode_profiles",
+    .table = "transcode_profiles",
+    .id_col = "id",
+    .fields = xt_prof_fields,
+    .extra_keys = xt_prof_extra,
+    .order = "id",
+    .validate = xt_prof_validate,
+    .store = xt_prof_store,
+    .emit = xt_prof_emit,
+    .before_delete = xt_prof_before_delete,
 };
 
 

@@ -10,36 +10,36 @@
 #include "admin/xt_admin_sql.h"
 
 static const xt_field_t  xt_series_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_SEARCH, 1, 255, NULL, NULL, NULL,
-      NULL },
-    { "category_id", "category_id", XF_REF, 0, 1, 4294967295LL, NULL, NULL,
-      "SELECT 1 FROM categories WHERE id = ? AND type = 'series'",
-      "series category" },
-    { "cover", "cover", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "plot", "plot", XF_TEXT, 0, 0, 65535, NULL, NULL, NULL, NULL },
-    { "cast", "cast", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "director", "director", XF_STR, 0, 0, 255, NULL, NULL, NULL, NULL },
-    { "genre", "genre", XF_STR, 0, 0, 255, NULL, NULL, NULL, NULL },
-    { "release_date", "release_date", XF_STR, 0, 0, 16, NULL, NULL, NULL,
-      NULL },
-    { "rating", "rating", XF_STR, 0, 0, 8, NULL, NULL, NULL, NULL },
-    { "backdrop", "backdrop_json", XF_JSONARR, 0, 0, 20, NULL, NULL, NULL,
-      NULL },
-    { "youtube_trailer", "youtube_trailer", XF_STR, 0, 0, 64, NULL, NULL,
-      NULL, NULL },
-    { "episode_run_time", "episode_run_time", XF_INT, 0, 0, 100000, NULL,
-      NULL, NULL, NULL },
-    { "tmdb_id", "tmdb_id", XF_INT, 0, 0, 4294967295LL, NULL, NULL, NULL,
-      NULL },
-    { "enabled", "enabled", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "sort_order", "sort_order", XF_INT, 0, -1000000, 1000000, NULL, NULL,
-      NULL, NULL },
-    { "last_modified", "last_modified", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "episodes", "(SELECT COUNT(*) FROM episodes e "
-      "WHERE e.series_id = series.id)", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_SEARCH, .min = 1, .max = 255 },
+    { .name = "category_id", .col = "category_id", .type = XF_REF, .min = 1,
+      .max = 4294967295LL,
+      .ref = "SELECT 1 FROM categories WHERE id = ? AND type = 'series'",
+      .hint = "series category" },
+    { .name = "cover", .col = "cover", .type = XF_STR, .max = 1024 },
+    { .name = "plot", .col = "plot", .type = XF_TEXT, .max = 65535 },
+    { .name = "cast", .col = "cast", .type = XF_STR, .max = 1024 },
+    { .name = "director", .col = "director", .type = XF_STR, .max = 255 },
+    { .name = "genre", .col = "genre", .type = XF_STR, .max = 255 },
+    { .name = "release_date", .col = "release_date", .type = XF_STR,
+      .max = 16 },
+    { .name = "rating", .col = "rating", .type = XF_STR, .max = 8 },
+    { .name = "backdrop", .col = "backdrop_json", .type = XF_JSONARR,
+      .max = 20 },
+    { .name = "youtube_trailer", .col = "youtube_trailer", .type = XF_STR,
+      .max = 64 },
+    { .name = "episode_run_time", .col = "episode_run_time", .type = XF_INT,
+      .max = 100000 },
+    { .name = "tmdb_id", .col = "tmdb_id", .type = XF_INT,
+      .max = 4294967295LL },
+    { .name = "enabled", .col = "enabled", .type = XF_BOOL, .max = 1 },
+    { .name = "sort_order", .col = "sort_order", .type = XF_INT,
+      .min = -1000000, .max = 1000000 },
+    { .name = "last_modified", .col = "last_modified", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "episodes", .col = "(SELECT COUNT(*) FROM episodes e "
+      "WHERE e.series_id = series.id)", .type = XF_INT, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_series_filters[] = {
@@ -49,20 +49,27 @@ static const xt_filter_t  xt_series_filters[] = {
 };
 
 static const xt_res_t  xt_series_res = {
-    "series", "series", "series", "id", xt_series_fields, xt_series_filters,
-    NULL, "id", "last_modified", "UNIX_TIMESTAMP()", NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "series",
+    .from = "series",
+    .table = "series",
+    .id_col = "id",
+    .fields = xt_series_fields,
+    .filters = xt_series_filters,
+    .order = "id",
+    .create_cols = "last_modified",
+    .create_vals = "UNIX_TIMESTAMP()",
 };
 
 static const xt_field_t  xt_season_fields[] = {
-    { "season_number", "season_number", XF_INT, XF_REQ | XF_ONCE | XF_UNIQUE,
-      1, 10000, NULL, NULL, NULL, NULL },
-    { "name", "name", XF_STR, XF_SEARCH, 0, 255, NULL, NULL, NULL, NULL },
-    { "air_date", "air_date", XF_STR, 0, 0, 16, NULL, NULL, NULL, NULL },
-    { "overview", "overview", XF_TEXT, 0, 0, 65535, NULL, NULL, NULL, NULL },
-    { "cover", "cover", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "cover_big", "cover_big", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "season_number", .col = "season_number", .type = XF_INT,
+      .flags = XF_REQ | XF_ONCE | XF_UNIQUE, .min = 1, .max = 10000 },
+    { .name = "name", .col = "name", .type = XF_STR, .flags = XF_SEARCH,
+      .max = 255 },
+    { .name = "air_date", .col = "air_date", .type = XF_STR, .max = 16 },
+    { .name = "overview", .col = "overview", .type = XF_TEXT, .max = 65535 },
+    { .name = "cover", .col = "cover", .type = XF_STR, .max = 1024 },
+    { .name = "cover_big", .col = "cover_big", .type = XF_STR, .max = 1024 },
+    { .name = NULL }
 };
 
 

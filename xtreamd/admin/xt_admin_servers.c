@@ -4,21 +4,23 @@
 #include "admin/xt_admin_fields.h"
 
 static const xt_field_t  xt_srv_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_UNIQUE | XF_SEARCH, 1, 64, NULL,
-      NULL, NULL, NULL },
-    { "host", "host", XF_STR, XF_REQ, 1, 255, NULL, xt_check_host, NULL,
-      "a host name or address" },
-    { "http_port", "http_port", XF_INT, 0, 1, 65535, NULL, NULL, NULL, NULL },
-    { "https_port", "https_port", XF_INT, 0, 1, 65535, NULL, NULL, NULL,
-      NULL },
-    { "rtmp_port", "rtmp_port", XF_INT, 0, 1, 65535, NULL, NULL, NULL, NULL },
-    { "is_main", "is_main", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "enabled", "enabled", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "load_clients", "load_clients", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL,
-      NULL },
-    { "load_mbps", "load_mbps", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "last_seen", "last_seen", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_UNIQUE | XF_SEARCH, .min = 1, .max = 64 },
+    { .name = "host", .col = "host", .type = XF_STR, .flags = XF_REQ, .min = 1,
+      .max = 255, .check = xt_check_host, .hint = "a host name or address" },
+    { .name = "http_port", .col = "http_port", .type = XF_INT, .min = 1,
+      .max = 65535 },
+    { .name = "https_port", .col = "https_port", .type = XF_INT, .min = 1,
+      .max = 65535 },
+    { .name = "rtmp_port", .col = "rtmp_port", .type = XF_INT, .min = 1,
+      .max = 65535 },
+    { .name = "is_main", .col = "is_main", .type = XF_BOOL, .max = 1 },
+    { .name = "enabled", .col = "enabled", .type = XF_BOOL, .max = 1 },
+    { .name = "load_clients", .col = "load_clients", .type = XF_INT,
+      .flags = XF_RO },
+    { .name = "load_mbps", .col = "load_mbps", .type = XF_INT, .flags = XF_RO },
+    { .name = "last_seen", .col = "last_seen", .type = XF_INT, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_srv_filters[] = {
@@ -27,9 +29,13 @@ static const xt_filter_t  xt_srv_filters[] = {
 };
 
 static const xt_res_t  xt_srv_res = {
-    "servers", "servers", "servers", "id", xt_srv_fields, xt_srv_filters,
-    NULL, "id", NULL, NULL, NULL,
-    NULL, NULL, NULL, NULL, NULL, NULL
+    .name = "servers",
+    .from = "servers",
+    .table = "servers",
+    .id_col = "id",
+    .fields = xt_srv_fields,
+    .filters = xt_srv_filters,
+    .order = "id",
 };
 
 

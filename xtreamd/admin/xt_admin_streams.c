@@ -17,38 +17,48 @@
 #define XT_SOURCES_MAX  8
 #define XT_SERVERS_MAX  256
 
+static const char *const  xt_stream_rates[] = { "auto", "on", "off", NULL };
+
 static const xt_field_t  xt_stream_fields[] = {
-    { "name", "name", XF_STR, XF_REQ | XF_SEARCH, 1, 255, NULL, NULL, NULL,
-      NULL },
-    { "category_id", "category_id", XF_REF, 0, 1, 4294967295LL, NULL, NULL,
-      "SELECT 1 FROM categories WHERE id = ? AND type = 'live'",
-      "live category" },
-    { "icon", "icon", XF_STR, 0, 0, 1024, NULL, NULL, NULL, NULL },
-    { "epg_channel_id", "epg_channel_id", XF_STR, 0, 0, 255, NULL, NULL,
-      NULL, NULL },
-    { "custom_sid", "custom_sid", XF_STR, 0, 0, 64, NULL, NULL, NULL, NULL },
-    { "transcode_profile_id", "transcode_profile_id", XF_REF, 0, 1,
-      4294967295LL, NULL, NULL,
-      "SELECT 1 FROM transcode_profiles WHERE id = ?", "transcode profile" },
-    { "on_demand", "on_demand", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "enabled", "enabled", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "is_adult", "is_adult", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "tv_archive", "tv_archive", XF_BOOL, 0, 0, 1, NULL, NULL, NULL, NULL },
-    { "tv_archive_duration", "tv_archive_duration", XF_INT, 0, 0, 365, NULL,
-      NULL, NULL, NULL },
-    { "sort_order", "sort_order", XF_INT, 0, -1000000, 1000000, NULL, NULL,
-      NULL, NULL },
-    { "added", "added", XF_INT, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "has_stream_key", "stream_key_hash IS NOT NULL", XF_BOOL, XF_RO, 0, 0,
-      NULL, NULL, NULL, NULL },
-    { "sources", "(SELECT GROUP_CONCAT(ss.url ORDER BY ss.position "
+    { .name = "name", .col = "name", .type = XF_STR,
+      .flags = XF_REQ | XF_SEARCH, .min = 1, .max = 255 },
+    { .name = "category_id", .col = "category_id", .type = XF_REF, .min = 1,
+      .max = 4294967295LL,
+      .ref = "SELECT 1 FROM categories WHERE id = ? AND type = 'live'",
+      .hint = "live category" },
+    { .name = "icon", .col = "icon", .type = XF_STR, .max = 1024 },
+    { .name = "epg_channel_id", .col = "epg_channel_id", .type = XF_STR,
+      .max = 255 },
+    { .name = "custom_sid", .col = "custom_sid", .type = XF_STR, .max = 64 },
+    { .name = "transcode_profile_id", .col = "transcode_profile_id",
+      .type = XF_REF, .min = 1, .max = 4294967295LL,
+      .ref = "SELECT 1 FROM transcode_profiles WHERE id = ?",
+      .hint = "transcode profile" },
+    { .name = "on_demand", .col = "on_demand", .type = XF_BOOL, .max = 1 },
+    { .name = "read_native_rate", .col = "read_native_rate", .type = XF_ENUM,
+      .enums = xt_stream_rates },
+    { .name = "source_loop", .col = "source_loop", .type = XF_BOOL, .max = 1 },
+    { .name = "enabled", .col = "enabled", .type = XF_BOOL, .max = 1 },
+    { .name = "is_adult", .col = "is_adult", .type = XF_BOOL, .max = 1 },
+    { .name = "tv_archive", .col = "tv_archive", .type = XF_BOOL, .max = 1 },
+    { .name = "tv_archive_duration", .col = "tv_archive_duration",
+      .type = XF_INT, .max = 365 },
+    { .name = "sort_order", .col = "sort_order", .type = XF_INT,
+      .min = -1000000, .max = 1000000 },
+    { .name = "added", .col = "added", .type = XF_INT, .flags = XF_RO },
+    { .name = "has_stream_key", .col = "stream_key_hash IS NOT NULL",
+      .type = XF_BOOL, .flags = XF_RO },
+    { .name = "sources",
+      .col = "(SELECT GROUP_CONCAT(ss.url ORDER BY ss.position "
       "SEPARATOR '\\n') FROM stream_sources ss WHERE ss.stream_id = streams.id)",
-      XF_STRLIST, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { "servers", "(SELECT GROUP_CONCAT(sv.server_id ORDER BY sv.server_id) "
-      "FROM stream_servers sv WHERE sv.stream_id = streams.id)", XF_IDLIST,
-      XF_RO, 0, 0, NULL, NULL, NULL, NULL },
+      .type = XF_STRLIST, .flags = XF_RO },
+    { .name = "servers",
+      .col = "(SELECT GROUP_CONCAT(sv.server_id ORDER BY sv.server_id) "
+      "FROM stream_servers sv WHERE sv.stream_id = streams.id)",
+      .type = XF_IDLIST, .flags = XF_RO },
     /* this server's worker (xt_admin_core sets @xt_server_id) */
-    { "status", "COALESCE((SELECT JSON_OBJECT('state', st.state, 'pid', "
+    { .name = "status",
+      .col = "COALESCE((SELECT JSON_OBJECT('state', st.state, 'pid', "
       "st.pid, 'uptime', IF(st.state = 'running' AND st.started_at > 0, "
       "GREATEST(0, UNIX_TIMESTAMP() - st.started_at), 0), 'fps', st.fps, "
       "'bitrate_kbps', st.bitrate_kbps, 'speed', st.speed, 'restarts', "
@@ -59,8 +69,8 @@ static const xt_field_t  xt_stream_fields[] = {
       "JSON_OBJECT('state', 'stopped', 'pid', 0, 'uptime', 0, 'fps', 0, "
       "'bitrate_kbps', 0, 'speed', 0, 'restarts', 0, 'last_error', '', "
       "'video_codec', '', 'audio_codec', '', 'width', 0, 'height', 0, "
-      "'updated_at', 0))", XF_JSONOBJ, XF_RO, 0, 0, NULL, NULL, NULL, NULL },
-    { NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+      "'updated_at', 0))", .type = XF_JSONOBJ, .flags = XF_RO },
+    { .name = NULL }
 };
 
 static const xt_filter_t  xt_stream_filters[] = {
@@ -246,11 +256,20 @@ xt_stream_filter(xt_admin_req_t *rq, const char *k, const char *v,
 static int xt_stream_action(xt_admin_req_t *rq, long long id, const char *a);
 
 static const xt_res_t  xt_stream_res = {
-    "streams", "streams", "streams", "id", xt_stream_fields,
-    xt_stream_filters, xt_stream_extra, "sort_order, id", "added",
-    "UNIX_TIMESTAMP()", NULL,
-    xt_stream_validate, xt_stream_store, NULL, xt_stream_filter,
-    NULL, xt_stream_action
+    .name = "streams",
+    .from = "streams",
+    .table = "streams",
+    .id_col = "id",
+    .fields = xt_stream_fields,
+    .filters = xt_stream_filters,
+    .extra_keys = xt_stream_extra,
+    .order = "sort_order, id",
+    .create_cols = "added",
+    .create_vals = "UNIX_TIMESTAMP()",
+    .validate = xt_stream_validate,
+    .store = xt_stream_store,
+    .filter = xt_stream_filter,
+    .action = xt_stream_action,
 };
 
 

@@ -18,6 +18,7 @@
 
 #include <mysqld_error.h>
 
+#include "xt_grow.h"
 #include "xt_import.h"
 #include "xt_json_gen.h"
 #include "xt_secret.h"
@@ -140,14 +141,10 @@ xt_scratch(xt_actx_t *a, size_t n)
 {
     char  *p;
 
-    if (a->nscratch == a->scratch_cap) {
-        size_t   cap = a->scratch_cap ? a->scratch_cap * 2 : 256;
-        char   **ns = realloc(a->scratch, cap * sizeof(*ns));
-        if (ns == NULL) {
-            return NULL;
-        }
-        a->scratch = ns;
-        a->scratch_cap = cap;
+    if (xt_grow((void **) &a->scratch, &a->scratch_cap, a->nscratch,
+                sizeof(*a->scratch)) != 0)
+    {
+        return NULL;
     }
     if ((p = malloc(n + 1)) == NULL) {
         return NULL;

@@ -13,9 +13,20 @@
 #define STR(k, c, fl, mx, d)  { k, XT_F_STR, XT_S_COL, c, fl, 0, mx, 0, d, NULL, NULL }
 #define ENUM(k, fl, d, e)     { k, XT_F_ENUM, XT_S_COL, k, fl, 0, 0, 0, d, e, NULL }
 
+/* what ffprobe reads from a movie's or an episode's file (migration 008) */
+#define XT_MEDIA_FIELDS                                                       \
+    STR("video_codec", "video_codec", 0, 32, ""),                             \
+    UINT("video_width", 0, 100000, 0),                                        \
+    UINT("video_height", 0, 100000, 0),                                       \
+    STR("audio_codec", "audio_codec", 0, 32, ""),                             \
+    UINT("audio_channels", 0, 64, 0),                                         \
+    UINT("audio_sample_rate", 0, 1000000, 0),                                 \
+    UINT("bitrate_kbps", 0, 10000000, 0)
+
 static const char *const  xt_cat_types[] = { "live", "movie", "series",
     "radio", NULL };
 static const char *const  xt_modes[] = { "copy", "abr", NULL };
+static const char *const  xt_rates[] = { "auto", "on", "off", NULL };
 static const char *const  xt_presets[] = { "ultrafast", "superfast",
     "veryfast", "faster", "fast", "medium", "slow", NULL };
 static const char *const  xt_statuses[] = { "active", "disabled", "banned",
@@ -76,6 +87,8 @@ static const xt_field_t  xt_streams_f[] = {
     UINT("tv_archive_duration", 0, 3650, 0),
     ID("transcode_profile_id", "transcode_profile_id", XT_NULLABLE),
     BOOL("on_demand", 0),
+    ENUM("read_native_rate", 0, "auto", xt_rates),
+    BOOL("source_loop", 1),
     BOOL("enabled", 1),
     INT("sort_order", 0),
     TIME("added"),
@@ -100,6 +113,7 @@ static const xt_field_t  xt_movies_f[] = {
     STR("genre", "genre", 0, 255, ""),
     STR("release_date", "release_date", 0, 16, ""),
     UINT("duration_secs", 0, 4294967295LL, 0),
+    XT_MEDIA_FIELDS,
     UINT("tmdb_id", 0, 4294967295LL, 0),
     STR("youtube_trailer", "youtube_trailer", 0, 64, ""),
     { "backdrop", XT_F_STRS, XT_S_JSON, "backdrop_json", 0, 0, 2048, 0, NULL,
@@ -136,6 +150,7 @@ static const xt_field_t  xt_episodes_f[] = {
     STR("release_date", "release_date", 0, 16, ""),
     STR("rating", "rating", 0, 8, ""),
     UINT("duration_secs", 0, 4294967295LL, 0),
+    XT_MEDIA_FIELDS,
     TIME("added"),
 };
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "xt_db.h"
+#include "xt_snap_format.h"
 
 typedef struct {
     uint64_t  generation;
@@ -30,7 +31,9 @@ typedef struct {
                                    slides with time */
 } xt_kind_t;
 
-extern const xt_kind_t  xt_kinds[];
+/* one row per snapshot kind (checked at compile time), so arrays of
+   XT_SNAP_KIND_LAST items hold one value per row */
+extern const xt_kind_t  xt_kinds[XT_SNAP_KIND_LAST];
 extern const unsigned   xt_nkinds;
 
 int xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,

@@ -38,8 +38,6 @@ int xt_cat_oom(xt_cat_t *c);
 /* the writer's error into c->err; returns rc */
 int xt_cat_section(xt_cat_t *c, uint32_t id, uint32_t count,
     const void *data, size_t size);
-/* grow *p (of elem-sized items) so that index n fits */
-int xt_grow(void **p, size_t *cap, size_t n, size_t elem);
 /* the rendered document of c->g into STRINGS */
 xt_snap_str_t xt_cat_json(xt_cat_t *c);
 /* index of id in the sorted ids[n], or -1 */

@@ -12,6 +12,7 @@
 #include "xt_archive_policy.h"
 #include "xt_compile.h"
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 #include "xt_snap_writer.h"
@@ -42,29 +43,6 @@ xt_cat_section(xt_cat_t *c, uint32_t id, uint32_t count, const void *data,
         snprintf(c->err, c->errlen, "%s", xt_snap_writer_error(c->w));
     }
     return rc;
-}
-
-
-int
-xt_grow(void **p, size_t *cap, size_t n, size_t elem)
-{
-    void    *np;
-    size_t   nc;
-
-    if (n < *cap) {
-        return 0;
-    }
-    nc = *cap ? *cap * 2 : 256;
-    while (nc <= n) {
-        nc *= 2;
-    }
-    np = realloc(*p, nc * elem);
-    if (np == NULL) {
-        return -1;
-    }
-    *p = np;
-    *cap = nc;
-    return 0;
 }
 
 

@@ -10,6 +10,7 @@
 
 #include "xt_compile.h"
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 #include "xt_snap_writer.h"
 
 

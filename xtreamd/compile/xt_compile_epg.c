@@ -17,6 +17,7 @@
 
 #include "xt_compile.h"
 #include "xt_json_gen.h"
+#include "xt_grow.h"
 #include "xt_log.h"
 #include "xt_render.h"
 #include "xt_snap_writer.h"
@@ -100,32 +101,12 @@ xt_epg_oom(xt_epg_t *x)
 
 
 static int
-xt_epg_grow(void **p, size_t *cap, size_t n, size_t elem)
-{
-    void    *np;
-    size_t   nc;
-
-    if (n < *cap) {
-        return 0;
-    }
-    nc = *cap ? *cap * 2 : 1024;
-    np = realloc(*p, nc * elem);
-    if (np == NULL) {
-        return -1;
-    }
-    *p = np;
-    *cap = nc;
-    return 0;
-}
-
-
-static int
 xt_epg_add_channel(xt_epg_t *x, const char *id, size_t idlen,
     const char *name, size_t namelen, const char *icon, size_t iconlen)
 {
     xt_epg_ch_t  *c;
 
-    if (xt_epg_grow((void **) &x->ch, &x->chcap, x->nch, sizeof(*x->ch)) != 0
+    if (xt_grow((void **) &x->ch, &x->chcap, x->nch, sizeof(*x->ch)) != 0
         || xt_buf_put(&x->names, id, idlen) != 0)
     {
         return -1;
@@ -333,10 +314,10 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
                 }
             }
         }
-        if (xt_epg_grow((void **) &x->pr, &x->prcap, x->npr,
-                        sizeof(*x->pr)) != 0
-            || xt_epg_grow((void **) &x->ex, &x->excap, x->npr,
-                           sizeof(*x->ex)) != 0)
+        if (xt_grow((void **) &x->pr, &x->prcap, x->npr,
+                    sizeof(*x->pr)) != 0
+            || xt_grow((void **) &x->ex, &x->excap, x->npr,
+                       sizeof(*x->ex)) != 0)
         {
             goto oom;
         }

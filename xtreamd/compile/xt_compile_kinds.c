@@ -12,6 +12,9 @@ const xt_kind_t  xt_kinds[] = {
     { "cluster", XT_SNAP_FILE_CLUSTER, xt_compile_cluster, 0 },
 };
 
+_Static_assert(sizeof(xt_kinds) / sizeof(xt_kinds[0]) == XT_SNAP_KIND_LAST,
+               "xt_kinds: one row per snapshot kind");
+
 const unsigned  xt_nkinds = sizeof(xt_kinds) / sizeof(xt_kinds[0]);
 
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "xt_compile.h"
+#include "xt_grow.h"
 #include "xt_snap_writer.h"
 
 /* line_bouquets as two parallel arrays: the bouquet ids of one line are
@@ -25,8 +26,7 @@ xt_load_line_bouquets(xt_db_t *db, xt_lb_t *lb)
 {
     MYSQL_STMT  *st;
     xt_row_t     r;
-    uint32_t    *nl, *nb;
-    size_t       cap = 0;
+    size_t       cap = 0, bcap = 0;
     int          rc;
 
     st = xt_db_prepare(db, "SELECT line_id, bouquet_id FROM line_bouquets "
@@ -42,22 +42,13 @@ xt_load_line_bouquets(xt_db_t *db, xt_lb_t *lb)
         return -1;
     }
     while ((rc = xt_db_fetch(db, st)) == 1) {
-        if (lb->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            nl = realloc(lb->line, cap * sizeof(uint32_t));
-            if (nl) {
-                lb->line = nl;
-            }
-            nb = realloc(lb->bouquet, cap * sizeof(uint32_t));
-            if (nb) {
-                lb->bouquet = nb;
-            }
-            if (nl == NULL || nb == NULL) {
-                db->errnum = 0;
-                snprintf(db->err, sizeof(db->err), "out of memory");
-                rc = -1;
-                break;
-            }
+        if (xt_grow((void **) &lb->line, &cap, lb->n, sizeof(uint32_t))
+            || xt_grow((void **) &lb->bouquet, &bcap, lb->n, sizeof(uint32_t)))
+        {
+            db->errnum = 0;
+            snprintf(db->err, sizeof(db->err), "out of memory");
+            rc = -1;
+            break;
         }
         lb->line[lb->n] = (uint32_t) r.ival[0];
         lb->bouquet[lb->n] = (uint32_t) r.ival[1];
@@ -78,10 +69,10 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     MYSQL_STMT        *st = NULL;
     xt_row_t           r;
     xt_lb_t            lb = { NULL, NULL, 0 };
-    size_t             ilb = 0, n = 0, cap = 0, i, nslots;
-    xt_snap_line_t    *lines = NULL, *l, *nl;
-    uint32_t          *slots = NULL, *uhash = NULL, *nh, slot;
-    uint32_t          *kicks = NULL, *nk;
+    size_t             ilb = 0, n = 0, cap = 0, hcap = 0, kcap = 0, i, nslots;
+    xt_snap_line_t    *lines = NULL, *l;
+    uint32_t          *slots = NULL, *uhash = NULL, slot;
+    uint32_t          *kicks = NULL;
     xt_snap_writer_t  *w = NULL;
     int                rc = -1, frc;
 
@@ -130,23 +121,11 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     }
 
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            nl = realloc(lines, cap * sizeof(*lines));
-            if (nl == NULL) {
-                goto oom;
-            }
-            lines = nl;
-            nh = realloc(uhash, cap * sizeof(uint32_t));
-            if (nh == NULL) {
-                goto oom;
-            }
-            uhash = nh;
-            nk = realloc(kicks, cap * sizeof(uint32_t));
-            if (nk == NULL) {
-                goto oom;
-            }
-            kicks = nk;
+        if (xt_grow((void **) &lines, &cap, n, sizeof(*lines)) != 0
+            || xt_grow((void **) &uhash, &hcap, n, sizeof(uint32_t)) != 0
+            || xt_grow((void **) &kicks, &kcap, n, sizeof(uint32_t)) != 0)
+        {
+            goto oom;
         }
         l = &lines[n];
         memset(l, 0, sizeof(*l));

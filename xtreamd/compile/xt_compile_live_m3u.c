@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 
 
 /* called by the live step right after record c->nlive - 1 was added */

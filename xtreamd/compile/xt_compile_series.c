@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 
@@ -136,9 +137,11 @@ static const size_t  xt_season_caps[SN_NCOLS] = {
 };
 
 enum { E_ID, E_SERIES, E_SEASON, E_NUM, E_TITLE, E_EXT, E_PATH, E_PLOT,
-       E_IMAGE, E_RELEASE, E_RATING, E_DURATION, E_ADDED, E_NCOLS };
+       E_IMAGE, E_RELEASE, E_RATING, E_DURATION, E_ADDED, E_VCODEC, E_WIDTH,
+       E_HEIGHT, E_ACODEC, E_CHANNELS, E_RATE, E_BITRATE, E_NCOLS };
 static const size_t  xt_episode_caps[E_NCOLS] = {
-    0, 0, 0, 0, 1024, 64, 4096, 65535, 4096, 64, 64, 0, 0
+    0, 0, 0, 0, 1024, 64, 4096, 65535, 4096, 64, 64, 0, 0, 128, 0, 0, 128,
+    0, 0, 0
 };
 
 
@@ -168,6 +171,13 @@ xt_episode_ok(const xt_tab_t *e, size_t row, xt_episode_in_t *in)
     in->movie_image = xt_tab_sv(e, row, E_IMAGE);
     in->release_date = xt_tab_sv(e, row, E_RELEASE);
     in->rating = xt_tab_sv(e, row, E_RATING);
+    in->media.video_codec = xt_tab_sv(e, row, E_VCODEC);
+    in->media.width = (uint32_t) xt_tab_int(e, row, E_WIDTH);
+    in->media.height = (uint32_t) xt_tab_int(e, row, E_HEIGHT);
+    in->media.audio_codec = xt_tab_sv(e, row, E_ACODEC);
+    in->media.channels = (uint32_t) xt_tab_int(e, row, E_CHANNELS);
+    in->media.sample_rate = (uint32_t) xt_tab_int(e, row, E_RATE);
+    in->media.bitrate_kbps = (uint32_t) xt_tab_int(e, row, E_BITRATE);
     if (!xt_vod_path_ok(path.p, path.len) || in->ext.len == 0) {
         xt_log(XT_LOG_WARN, "episode %u left out: no container extension, "
                "or its path is empty, absolute or has \"..\" or NUL",
@@ -222,7 +232,9 @@ xt_cat_series(xt_cat_t *c)
                        xt_season_caps, SN_NCOLS, &sn) != 0
         || xt_tab_load(c, "SELECT id, series_id, season_number, episode_num, "
                        "title, container_extension, path, plot, movie_image, "
-                       "release_date, rating, duration_secs, added "
+                       "release_date, rating, duration_secs, added, "
+                       "video_codec, video_width, video_height, audio_codec, "
+                       "audio_channels, audio_sample_rate, bitrate_kbps "
                        "FROM episodes "
                        "ORDER BY series_id, season_number, episode_num, id",
                        xt_episode_caps, E_NCOLS, &e) != 0)

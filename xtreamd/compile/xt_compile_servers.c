@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 
 
 int

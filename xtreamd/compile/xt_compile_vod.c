@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "xt_compile_cat.h"
+#include "xt_grow.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 
 enum { M_ID, M_NAME, M_CAT, M_ICON, M_EXT, M_PATH, M_RATING, M_PLOT,
        M_CAST, M_DIRECTOR, M_GENRE, M_RELEASE, M_DURATION, M_TMDB,
-       M_TRAILER, M_BACKDROP, M_ADULT, M_ADDED, M_CATNAME };
+       M_TRAILER, M_BACKDROP, M_ADULT, M_ADDED, M_CATNAME, M_VCODEC,
+       M_WIDTH, M_HEIGHT, M_ACODEC, M_CHANNELS, M_RATE, M_BITRATE };
 
 
 int
@@ -29,7 +31,7 @@ xt_cat_movies(xt_cat_t *c)
     int               frc, rc = -1;
     static const size_t  caps[] = {
         0, 1024, 0, 4096, 64, 4096, 64, 65535, 4096, 1024, 1024, 64,
-        0, 0, 256, 65535, 0, 0, 1024
+        0, 0, 256, 65535, 0, 0, 1024, 128, 0, 0, 128, 0, 0, 0
     };
     unsigned          i;
 
@@ -38,7 +40,10 @@ xt_cat_movies(xt_cat_t *c)
                        "m.container_extension, m.path, m.rating, m.plot, "
                        "m.cast, m.director, m.genre, m.release_date, "
                        "m.duration_secs, m.tmdb_id, m.youtube_trailer, "
-                       "m.backdrop_json, m.is_adult, m.added, c.name "
+                       "m.backdrop_json, m.is_adult, m.added, c.name, "
+                       "m.video_codec, m.video_width, m.video_height, "
+                       "m.audio_codec, m.audio_channels, "
+                       "m.audio_sample_rate, m.bitrate_kbps "
                        "FROM movies m "
                        "LEFT JOIN categories c ON c.id = m.category_id "
                        "WHERE m.enabled = 1 ORDER BY m.id");
@@ -82,6 +87,13 @@ xt_cat_movies(xt_cat_t *c)
         m.release_date = xt_cat_sv(&r, M_RELEASE);
         m.youtube_trailer = xt_cat_sv(&r, M_TRAILER);
         m.backdrop_json = xt_cat_sv(&r, M_BACKDROP);
+        m.media.video_codec = xt_cat_sv(&r, M_VCODEC);
+        m.media.width = (uint32_t) r.ival[M_WIDTH];
+        m.media.height = (uint32_t) r.ival[M_HEIGHT];
+        m.media.audio_codec = xt_cat_sv(&r, M_ACODEC);
+        m.media.channels = (uint32_t) r.ival[M_CHANNELS];
+        m.media.sample_rate = (uint32_t) r.ival[M_RATE];
+        m.media.bitrate_kbps = (uint32_t) r.ival[M_BITRATE];
         if (m.ext.len == 0 || xt_render_movie_json(c->g, &m) != 0) {
             xt_log(XT_LOG_WARN, "movie %lld left out: no container "
                    "extension, or a text field is not valid UTF-8",

@@ -30,6 +30,12 @@ int xt_buf_put(xt_buf_t *b, const void *p, size_t n);
 void xt_buf_free(xt_buf_t *b);
 
 
+/* what ffprobe read from a VOD file (sql/migrations/008): "" / 0 unknown */
+typedef struct {
+    xt_sv_t   video_codec, audio_codec;
+    uint32_t  width, height, channels, sample_rate, bitrate_kbps;
+} xt_media_in_t;
+
 typedef struct {
     uint32_t  id;
     uint32_t  category_id;       /* 0 = none */
@@ -39,6 +45,7 @@ typedef struct {
     int64_t   added;
     xt_sv_t   name, icon, ext, rating, plot, cast, director, genre,
               release_date, youtube_trailer, backdrop_json;
+    xt_media_in_t  media;
 } xt_movie_in_t;
 
 typedef struct {
@@ -63,7 +70,12 @@ typedef struct {
     uint32_t  duration_secs;
     int64_t   added;
     xt_sv_t   title, ext, plot, movie_image, release_date, rating;
+    xt_media_in_t  media;
 } xt_episode_in_t;
+
+/* the "video", "audio" (ffprobe-like stream objects, {} when unknown) and
+   "bitrate" keys of a movie's or an episode's info: 0 or -1 */
+int xt_render_media_keys(yajl_gen g, const xt_media_in_t *md);
 
 /* each renders one complete document into g (restarting it): 0 or -1
    (-1: a text field is not valid UTF-8, or out of memory) */

@@ -1,28 +1,20 @@
 /* M3U "#EXTINF" lines for the catalog (the module appends the URL line). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_grow.h"
 #include "xt_render.h"
 
 
 int
 xt_buf_put(xt_buf_t *b, const void *p, size_t n)
 {
-    char    *np;
-    size_t   nc;
-
-    if (b->len + n > b->cap) {
-        nc = b->cap ? b->cap : 256;
-        while (nc < b->len + n) {
-            nc *= 2;
-        }
-        np = realloc(b->p, nc);
-        if (np == NULL) {
-            return -1;
-        }
-        b->p = np;
-        b->cap = nc;
+    if (n > SIZE_MAX - b->len
+        || xt_reserve((void **) &b->p, &b->cap, b->len + n, 1) != 0)
+    {
+        return -1;
     }
     if (n) {
         memcpy(b->p + b->len, p, n);

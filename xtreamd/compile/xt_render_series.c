@@ -1,6 +1,6 @@
 /*
  * Series: the get_series item (without "num") and the whole
- * get_series_info answer (XTREAM-PROTOCOL.md §3.4, §3.5).  "episodes" is
+ * get_series_info answer (docs/API-CHOICES.md).  "episodes" is
  * always an object keyed by season number strings ({} when empty, "0"
  * for specials); "seasons" has exactly one entry per episodes key, taken
  * from series_seasons or synthesised.
@@ -103,6 +103,7 @@ xt_episode(yajl_gen g, const xt_episode_in_t *e)
         || K("rating") || S(e->rating)
         || K("duration_secs") || xt_gen_ullong(g, e->duration_secs)
         || K("duration") || xt_gen_duration(g, e->duration_secs)
+        || xt_render_media_keys(g, &e->media)
         || yajl_gen_map_close(g)
         || K("custom_sid") || E()
         || K("added") || xt_gen_digits(g, e->added)

@@ -1,7 +1,7 @@
 /*
  * Movies: the get_vod_streams item (without "num") and the whole
  * get_vod_info answer.  Key order and JSON types follow
- * XTREAM-PROTOCOL.md §3.3 and §3.6 (XC2 keys first, XUI-era additions
+ * the XC answers (docs/API-CHOICES.md; XC2 keys first, XUI-era additions
  * after); the same key has the same type in every item.
  */
 #include "xt_json_gen.h"
@@ -22,6 +22,27 @@ xt_movie_category(yajl_gen g, const xt_movie_in_t *m)
            || (m->category_id ? xt_gen_ullong(g, m->category_id)
                               : yajl_gen_status_ok)
            || yajl_gen_array_close(g);
+}
+
+
+int
+xt_render_media_keys(yajl_gen g, const xt_media_in_t *md)
+{
+    return K("video") || yajl_gen_map_open(g)
+        || (md->video_codec.len
+            && (K("codec_name") || S(md->video_codec)
+                || K("codec_type") || xt_gen_cstr(g, "video")
+                || K("width") || xt_gen_ullong(g, md->width)
+                || K("height") || xt_gen_ullong(g, md->height)))
+        || yajl_gen_map_close(g)
+        || K("audio") || yajl_gen_map_open(g)
+        || (md->audio_codec.len
+            && (K("codec_name") || S(md->audio_codec)
+                || K("codec_type") || xt_gen_cstr(g, "audio")
+                || K("sample_rate") || xt_gen_digits(g, md->sample_rate)
+                || K("channels") || xt_gen_ullong(g, md->channels)))
+        || yajl_gen_map_close(g)
+        || K("bitrate") || xt_gen_ullong(g, md->bitrate_kbps);
 }
 
 
@@ -86,9 +107,7 @@ xt_render_movie_info(yajl_gen g, const xt_movie_in_t *m)
         || xt_gen_backdrop(g, m->backdrop_json.p, m->backdrop_json.len)
         || K("duration_secs") || xt_gen_ullong(g, m->duration_secs)
         || K("duration") || xt_gen_duration(g, m->duration_secs)
-        || K("video") || yajl_gen_map_open(g) || yajl_gen_map_close(g)
-        || K("audio") || yajl_gen_map_open(g) || yajl_gen_map_close(g)
-        || K("bitrate") || yajl_gen_integer(g, 0)
+        || xt_render_media_keys(g, &m->media)
         || K("rating") || S(m->rating)
         || yajl_gen_map_close(g)
         || K("movie_data") || yajl_gen_map_open(g)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "xt_grow.h"
 #include "xt_snap_writer.h"
 
 
@@ -68,24 +69,10 @@ struct xt_snap_writer_s {
 static int
 xt_buf_add(xt_buf_t *b, const void *p, size_t n)
 {
-    size_t          cap;
-    unsigned char  *np;
-
-    if (n > SIZE_MAX - b->len) {
+    if (n > SIZE_MAX - b->len
+        || xt_reserve((void **) &b->p, &b->cap, b->len + n, 1) != 0)
+    {
         return -1;
-    }
-
-    if (b->len + n > b->cap) {
-        cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n) {
-            cap *= 2;
-        }
-        np = realloc(b->p, cap);
-        if (np == NULL) {
-            return -1;
-        }
-        b->p = np;
-        b->cap = cap;
     }
 
     if (n) {

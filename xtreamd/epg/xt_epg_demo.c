@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xt_epg_demo.h"
+#include "xt_grow.h"
 #include "xt_render.h"
 
 static const char *const  xt_demo_titles[] = {
@@ -25,7 +26,7 @@ xt_epg_demo(xt_db_t *db, unsigned days, int64_t now, size_t *nchannels,
     xt_binds_t   bs;
     xt_buf_t     ids = { NULL, 0, 0 }, names = { NULL, 0, 0 };
     size_t      *idoff = NULL, *idlen = NULL, *nmoff = NULL, *nmlen = NULL;
-    size_t       n = 0, cap = 0, i;
+    size_t       n = 0, cap[4] = { 0, 0, 0, 0 }, i;
     int64_t      from, to, t;
     char         title[512], desc[512];
     int          frc, tl, dl, rc = -1, intx = 0;
@@ -44,15 +45,13 @@ xt_epg_demo(xt_db_t *db, unsigned days, int64_t now, size_t *nchannels,
         goto dbfail;
     }
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            if ((idoff = realloc(idoff, cap * sizeof(size_t))) == NULL
-                || (idlen = realloc(idlen, cap * sizeof(size_t))) == NULL
-                || (nmoff = realloc(nmoff, cap * sizeof(size_t))) == NULL
-                || (nmlen = realloc(nmlen, cap * sizeof(size_t))) == NULL)
-            {
-                goto oom;
-            }
+        /* on failure each array is still owned here and freed below */
+        if (xt_grow((void **) &idoff, &cap[0], n, sizeof(size_t)) != 0
+            || xt_grow((void **) &idlen, &cap[1], n, sizeof(size_t)) != 0
+            || xt_grow((void **) &nmoff, &cap[2], n, sizeof(size_t)) != 0
+            || xt_grow((void **) &nmlen, &cap[3], n, sizeof(size_t)) != 0)
+        {
+            goto oom;
         }
         idoff[n] = ids.len;
         idlen[n] = r.len[0];

@@ -15,6 +15,7 @@
 #include "xt_epg_input.h"
 #include "xt_epg_store.h"
 #include "xt_epg_xmltv.h"
+#include "xt_grow.h"
 #include "xt_json_gen.h"
 #include "xt_log.h"
 
@@ -632,7 +633,7 @@ xt_epg_due_sources(xt_db_t *db, int64_t now, int all, uint32_t **ids,
     MYSQL_STMT  *st;
     xt_row_t     r;
     xt_binds_t   bs;
-    uint32_t    *v = NULL, *nv;
+    uint32_t    *v = NULL;
     size_t       cap = 0;
     int          frc, rc = -1;
 
@@ -652,15 +653,10 @@ xt_epg_due_sources(xt_db_t *db, int64_t now, int all, uint32_t **ids,
         goto out;
     }
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            nv = realloc(v, cap * sizeof(*v));
-            if (nv == NULL) {
-                db->errnum = 0;
-                snprintf(db->err, sizeof(db->err), "out of memory");
-                goto out;
-            }
-            v = nv;
+        if (xt_grow((void **) &v, &cap, *n, sizeof(*v)) != 0) {
+            db->errnum = 0;
+            snprintf(db->err, sizeof(db->err), "out of memory");
+            goto out;
         }
         v[(*n)++] = (uint32_t) r.ival[0];
     }

@@ -92,8 +92,8 @@ xt_fill(xt_epg_input_t *in)
             in->utf8 = xt_epg_sniff_utf8(in->raw, (size_t) n);
         }
         if (in->utf8) {
-            in->fixed_len = xt_utf8_fix(&in->fix, in->raw, (size_t) n,
-                                        in->fixed, in->eof);
+            in->fixed_len = xt_epg_utf8_repair(&in->fix, in->raw, (size_t) n,
+                                               in->fixed, in->eof);
         } else {
             memcpy(in->fixed, in->raw, (size_t) n);
             in->fixed_len = (size_t) n;

@@ -21,7 +21,7 @@ typedef struct {
     uint64_t            out;            /* decompressed bytes so far */
     uint64_t            max_out;        /* refuse beyond (gzip bomb) */
     int                 utf8, sniffed, eof, failed;
-    xt_utf8_fix_t       fix;
+    xt_epg_utf8_repair_t  fix;
     unsigned char      *raw, *fixed;
     size_t              fixed_len, fixed_pos;
     unsigned char       tail[8];        /* last non-blank bytes */

@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_civil.h"
 #include "xt_epg_rules.h"
+#include "xt_grow.h"
 
 const char *const  xt_epg_skip_names[XT_EPG_SKIP_COUNT] = {
     "missing_field", "bad_time", "before_1970", "too_far",
@@ -24,23 +26,6 @@ xt_digits(const char *s, size_t n, int *v)
         *v = *v * 10 + (s[i] - '0');
     }
     return 0;
-}
-
-
-/* days since 1970-01-01 of a proleptic Gregorian date (civil calendar
-   arithmetic with 400-year eras; valid for negative results too) */
-static int64_t
-xt_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t   era;
-    unsigned  yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned) (y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t) doe - 719468;
 }
 
 
@@ -76,7 +61,7 @@ xt_epg_parse_time(const char *s, size_t len, int64_t *out)
     {
         return -1;
     }
-    t = xt_days_from_civil(Y, (unsigned) M, (unsigned) D) * 86400
+    t = xt_days_from_civil(Y, M, D) * 86400
         + h * 3600 + m * 60 + sec;
 
     i = nd;
@@ -201,8 +186,7 @@ xt_epg_has_fffd(const char *s, size_t len)
 int
 xt_epg_ivset_add(xt_epg_ivset_t *s, int64_t start, int64_t stop)
 {
-    size_t    lo = 0, hi = s->n, mid;
-    int64_t  *np;
+    size_t  lo = 0, hi = s->n, mid;
 
     /* first interval whose start is >= start */
     while (lo < hi) {
@@ -218,15 +202,9 @@ xt_epg_ivset_add(xt_epg_ivset_t *s, int64_t start, int64_t stop)
     {
         return 1;
     }
-    if (s->n == s->cap) {
-        size_t  nc = s->cap ? s->cap * 2 : 64;
-
-        np = realloc(s->iv, nc * 2 * sizeof(int64_t));
-        if (np == NULL) {
-            return -1;
-        }
-        s->iv = np;
-        s->cap = nc;
+    /* an item is one [start, stop) pair */
+    if (xt_grow((void **) &s->iv, &s->cap, s->n, 2 * sizeof(int64_t)) != 0) {
+        return -1;
     }
     memmove(s->iv + 2 * (lo + 1), s->iv + 2 * lo,
             (s->n - lo) * 2 * sizeof(int64_t));

@@ -78,12 +78,12 @@ typedef struct {
     unsigned char       pend[4];
     unsigned            npend;
     unsigned long long  fixed;      /* replacements made */
-} xt_utf8_fix_t;
+} xt_epg_utf8_repair_t;
 
 /* out must hold 3 * (inlen + 4) bytes; returns the bytes written.  eof:
    no more input follows (a carried partial sequence is replaced). */
-size_t xt_utf8_fix(xt_utf8_fix_t *f, const unsigned char *in, size_t inlen,
-    unsigned char *out, int eof);
+size_t xt_epg_utf8_repair(xt_epg_utf8_repair_t *f, const unsigned char *in,
+    size_t inlen, unsigned char *out, int eof);
 
 /* from the document's first bytes: 1 when it is UTF-8 (no declaration,
    or encoding="UTF-8"), so the repair filter applies; 0 for UTF-16 or

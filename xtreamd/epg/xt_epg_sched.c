@@ -9,7 +9,7 @@
 
 #include "xt_epg_sched.h"
 #include "xt_log.h"
-#include "xt_supervisor_int.h"
+#include "xt_spawn.h"
 
 #define XT_EPG_PRUNE_S  3600
 
@@ -103,7 +103,7 @@ xt_epg_sched_tick(xt_epg_sched_t *s, xt_db_t *db, double now)
         {
             xt_log(XT_LOG_ERR, "epg: refresh pid %ld runs for %.0f s, "
                    "stopping it", (long) s->pid, (now - s->started) / 1000);
-            xt_proc_signal(s->pid, SIGTERM);
+            xt_spawn_signal(s->pid, SIGTERM);
             s->started = now;       /* SIGKILL only after another period */
         }
         return;
@@ -132,7 +132,7 @@ xt_epg_sched_tick(xt_epg_sched_t *s, xt_db_t *db, double now)
     argv[4] = "refresh";
     argv[5] = "--due";
     argv[6] = NULL;
-    s->pid = xt_proc_spawn(argv, 3, s->cf->log_file, &s->fd);
+    s->pid = xt_spawn(argv, 3, s->cf->log_file, &s->fd);
     if (s->pid < 0) {
         xt_log(XT_LOG_ERR, "epg: cannot start %s: %s", s->ctl,
                strerror(errno));
@@ -151,7 +151,7 @@ xt_epg_sched_stop(xt_epg_sched_t *s)
 {
     if (s->pid > 0) {
         xt_log(XT_LOG_INFO, "epg: stopping refresh pid %ld", (long) s->pid);
-        xt_proc_signal(s->pid, SIGTERM);
+        xt_spawn_signal(s->pid, SIGTERM);
         s->pid = 0;
     }
     if (s->fd >= 0) {

@@ -53,8 +53,8 @@ xt_seq(const unsigned char *p, size_t n)
 
 
 size_t
-xt_utf8_fix(xt_utf8_fix_t *f, const unsigned char *in, size_t inlen,
-    unsigned char *out, int eof)
+xt_epg_utf8_repair(xt_epg_utf8_repair_t *f, const unsigned char *in,
+    size_t inlen, unsigned char *out, int eof)
 {
     unsigned char  pend[4], w[4], c;
     unsigned       np = f->npend;

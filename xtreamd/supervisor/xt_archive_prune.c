@@ -9,6 +9,7 @@
 
 #include "xt_archive_policy.h"
 #include "xt_archive_prune.h"
+#include "xt_grow.h"
 #include "xt_log.h"
 
 #define XT_ARCH_PATH_MAX  (XT_CONF_PATH_MAX + 64)
@@ -166,7 +167,7 @@ xt_arch_load_days(xt_db_t *db, xt_arch_days_t **out, size_t *n)
     MYSQL_STMT      *st;
     xt_row_t         r;
     xt_binds_t       bs;
-    xt_arch_days_t  *v = NULL, *nv;
+    xt_arch_days_t  *v = NULL;
     size_t           cap = 0;
     int              frc, rc = -1;
 
@@ -189,12 +190,8 @@ xt_arch_load_days(xt_db_t *db, xt_arch_days_t **out, size_t *n)
         goto out;
     }
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-                goto out;
-            }
-            v = nv;
+        if (xt_grow((void **) &v, &cap, *n, sizeof(*v)) != 0) {
+            goto out;
         }
         v[*n].id = (uint32_t) r.ival[0];
         v[*n].days = xt_archive_days(r.ival[1], r.ival[2], r.ival[3],

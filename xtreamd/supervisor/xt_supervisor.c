@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xt_grow.h"
 #include "xt_log.h"
+#include "xt_spawn.h"
 #include "xt_stream_status.h"
 #include "xt_supervisor.h"
 #include "xt_supervisor_int.h"
@@ -39,6 +41,7 @@ typedef struct {
     int          restart_now;     /* stopped for a new command */
     int          held;            /* stopped by an admin until started */
     double       t_spawn, t_health, t_progress, t_term, t_next, t_running;
+    double       t_failing;       /* wanted and not running since, or 0 */
     unsigned     backoff, restarts, segs;
     long long    started_at;
     xt_health_t  h;
@@ -84,6 +87,20 @@ xt_job_set_state(xt_job_t *j, const char *state)
 }
 
 
+/* Not running: "starting" while the sources have failed for less than
+   source_error_after seconds (retries, worker restarts included), then
+   "error" with the last reason, until a source answers. */
+static void
+xt_job_not_running(const xt_config_t *cf, xt_job_t *j, double now)
+{
+    if (j->t_failing == 0) {
+        j->t_failing = now;
+    }
+    xt_job_set_state(j, now - j->t_failing >= cf->source_error_after * 1000.0
+                        ? "error" : "starting");
+}
+
+
 xt_sup_t *
 xt_sup_create(const xt_config_t *cf, const char *worker)
 {
@@ -124,7 +141,7 @@ xt_job_stop(xt_job_t *j, double now, int hung, const char *why)
     }
     xt_log(XT_LOG_INFO, "stream %u: stopping worker pid %ld (%s)",
            j->spec.id, (long) j->pid, why);
-    xt_proc_signal(j->pid, SIGTERM);
+    xt_spawn_signal(j->pid, SIGTERM);
     j->stopping = 1;
     j->hung = hung;
     j->t_term = now;
@@ -137,7 +154,7 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     const xt_spec_t *nw)
 {
     xt_sup_t   *sup = ctx;
-    xt_job_t   *j, **nj;
+    xt_job_t   *j;
     xt_spec_t  *ns = (xt_spec_t *) nw;
 
     switch (what) {
@@ -153,15 +170,10 @@ xt_sup_diff_cb(void *ctx, xt_diff_e what, const xt_spec_t *old,
     case XT_DIFF_ADD:
         j = xt_job_find(sup, ns->id);
         if (j == NULL) {
-            if (sup->njobs == sup->cap) {
-                size_t  cap = sup->cap ? sup->cap * 2 : 32;
-
-                nj = realloc(sup->jobs, cap * sizeof(xt_job_t *));
-                if (nj == NULL) {
-                    return;
-                }
-                sup->jobs = nj;
-                sup->cap = cap;
+            if (xt_grow((void **) &sup->jobs, &sup->cap, sup->njobs,
+                        sizeof(*sup->jobs)) != 0)
+            {
+                return;
             }
             j = calloc(1, sizeof(*j));
             if (j == NULL) {
@@ -307,7 +319,7 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
         j->t_next = now + 60000;
         return;
     }
-    pid = xt_proc_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
+    pid = xt_spawn(argv, XT_CHILD_STATUS_FD, sup->cf->log_file, &fd);
     if (pid < 0) {
         xt_log(XT_LOG_ERR, "stream %u: spawn %s: %s", j->spec.id,
                sup->worker, strerror(errno));
@@ -325,7 +337,7 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
     j->segs = 0;
     memset(&j->h, 0, sizeof(j->h));
     j->started_at = (long long) time(NULL);
-    xt_job_set_state(j, "starting");
+    xt_job_not_running(sup->cf, j, now);
     j->dirty = 1;
     xt_log(XT_LOG_INFO, "stream %u: worker started, pid %ld", j->spec.id,
            (long) pid);
@@ -333,7 +345,8 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
 
 
 static void
-xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
+xt_job_line(const xt_config_t *cf, xt_job_t *j, const char *line,
+    size_t len, double now)
 {
     xt_health_t  h;
 
@@ -358,26 +371,25 @@ xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
                    h.last_error);
         }
         memcpy(j->err, h.last_error, sizeof(j->err));
+    } else if (h.state == XT_WS_RUNNING && j->err[0]) {
+        /* the source answers again: the old reason stays in the log only */
+        xt_log(XT_LOG_INFO, "stream %u: running again (was: %s)", j->spec.id,
+               j->err);
+        j->err[0] = '\0';
     }
     j->h = h;
     j->dirty = 1;
-    switch (h.state) {
-    case XT_WS_RUNNING:
+    if (h.state == XT_WS_RUNNING) {
+        j->t_failing = 0;
         xt_job_set_state(j, "running");
-        break;
-    case XT_WS_FAILED:
-        xt_job_set_state(j, "error");
-        break;
-    default:
-        if (!j->stopping) {
-            xt_job_set_state(j, "starting");
-        }
+    } else if (!j->stopping) {
+        xt_job_not_running(cf, j, now);
     }
 }
 
 
 static void
-xt_job_drain(xt_job_t *j, double now)
+xt_job_drain(const xt_config_t *cf, xt_job_t *j, double now)
 {
     ssize_t  n;
     char    *nl, *p;
@@ -399,7 +411,7 @@ xt_job_drain(xt_job_t *j, double now)
         p = j->buf;
         while ((nl = memchr(p, '\n', j->blen - (size_t) (p - j->buf)))) {
             if (!j->skipping) {
-                xt_job_line(j, p, (size_t) (nl - p), now);
+                xt_job_line(cf, j, p, (size_t) (nl - p), now);
             }
             j->skipping = 0;
             p = nl + 1;
@@ -422,7 +434,7 @@ xt_sup_read(xt_sup_t *sup, int fd, double now)
 
     for (i = 0; i < sup->njobs; i++) {
         if (sup->jobs[i]->fd == fd) {
-            xt_job_drain(sup->jobs[i], now);
+            xt_job_drain(sup->cf, sup->jobs[i], now);
             return;
         }
     }
@@ -456,7 +468,7 @@ xt_job_exited(xt_sup_t *sup, xt_job_t *j, int status, double now)
     int       intended = j->stopping && !j->hung;
 
     if (j->fd >= 0) {
-        xt_job_drain(j, now);
+        xt_job_drain(sup->cf, j, now);
         if (j->fd >= 0) {
             close(j->fd);
             j->fd = -1;
@@ -500,7 +512,7 @@ xt_job_exited(xt_sup_t *sup, xt_job_t *j, int status, double now)
     }
     xt_log(XT_LOG_WARN, "stream %u: worker pid %ld ended (%s; %s), restart "
            "in %u ms", j->spec.id, (long) pid, how, j->err, delay);
-    xt_job_set_state(j, "error");
+    xt_job_not_running(sup->cf, j, now);
     j->stopping = 0;
     j->hung = 0;
 }
@@ -602,7 +614,7 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
                 {
                     xt_log(XT_LOG_WARN, "stream %u: worker pid %ld ignored "
                            "SIGTERM, killing it", j->spec.id, (long) j->pid);
-                    xt_proc_signal(j->pid, SIGKILL);
+                    xt_spawn_signal(j->pid, SIGKILL);
                     j->killed = 1;
                 }
             } else if (!j->wanted) {
@@ -638,6 +650,13 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
             xt_job_spawn(sup, j, now);
         } else if (!j->wanted && strcmp(j->state, "error") == 0) {
             xt_job_set_state(j, "stopped");
+        }
+        if (!j->wanted) {
+            j->t_failing = 0;
+        } else if (j->t_failing != 0 && !j->stopping
+                   && strcmp(j->state, "running") != 0)
+        {
+            xt_job_not_running(cf, j, now);   /* the window may end here */
         }
         xt_job_flush(sup, j, &b, &open, db, now, 0);
     }
@@ -813,7 +832,7 @@ xt_sup_shutdown(xt_sup_t *sup, xt_db_t *db)
                 if (sup->jobs[i]->pid > 0) {
                     xt_log(XT_LOG_WARN, "stream %u: killing worker pid %ld",
                            sup->jobs[i]->spec.id, (long) sup->jobs[i]->pid);
-                    xt_proc_signal(sup->jobs[i]->pid, SIGKILL);
+                    xt_spawn_signal(sup->jobs[i]->pid, SIGKILL);
                 }
             }
             killed = 1;

@@ -26,6 +26,8 @@ typedef struct {
     unsigned   segment_seconds;
     unsigned   window_segments;
     unsigned   archive_days;          /* > 0: the worker gets --archive */
+    char       read_native_rate[8];   /* auto | on | off */
+    unsigned   loop;                  /* a file-like source starts again */
     char      *ladder;                /* JSON text (abr), or NULL */
     unsigned   nsources;
     char      *sources[XT_SPEC_MAX_SOURCES];
@@ -98,16 +100,6 @@ typedef void (*xt_diff_cb)(void *ctx, xt_diff_e what, const xt_spec_t *old,
 int xt_spec_diff(const xt_spec_t *old, size_t nold, const xt_spec_t *new_,
     size_t nnew, xt_diff_cb cb, void *ctx);
 
-
-/* processes (xt_supervisor_proc.c) */
-
-/* fork + exec argv[0] in its own process group with PR_SET_PDEATHSIG;
-   *status_rd gets the read end of its status pipe (non-blocking);
-   stderr goes to log_path (appended) when set.  Returns the pid or -1. */
-pid_t xt_proc_spawn(char **argv, int status_fd_in_child,
-    const char *log_path, int *status_rd);
-/* signal the worker's process group (falls back to the pid) */
-void xt_proc_signal(pid_t pid, int sig);
 
 /* (xt_supervisor_orphans.c) at start: kill and wait for xtream-workers
    writing under media_root that a previous daemon left; returns how many */

@@ -116,16 +116,16 @@ static size_t
 fix_all(const char *in, size_t n, size_t step, char *out,
     unsigned long long *fixed)
 {
-    xt_utf8_fix_t  f;
-    size_t         o = 0, i, k;
+    xt_epg_utf8_repair_t  f;
+    size_t                o = 0, i, k;
 
     memset(&f, 0, sizeof(f));
     for (i = 0; i < n; i += step) {
         k = n - i < step ? n - i : step;
-        o += xt_utf8_fix(&f, (const unsigned char *) in + i, k,
-                         (unsigned char *) out + o, 0);
+        o += xt_epg_utf8_repair(&f, (const unsigned char *) in + i, k,
+                                (unsigned char *) out + o, 0);
     }
-    o += xt_utf8_fix(&f, NULL, 0, (unsigned char *) out + o, 1);
+    o += xt_epg_utf8_repair(&f, NULL, 0, (unsigned char *) out + o, 1);
     *fixed = f.fixed;
     return o;
 }

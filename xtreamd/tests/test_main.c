@@ -18,6 +18,8 @@ main(void)
     test_admin();
     test_cluster();
     test_migrate();
+    test_grow();
+    test_common();
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
     return xt_test_failed ? 1 : 0;
 }

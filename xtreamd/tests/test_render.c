@@ -9,6 +9,9 @@
 #include "xt_render.h"
 #include "xt_test.h"
 
+/* an episode whose file was never probed */
+#define XT_NO_MEDIA  { { NULL, 0 }, { NULL, 0 }, 0, 0, 0, 0, 0 }
+
 #define SV(s)  ((xt_sv_t) { (s), strlen(s) })
 
 
@@ -209,7 +212,13 @@ static const char *const  xt_episode_keys[] = {
 };
 static const char *const  xt_ep_info_keys[] = {
     "movie_image", "plot", "releasedate", "rating", "duration_secs",
-    "duration", NULL
+    "duration", "video", "audio", "bitrate", NULL
+};
+static const char *const  xt_video_keys[] = {
+    "codec_name", "codec_type", "width", "height", NULL
+};
+static const char *const  xt_audio_keys[] = {
+    "codec_name", "codec_type", "sample_rate", "channels", NULL
 };
 
 
@@ -261,13 +270,15 @@ test_series(void)
     sn[0].cover = SV("http://img/s1.jpg");
     sn[1].season_number = 5;
     ep[0] = (xt_episode_in_t) { 10, 0, 1, 60, 1, SV("Special"), SV("mp4"),
-                                SV(""), SV(""), SV(""), SV("") };
+                                SV(""), SV(""), SV(""), SV(""), XT_NO_MEDIA };
     ep[1] = (xt_episode_in_t) { 11, 1, 1, 2520, 2, SV("Pilot"), SV("mp4"),
-                                SV("p"), SV(""), SV("2020-01-01"), SV("7") };
+                                SV("p"), SV(""), SV("2020-01-01"), SV("7"), XT_NO_MEDIA };
     ep[2] = (xt_episode_in_t) { 12, 1, 2, 2520, 3, SV("Two"), SV("mkv"),
-                                SV(""), SV(""), SV(""), SV("") };
+                                SV(""), SV(""), SV(""), SV(""), XT_NO_MEDIA };
     ep[3] = (xt_episode_in_t) { 20, 2, 1, 0, 4, SV("Back"), SV("mp4"),
-                                SV(""), SV(""), SV(""), SV("") };
+                                SV(""), SV(""), SV(""), SV(""), XT_NO_MEDIA };
+    ep[1].media = (xt_media_in_t) { SV("h264"), SV("aac"), 640, 360, 2,
+                                    48000, 700 };
     CHECK(xt_render_series_info(g, &s, sn, 2, ep, 4) == 0);
     v = parse_gen(g);
     seasons = yajl_tree_get(v, ps, yajl_t_array);
@@ -302,8 +313,21 @@ test_series(void)
         if (YAJL_IS_ARRAY(list) && list->u.array.len == 2) {
             yajl_val  e = list->u.array.values[0];
             CHECK(keys_are(e, xt_episode_keys, "snssossns"));
-            CHECK(keys_are(e->u.object.values[4], xt_ep_info_keys,
-                           "ssssns"));
+            yajl_val  in = e->u.object.values[4], md;
+            CHECK(keys_are(in, xt_ep_info_keys, "ssssnsoon"));
+            md = in->u.object.values[6];
+            CHECK(keys_are(md, xt_video_keys, "ssnn"));
+            CHECK(strcmp(str_of(md, "codec_name"), "h264") == 0);
+            CHECK(YAJL_GET_INTEGER(md->u.object.values[3]) == 360);
+            md = in->u.object.values[7];
+            CHECK(keys_are(md, xt_audio_keys, "sssn"));
+            CHECK(strcmp(str_of(md, "sample_rate"), "48000") == 0);
+            CHECK(YAJL_GET_INTEGER(in->u.object.values[8]) == 700);
+            /* unknown media: {} (episode 12) */
+            in = list->u.array.values[1]->u.object.values[4];
+            CHECK(keys_are(in, xt_ep_info_keys, "ssssnsoon"));
+            CHECK(in->u.object.values[6]->u.object.len == 0
+                  && in->u.object.values[7]->u.object.len == 0);
             CHECK(strcmp(str_of(e, "id"), "11") == 0);
             CHECK(strcmp(str_of(e->u.object.values[4], "duration"),
                          "00:42:00") == 0);

@@ -28,5 +28,7 @@ void test_epg(void);
 void test_admin(void);
 void test_cluster(void);
 void test_migrate(void);
+void test_grow(void);
+void test_common(void);
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * Worker processes: fork + exec in a process group of their own, with
- * PR_SET_PDEATHSIG so a daemon killed by SIGKILL leaves no orphan, a
- * status pipe on a fixed fd, stdin/stdout on /dev/null and stderr
- * appended to the daemon's log file.
+ * Child processes (workers, the EPG refresh): fork + exec in a process
+ * group of their own, with PR_SET_PDEATHSIG so a daemon killed by SIGKILL
+ * leaves no orphan, a status pipe on a fixed fd, stdin/stdout on
+ * /dev/null and stderr appended to the daemon's log file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "xt_supervisor_int.h"
+#include "xt_spawn.h"
 
 
 static void
@@ -39,7 +39,7 @@ xt_close_from(int lowfd)
 
 
 pid_t
-xt_proc_spawn(char **argv, int child_fd, const char *log_path,
+xt_spawn(char **argv, int child_fd, const char *log_path,
     int *status_rd)
 {
     int       p[2], fd, i;
@@ -108,7 +108,7 @@ xt_proc_spawn(char **argv, int child_fd, const char *log_path,
 
 
 void
-xt_proc_signal(pid_t pid, int sig)
+xt_spawn_signal(pid_t pid, int sig)
 {
     if (pid <= 0) {
         return;
