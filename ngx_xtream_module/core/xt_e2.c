@@ -61,7 +61,7 @@ xt_e2_text(xt_e2_t *e, const char *p, size_t len, int b64)
         len = XT_E2_TEXT_MAX;
     }
 
-    n = xt_utf8_fix(e->fix, (const unsigned char *) p, len);
+    n = xt_utf8_replace_invalid(e->fix, (const unsigned char *) p, len);
     n = b64 ? xt_base64_encode(e->out, (const unsigned char *) e->fix, n)
             : xt_xml_escape(e->out, e->fix, n);
     xt_e2_put(e, e->out, n);
