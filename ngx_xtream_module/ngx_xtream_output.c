@@ -211,7 +211,16 @@ ngx_xtream_send_sink(ngx_http_request_t *r, ngx_uint_t status,
 
     if (s->type.len) {
         r->headers_out.content_type = s->type;
+        /* without "; charset=...", as the type filters (gzip_types) match */
         r->headers_out.content_type_len = s->type.len;
+        while (r->headers_out.content_type_len
+               && s->type.data[r->headers_out.content_type_len - 1] != ';')
+        {
+            r->headers_out.content_type_len--;
+        }
+        r->headers_out.content_type_len = r->headers_out.content_type_len
+                                          ? r->headers_out.content_type_len - 1
+                                          : s->type.len;
     }
 
     rc = ngx_http_send_header(r);

@@ -53,7 +53,9 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
+    /* the MIME type without its charset: what gzip_types and the other
+       type filters match */
+    r->headers_out.content_type_len = sizeof("application/xml") - 1;
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = -1;
 

@@ -12,6 +12,7 @@ use XtreamTest;
 use Test::Nginx::Socket 'no_plan';
 use JSON::PP ();
 use MIME::Base64 ();
+use IO::Uncompress::Gunzip ();
 require './t/api-helpers.pl';
 require './t/epg-helpers.pl';
 
@@ -190,3 +191,23 @@ ok($full, 'the Full programme is listed') or return;
 is_deeply([sort keys %$full],
           [sort qw(id epg_id title lang start end description channel_id start_timestamp stop_timestamp stop
                    now_playing has_archive)], 'XC keys only');
+
+
+
+=== TEST 5: gzip: nginx's own gzip filter compresses the streamed document when the client asks (Accept-Encoding)
+--- config
+    location = /xmltv.php { xtream_api; gzip on; gzip_types application/xml; gzip_min_length 1; gzip_http_version 1.0; }
+--- more_headers
+Accept-Encoding: gzip
+--- request
+GET /xmltv.php?username=guide&password=guide-pass
+--- error_code: 200
+--- response_headers
+Content-Encoding: gzip
+--- xt_check
+my $xml;
+IO::Uncompress::Gunzip::gunzip(\$body => \$xml) or die "gunzip failed";
+my $doc = XML::LibXML->load_xml(string => $xml);
+ok($doc->findnodes('/tv/programme[title="Full"]/credits')->size, 'the whole document, fields included');
+my ($rc, $out) = main::validate($xml);
+is($rc, 0, 'and it validates') or diag($out);
