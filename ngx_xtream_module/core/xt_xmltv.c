@@ -270,10 +270,18 @@ xt_xmltv_programme(xt_xmltv_t *x, const xt_snap_epg_channel_t *ch,
     tmp = x->buf + XT_XMLTV_OUT;
 
     p = XT_CPY(p, "  <programme start=\"");
-    xt_xmltv_time(x->tz, pg->start, t);
+    /* a programme mostly starts when the previous one stopped */
+    if (x->have_last && pg->start == x->last_t) {
+        memcpy(t, x->last_str, XT_XMLTV_TIME_LEN);
+    } else {
+        xt_xmltv_time(x->tz, pg->start, t);
+    }
     p = (char *) memcpy(p, t, XT_XMLTV_TIME_LEN) + XT_XMLTV_TIME_LEN;
     p = XT_CPY(p, "\" stop=\"");
     xt_xmltv_time(x->tz, pg->stop, t);
+    memcpy(x->last_str, t, XT_XMLTV_TIME_LEN);
+    x->last_t = pg->stop;
+    x->have_last = 1;
     p = (char *) memcpy(p, t, XT_XMLTV_TIME_LEN) + XT_XMLTV_TIME_LEN;
     p = XT_CPY(p, "\" channel=\"");
     p = xt_xmltv_text(p, xt_snap_strp(epg, ch->id), ch->id.len, tmp);

@@ -54,6 +54,9 @@ typedef struct {
     uint32_t                pg;         /* and programme index */
     uint32_t                pg_end;
     char                   *buf;        /* XT_XMLTV_BUF bytes */
+    int64_t                 last_t;     /* the last stop time written */
+    char                    last_str[XT_XMLTV_TIME_LEN];
+    int                     have_last;
 } xt_xmltv_t;
 
 /* one element: at most 5 escaped texts (x 3 repair x 6 escape), the
