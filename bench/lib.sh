@@ -81,3 +81,17 @@ CONF
     mariadb --no-defaults --socket="$db/mysqld.sock" -uroot -e "CREATE DATABASE IF NOT EXISTS $2"
     "$build/xtreamctl" -c "$1" migrate >/dev/null
 }
+
+# bench_nginx_conf PREFIX PORT SNAPDIR LOCATIONS: PREFIX/conf/nginx.conf,
+# one worker with the module on 127.0.0.1:PORT, LOCATIONS inside server {}
+bench_nginx_conf() {
+    mkdir -p "$1/conf" "$1/html/static"
+    chmod 755 "$1" "$1/html" "$1/html/static"
+    printf '%s\n' "load_module $build/ngx_xtream_module.so;" "worker_processes 1;" \
+        "pid logs/nginx.pid;" "error_log logs/error.log warn;" \
+        "events { worker_connections 1024; }" "http {" "    access_log off;" "    sendfile on;" \
+        "    client_body_temp_path tmp/body; proxy_temp_path tmp/proxy;" \
+        "    fastcgi_temp_path tmp/fcgi; uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;" \
+        "    xtream_snapshot_dir $3;" "    server {" "        listen 127.0.0.1:$2;" "$4" "    }" "}" \
+        > "$1/conf/nginx.conf"
+}

@@ -11,9 +11,10 @@
 #                 throughput with/without admin traffic
 #   cluster.sh    issue 11: redirects vs logins, primary-to-player time
 #   epg.sh        issue 8: XMLTV import rate and peak RSS vs xmllint --stream
+#   guide.sh      issue 17: xmltv.php 1000 channels x 14 days vs static, RSS
 set -euo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
-for b in login.sh api.sh delivery.sh delivery-callgrind.sh admin.sh; do
+for b in login.sh api.sh guide.sh delivery.sh delivery-callgrind.sh admin.sh; do
     echo "== bench/$b"
     "$dir/$b"
 done

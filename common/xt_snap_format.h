@@ -157,7 +157,9 @@ typedef struct {
 enum {
     XT_CAT_LIVE   = 1,
     XT_CAT_MOVIE  = 2,
-    XT_CAT_SERIES = 3
+    XT_CAT_SERIES = 3,
+    XT_CAT_RADIO  = 4                /* radio channels: live streams, listed
+                                        with the live categories */
 };
 
 typedef struct {
@@ -186,6 +188,7 @@ typedef struct {
 #define XT_LIVE_ARCHIVE  0x1
 #define XT_LIVE_ONDEMAND 0x2
 #define XT_LIVE_ABR      0x4
+#define XT_LIVE_RADIO    0x8        /* its category is of type radio */
 
 typedef struct {
     uint32_t       id;
@@ -292,6 +295,18 @@ typedef struct {
     xt_snap_str_t  description;
     xt_snap_str_t  lang;
 } xt_snap_epg_prog_t;
+
+/* programme records keep their layout above; the XMLTV fields beyond
+   title and description ride alongside (issue 17) */
+#define XT_SEC_EPG_EXTRA    42      /* xt_snap_epg_extra_t[count of
+                                        EPG_PROGS], same order; absent =
+                                        none */
+typedef struct {
+    xt_snap_str_t  sub_title;        /* plain UTF-8 */
+    xt_snap_str_t  xml;              /* the import's escaped XML elements
+                                        (credits .. star-rating, DTD
+                                        order), copied as is by xmltv.php */
+} xt_snap_epg_extra_t;
 
 /* live records keep their layout above; these M3U lines ride alongside */
 #define XT_SEC_LIVE_M3U     28      /* xt_snap_str_t[count of LIVE], same

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "xt_epg_input.h"
+#include "xt_epg_extra.h"
 #include "xt_epg_xmltv.h"
 #include "xt_log.h"
 
@@ -50,8 +51,15 @@ on_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
 {
     (void) ctx;
     (void) reason;
+    if (p->stop == XT_EPG_NO_STOP) {
+        return XT_EPG_DEFERRED;     /* the store ends it at the next start */
+    }
     /* what the rules let through */
     assert(p->stop > p->start && p->stop - p->start <= XT_EPG_MAX_SECONDS);
+    assert(p->sub_title_len <= XT_EPG_SUBTITLE_MAX
+           && p->extra_len <= XT_EPG_EXTRA_MAX);
+    touch(p->sub_title, p->sub_title_len);
+    touch(p->extra, p->extra_len);
     assert(p->title_len <= XT_EPG_TITLE_MAX && p->desc_len <= XT_EPG_DESC_MAX
            && p->lang_len <= XT_EPG_LANG_MAX);
     touch(p->channel, p->channel_len);

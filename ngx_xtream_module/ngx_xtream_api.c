@@ -21,6 +21,8 @@ static ngx_xtream_endpoint_t  ngx_xtream_endpoints[] = {
     { ngx_string("get.php"), ngx_xtream_get_php },
     { ngx_string("xmltv.php"), ngx_xtream_xmltv_php },
     { ngx_string("panel_api.php"), ngx_xtream_panel_api },
+    { ngx_string("enigma2.php"), ngx_xtream_enigma2_php },
+    { ngx_string("enigma2"), ngx_xtream_enigma2_php },
     { ngx_null_string, NULL }
 };
 

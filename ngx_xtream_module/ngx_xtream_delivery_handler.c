@@ -588,9 +588,12 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
+    /* live comes as TS or HLS only: another extension (.flv, .mkv) is an
+       output the line is not allowed, not TS under another name */
     if ((rt->kind == XT_ROUTE_LIVE || rt->kind == XT_ROUTE_TIMESHIFT)
-        && !xt_access_output_allowed(line->outputs,
-                                     rt->ext_kind == XT_EXT_M3U8))
+        && (rt->ext_kind == XT_EXT_OTHER
+            || !xt_access_output_allowed(line->outputs,
+                                         rt->ext_kind == XT_EXT_M3U8)))
     {
         return ngx_xtream_send_status(r, NGX_HTTP_NOT_ALLOWED);
     }

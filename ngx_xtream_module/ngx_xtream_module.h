@@ -80,6 +80,7 @@ typedef struct {
     ngx_buf_t               *buf;
     size_t                   max;       /* bytes at most */
     ngx_uint_t               failed;
+    ngx_str_t                type;      /* Content-Type; empty: JSON */
 } ngx_xtream_sink_t;
 
 ngx_int_t ngx_xtream_sink_init(ngx_xtream_sink_t *s, ngx_pool_t *pool);
@@ -90,6 +91,8 @@ ngx_int_t ngx_xtream_send_sink(ngx_http_request_t *r, ngx_uint_t status,
     ngx_xtream_sink_t *s);
 ngx_int_t ngx_xtream_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *msg);
+ngx_int_t ngx_xtream_add_header(ngx_http_request_t *r, const char *key,
+    ngx_str_t *val);
 
 /* ngx_xtream_list_output.c: large answers sent in rounds from a chunk
    source (xt_sink.h); the caller sets status and headers first.  Returns

@@ -19,6 +19,7 @@ ngx_xtream_sink_init(ngx_xtream_sink_t *s, ngx_pool_t *pool)
     s->pool = pool;
     s->max = NGX_XTREAM_SINK_MAX;
     s->failed = 0;
+    ngx_str_null(&s->type);
     s->buf = ngx_create_temp_buf(pool, NGX_XTREAM_SINK_START);
 
     return s->buf ? NGX_OK : NGX_ERROR;
@@ -135,7 +136,7 @@ ngx_xtream_find_header(ngx_http_request_t *r, const char *name, size_t len)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_xtream_add_header(ngx_http_request_t *r, const char *key, ngx_str_t *val)
 {
     ngx_table_elt_t  *h;
@@ -206,6 +207,20 @@ ngx_xtream_send_sink(ngx_http_request_t *r, ngx_uint_t status,
 
     if (ngx_xtream_set_json_headers(r, status, b->last - b->pos) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (s->type.len) {
+        r->headers_out.content_type = s->type;
+        /* without "; charset=...", as the type filters (gzip_types) match */
+        r->headers_out.content_type_len = s->type.len;
+        while (r->headers_out.content_type_len
+               && s->type.data[r->headers_out.content_type_len - 1] != ';')
+        {
+            r->headers_out.content_type_len--;
+        }
+        r->headers_out.content_type_len = r->headers_out.content_type_len
+                                          ? r->headers_out.content_type_len - 1
+                                          : s->type.len;
     }
 
     rc = ngx_http_send_header(r);

@@ -11,6 +11,7 @@
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
 #include "ngx_xtream_zone.h"
+#include "ngx_xtream_archive_probe.h"
 #include "ngx_xtream_cluster.h"
 
 
@@ -466,6 +467,7 @@ ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
     uint32_t                 i, j, n, *idx;
     xt_epg_req_t             req;
     ngx_xtream_map_t        *epg;
+    ngx_xtream_archive_probe_t  probe;
     ngx_xtream_sink_t        s;
     const xt_snap_live_t    *lv;
     ngx_xtream_main_conf_t  *xmcf;
@@ -523,11 +525,48 @@ ngx_xtream_send_epg(ngx_http_request_t *r, ngx_xtream_map_t *cat,
     req.n = n;
     req.multi = args->stream_id_multi;
 
+    if (table) {
+        ngx_xtream_archive_probe_init(&probe, r);
+        req.archived = ngx_xtream_archive_covers;
+        req.archived_ctx = &probe;
+    }
+
     if (xt_render_epg(&req, ngx_xtream_sink, &s) != 0) {
         s.failed = 1;
     }
 
+    if (table) {
+        ngx_xtream_archive_probe_done(&probe);
+    }
+
     return ngx_xtream_send_sink(r, NGX_HTTP_OK, &s);
+}
+
+
+ngx_uint_t
+ngx_xtream_file_auth(ngx_http_request_t *r, xt_args_t *args,
+    ngx_uint_t refuse, ngx_xtream_map_t **lm, ngx_xtream_map_t **cat,
+    const xt_snap_line_t **line)
+{
+    *lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
+    *cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
+    if (*lm == NULL || *cat == NULL) {
+        return NGX_HTTP_SERVICE_UNAVAILABLE;
+    }
+
+    /* under the login lock-out, as player_api */
+    switch (ngx_xtream_login(r, &(*lm)->snap, args, line)) {
+
+    case NGX_OK:
+        return xt_line_status(*line, ngx_time()) == XT_STATUS_ACTIVE
+               ? 0 : refuse;
+
+    case NGX_HTTP_TOO_MANY_REQUESTS:
+        return NGX_HTTP_TOO_MANY_REQUESTS;
+
+    default:
+        return refuse;
+    }
 }
 
 

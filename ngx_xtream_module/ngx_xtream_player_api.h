@@ -18,6 +18,11 @@ ngx_int_t ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args);
 ngx_int_t ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args);
 ngx_int_t ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args);
 ngx_int_t ngx_xtream_panel_api(ngx_http_request_t *r, xt_args_t *args);
+ngx_int_t ngx_xtream_enigma2_php(ngx_http_request_t *r, xt_args_t *args);
+/* get.php's Enigma2 install scripts (script 22 or 216) */
+ngx_int_t ngx_xtream_e2_script(ngx_http_request_t *r, ngx_str_t *base,
+    const xt_snap_line_t *line, xt_snap_t *lines, xt_args_t *args,
+    const char *name, size_t name_len, int script, const char *output);
 
 /* shared by the endpoints (ngx_xtream_player_api.c) */
 
@@ -38,6 +43,13 @@ ngx_int_t ngx_xtream_login_input(ngx_http_request_t *r, xt_snap_t *lines,
 ngx_int_t ngx_xtream_send_auth_failed(ngx_http_request_t *r);
 /* "scheme://host[:port]" for URLs given to players */
 ngx_int_t ngx_xtream_base_url(ngx_http_request_t *r, ngx_str_t *base);
+/* the lines and catalog snapshots and the Active line of the credentials,
+   for the file-like endpoints (get.php, xmltv.php, enigma2.php): 0, or
+   the status to answer with an empty body (503 without snapshots, 429
+   under the login lock-out, else "refuse") */
+ngx_uint_t ngx_xtream_file_auth(ngx_http_request_t *r, xt_args_t *args,
+    ngx_uint_t refuse, ngx_xtream_map_t **lm, ngx_xtream_map_t **cat,
+    const xt_snap_line_t **line);
 /* status with an empty body (get.php, xmltv.php failures) */
 ngx_int_t ngx_xtream_send_empty(ngx_http_request_t *r, ngx_uint_t status);
 

@@ -12,7 +12,7 @@ ngx_int_t
 ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 {
     void                     *scratch;
-    ngx_int_t                 rc;
+    ngx_uint_t                status;
     uint32_t                  prev, next;
     xt_xmltv_t               *x;
     ngx_xtream_map_t         *lm, *cat, *epg;
@@ -24,28 +24,17 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     xmcf = ngx_http_get_module_main_conf(r, ngx_xtream_module);
 
-    lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
-    cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
-    if (lm == NULL || cat == NULL) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_SERVICE_UNAVAILABLE);
-    }
-
-    rc = ngx_xtream_login(r, &lm->snap, args, &line);
-    if (rc == NGX_HTTP_TOO_MANY_REQUESTS) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_TOO_MANY_REQUESTS);
-    }
-
-    if (rc != NGX_OK || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
-    {
-        return ngx_xtream_send_empty(r, NGX_HTTP_UNAUTHORIZED);
+    status = ngx_xtream_file_auth(r, args, NGX_HTTP_UNAUTHORIZED, &lm, &cat,
+                                  &line);
+    if (status) {
+        return ngx_xtream_send_empty(r, status);
     }
 
     epg = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_EPG);
 
-    prev = args->has_prev_days ? args->prev_days : XT_XMLTV_DAYS_DEFAULT;
-    next = args->has_next_days ? args->next_days : XT_XMLTV_DAYS_DEFAULT;
-    prev = ngx_min(prev, XT_XMLTV_DAYS_MAX);
-    next = ngx_min(next, XT_XMLTV_DAYS_MAX);
+    /* default: the whole stored window the line can use (xt_xmltv.h) */
+    prev = args->has_prev_days ? args->prev_days : XT_XMLTV_DAYS_AUTO;
+    next = args->has_next_days ? args->next_days : XT_XMLTV_DAYS_AUTO;
 
     x = ngx_palloc(r->pool, sizeof(xt_xmltv_t));
     scratch = ngx_palloc(r->pool,
@@ -64,7 +53,9 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
+    /* the MIME type without its charset: what gzip_types and the other
+       type filters match */
+    r->headers_out.content_type_len = sizeof("application/xml") - 1;
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = -1;
 

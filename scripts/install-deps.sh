@@ -21,6 +21,10 @@ pkgs+=(clang libclang-rt-14-dev faketime)
 pkgs+=(faketime)
 # Debian packages (make deb, make test-install): debhelper, dh_nginx (nginx-dev), lintian
 pkgs+=(debhelper dpkg-dev lintian fakeroot)
+# guide: tv_validate_file checks xmltv.php against the XMLTV DTD in tests
+pkgs+=(xmltv-util)
+# Kodi test (t/440-kodi.t): the real Kodi + PVR IPTV Simple, headless under Xvfb
+pkgs+=(kodi kodi-pvr-iptvsimple kodi-inputstream-ffmpegdirect kodi-inputstream-adaptive xvfb xauth)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()

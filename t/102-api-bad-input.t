@@ -157,7 +157,7 @@ is_deeply($d, [], 'offset past the end: []') if $req == 3 && ref $d eq 'ARRAY';
 === TEST 7: get.php — unknown type or output (incl. rtmp), invalid UTF-8, %00 and over-long values are 400 with no playlist; bad or missing credentials are 404 empty
 --- request eval
 [map { "GET /get.php?$_" }
-     "$main::Q&type=enigma16", "$main::Q&output=rtmp", "$main::Q&output=flv", "$main::Q&type=m3u%00",
+     "$main::Q&type=enigma17", "$main::Q&output=rtmp", "$main::Q&output=flv", "$main::Q&type=m3u%00",
      "$main::Q&output=%ff", "username=alice%00&password=x", "$main::Q&type=$main::L",
      "username=$main::L&password=x", "username=alice&password=wrong", "username=alice", "",
      "username=old&password=old-pass"]

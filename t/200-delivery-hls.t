@@ -170,6 +170,8 @@ my @cases = (
   ["/live/ipok/ipok-pass/11.m3u8", 200, "address allowed by CIDR"],
   ["/live/ualock/ualock-pass/11.m3u8", 403, "user agent not allowed"],
   ["/live/tsonly/tsonly-pass/11.m3u8", 405, "output m3u8 not allowed"],
+  ["/live/demo/demo-pass/11.flv", 405, "extension flv: an output no line is allowed"],
+  ["/live/tsonly/tsonly-pass/11.mkv", 405, "extension mkv: an output no line is allowed"],
   ["/live/demo/demo-pass/41.ts", 406, "stream outside the bouquets"],
   ["/live/demo/demo-pass/999.ts", 406, "unknown stream"],
   ["/live/demo/demo-pass/12.ts", 503, "on-demand stream that does not start (TS)"],

@@ -17,6 +17,8 @@ use XtreamSup;
 use Test::Nginx::Socket 'no_plan';
 use POSIX ();
 use JSON::PP ();
+use MIME::Base64 ();
+use Encode ();
 use File::Path ();
 use Time::HiRes qw(sleep time);
 require './t/delivery-helpers.pl';
@@ -81,6 +83,11 @@ XtreamTest::import_json({
             { channel => 'a41.tv', start => int($Now) + 3600, stop => int($Now) + 7200, title => 'Later',
               description => '' },
             { channel => 'o43.tv', start => $T0 + 60, stop => $T0 + 120, title => 'OD past', description => '' },
+            # inside the 2 days, but in the gap between the seeded and the live archive
+            { channel => 'a41.tv', start => int($Now) - 5400, stop => int($Now) - 3600, title => 'Gap',
+              description => '' },
+            # inside the 2 days, before anything was archived
+            { channel => 'a41.tv', start => $T0 - 1800, stop => $T0 - 600, title => 'Before', description => '' },
         ],
     },
 });
@@ -135,17 +142,8 @@ sub api {
     return ($st, eval { JSON::PP->new->decode($body) }, $body);
 }
 
-our $HttpConfig = <<"CONF";
-    xtream_snapshot_dir \$TEST_NGINX_XT_SNAPDIR;
-    xtream_timezone $Tz;
-    xtream_zone xtream 1m;
-    xtream_secret \$TEST_NGINX_DV_SECRET;
-    xtream_media_root \$TEST_NGINX_XT_MEDIA;
-    xtream_archive_root $Arch;
-    xtream_event_socket \$TEST_NGINX_XT_EVENT_SOCKET;
-    xtream_max_connections_policy reject;
-    map \$arg_slow \$xt_rate { default 0; 1 8k; }
-CONF
+our $HttpConfig = dv_archive_http($Tz, $Arch, "    xtream_max_connections_policy reject;\n"
+                                  . "    map \$arg_slow \$xt_rate { default 0; 1 8k; }\n");
 
 dv_blocks($HttpConfig, <<'CONF');
     location = /player_api.php { xtream_api; }
@@ -499,6 +497,96 @@ is($st, 500, 'a malformed hour index: 500');
 File::Path::remove_tree("$Arch/41/$bad");
 like(XtreamTest::slurp("$XtreamTest::Tmp/log/xtreamd.log"), qr/archive: \d+ streams, \d+ bytes in \d+ segments; pruned [1-9]/,
      'the scan logs its disk use and what it pruned');
+--- no_error_log
+[alert]
+[crit]
+
+
+
+=== TEST 11: Kodi (PVR IPTV Simple): every live URL of the default playlist matches its XC catch-up pattern, plays, and the catch-up URL Kodi builds from it answers
+--- request
+GET /live/demo/demo-pass/999.ts
+--- error_code: 406
+--- timeout: 60
+--- dv_check
+# Channel::GenerateXtreamCodesCatchupSource's pattern (pvr.iptvsimple)
+my $kodi = qr{^(https?://[^/]+)/(?:live/)?([^/]+)/([^/]+)/([^/.]+)(\.m3u8?)?$};
+# the first bytes of a (continuous) live answer: status, type, bytes
+my $head = sub {
+    my $s = send_req(shift);
+    my $resp = '';
+    my $sel = IO::Select->new($s);
+    my $end = time + 15;
+    while (length($resp) < 64 * 1024 && (my $left = $end - time) > 0 && $sel->can_read($left)) {
+        sysread($s, $resp, 65536, length $resp) or last;
+    }
+    close $s;
+    my ($st) = $resp =~ m{^HTTP/1\.1 (\d+)};
+    my ($ct) = $resp =~ m{\r\nContent-Type: ([^\r]+)}i;
+    my ($body) = $resp =~ m{\r\n\r\n(.*)\z}s;
+    $body =~ s/\A[0-9a-fA-F]+\r\n// if defined $body && $resp =~ /\r\nTransfer-Encoding: chunked\r\n/i;
+    return ($st // 0, $ct // '', $body // '');
+};
+my $from = $T0 + 60;
+my $dur = 1;
+for my $q ('type=m3u_plus&output=ts', 'type=m3u_plus', 'type=m3u_plus&output=m3u8', 'type=m3u&output=ts') {
+    my ($st, $h, $m3u) = req("/get.php?username=demo&password=demo-pass&$q");
+    is($st, 200, "$q: 200");
+    my @urls = $m3u =~ m{^(http://\S+?)\r?$}mg;
+    my @live = grep { !m{/(?:movie|series)/} } @urls;
+    is(scalar @live, 3, "$q: three live URLs");
+    my $hls = $q =~ /m3u8/;
+    for my $u (@live) {
+        my ($host, $user, $pass, $id, $ext) = $u =~ $kodi;
+        ok($id, "$q: $u matches Kodi's XC pattern") or next;
+        is($ext // '', $hls ? '.m3u8' : '', "$q: $u: " . ($hls ? '.m3u8' : 'no extension (TS)'));
+        next unless $id == 41 || $id == 43;     # 42's source does not exist
+        (my $path = $u) =~ s{^http://[^/]+}{};
+        my ($pst, $ct, $b) = $head->($path);
+        is($pst, 200, "$q: $path plays");
+        if ($hls) {
+            like($b, qr/^#EXTM3U/, "$q: $path is a playlist");
+        } else {
+            is($ct, 'video/mp2t', "$q: $path is video/mp2t");
+            ok(length($b) >= 188 && substr($b, 0, 1) eq "\x47", "$q: $path starts with MPEG-TS packets");
+        }
+        next unless $id == 41 && $q =~ /m3u_plus/;
+        # Kodi's catch-up source: <host>/timeshift/U/P/{duration:60}/{Y}-{m}-{d}:{H}-{M}/ID<ext or .ts>
+        my $cu = "/timeshift/$user/$pass/$dur/" . local_start($from) . "/$id" . ($ext // '.ts');
+        my ($cst, $ch, $cb) = req($cu, secs => 20);
+        is($cst, 200, "$q: Kodi's catch-up URL $cu answers 200");
+        if ($hls) {
+            my @uris = $cb =~ m{^(/hls/41/archive/\d+\.ts\?t=\S+)$}mg;
+            is(scalar @uris, scalar @$Win, "$q: the programme's archived segments");
+        } else {
+            ok($cb eq $Body, "$q: the programme's archived bytes");
+        }
+    }
+    my ($l41) = $m3u =~ /^(#EXTINF[^\n]*,Archived)\r?$/m;
+    like($l41 // '', qr/catchup="xc" catchup-days="2"/, "$q: catchup=\"xc\" catchup-days=\"2\"") if $q =~ /plus/;
+}
+--- no_error_log
+[alert]
+[crit]
+
+
+
+=== TEST 12: has_archive is 1 only where the archive holds the programme's start: not in the gap between runs, not before the first archive
+--- request
+GET /player_api.php?username=demo&password=demo-pass&action=get_simple_data_table&stream_id=41
+--- error_code: 200
+--- timeout: 30
+--- dv_check
+my %by = map { Encode::decode('UTF-8', MIME::Base64::decode_base64($_->{title})) => $_ }
+         @{ JSON::PP->new->decode($body)->{epg_listings} };
+is($by{Seeded}{has_archive}, 1, 'Seeded: inside the seeded archive: 1');
+is($by{Gap}{has_archive}, 0, 'Gap: ended, inside tv_archive_duration, nothing archived then: 0');
+is($by{Before}{has_archive}, 0, 'Before: before the first archived segment: 0');
+is($by{Later}{has_archive}, 0, 'Later: not yet aired: 0');
+my ($st) = req("/timeshift/demo/demo-pass/30/" . local_start($by{Gap}{start_timestamp}) . "/41.ts");
+is($st, 404, 'and the Gap programme\'s timeshift URL is indeed 404');
+my ($st2, $sh) = api('username=demo&password=demo-pass&action=get_short_epg&stream_id=41&limit=10');
+ok(!grep({ exists $_->{has_archive} } @{ $sh->{epg_listings} }), 'get_short_epg keeps the XC shape (no has_archive)');
 --- no_error_log
 [alert]
 [crit]

@@ -59,7 +59,7 @@ like(row(list($main), 2)->[9] // '', qr/^\d+$/, 'and its CPU use');
 my ($ps, undef, $pb) = http(url => "$main->{url}/player_api.php?username=u1&password=u1-pass");
 like($pb, qr/"server_info":\{"url":"127\.0\.0\.1","port":"$port"/, 'server_info names the main');
 my ($gs, undef, $gb) = http(url => "$main->{url}/get.php?username=u1&password=u1-pass&type=m3u_plus&output=ts");
-like($gb, qr{^http://127\.0\.0\.1:$port/live/u1/u1-pass/1\.ts\r?$}m, 'playlist URLs are the main\'s');
+like($gb, qr{^http://127\.0\.0\.1:$port/u1/u1-pass/1\r?$}m, 'playlist URLs are the main\'s');
 unlike($gb, qr{127\.0\.0\.[234]}, 'no node in the playlist');
 
 # ---- redirect to a node carrying the stream, the node serves it

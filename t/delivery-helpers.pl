@@ -202,4 +202,14 @@ sub ts_cc_check {
     return ($bad, $flagged, $n, $first);
 }
 
+# the http{} lines of a catch-up test: server zone, archive root, the
+# delivery's zone and secret (t/410, t/440), then any extra lines
+sub dv_archive_http {
+    my ($tz, $arch, $extra) = @_;
+    return "    xtream_snapshot_dir \$TEST_NGINX_XT_SNAPDIR;\n    xtream_timezone $tz;\n"
+         . "    xtream_zone xtream 1m;\n    xtream_secret \$TEST_NGINX_DV_SECRET;\n"
+         . "    xtream_media_root \$TEST_NGINX_XT_MEDIA;\n    xtream_archive_root $arch;\n"
+         . "    xtream_event_socket \$TEST_NGINX_XT_EVENT_SOCKET;\n" . ($extra // '');
+}
+
 1;

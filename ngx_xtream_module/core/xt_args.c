@@ -13,6 +13,7 @@
 typedef enum {
     XT_ARG_CRED,
     XT_ARG_ACTION,
+    XT_ARG_WORDS,               /* action characters and commas */
     XT_ARG_ID,
     XT_ARG_IDLIST
 } xt_arg_kind_e;
@@ -43,6 +44,11 @@ static const xt_arg_def_t  xt_arg_defs[] = {
       "type too long", "invalid type", 0 },
     { "output", XT_ARG_ACTION, offsetof(xt_args_t, output),
       "output too long", "invalid output", 0 },
+    { "key", XT_ARG_WORDS, offsetof(xt_args_t, key),
+      "key too long", "invalid key", 0 },
+    XT_ID("cat_id", cat_id),
+    XT_ID("scat_id", scat_id),
+    XT_ID("season", season),
     XT_ID("category_id", category_id),
     XT_ID("vod_id", vod_id),
     XT_ID("series_id", series_id),
@@ -239,7 +245,9 @@ xt_arg_store(xt_args_t *a, const xt_arg_def_t *def, const unsigned char *v,
 
     for (i = 0; i < (size_t) n; i++) {
         if (def->kind == XT_ARG_CRED ? !xt_cred_char(buf[i])
-                                     : !xt_action_char(buf[i]))
+                                     : !xt_action_char(buf[i])
+                                       && !(def->kind == XT_ARG_WORDS
+                                            && buf[i] == ','))
         {
             *err = def->invalid;
             return -1;

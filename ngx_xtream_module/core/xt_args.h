@@ -37,12 +37,19 @@ typedef struct {
     xt_arg_str_t   action;
     xt_arg_str_t   type;                /* get.php */
     xt_arg_str_t   output;              /* get.php */
+    xt_arg_str_t   key;                 /* get.php: "live,movie,..." */
     uint32_t       category_id;
     uint32_t       has_category_id;     /* 0 when absent or empty */
     uint32_t       vod_id;
     uint32_t       has_vod_id;
     uint32_t       series_id;
     uint32_t       has_series_id;
+    uint32_t       cat_id;              /* enigma2.php */
+    uint32_t       has_cat_id;
+    uint32_t       scat_id;
+    uint32_t       has_scat_id;
+    uint32_t       season;
+    uint32_t       has_season;
     uint32_t       limit;
     uint32_t       has_limit;
     uint32_t       prev_days;

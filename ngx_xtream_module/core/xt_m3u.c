@@ -58,7 +58,7 @@ xt_m3u_scratch_size(const xt_snap_t *cat)
 
 int
 xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
-    const xt_snap_line_t *line, int plus, const char *live_ext,
+    const xt_snap_line_t *line, int format, const char *live_ext,
     const char *base, size_t base_len, const char *user, const char *pass,
     void *scratch)
 {
@@ -76,8 +76,12 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
     m->cat = cat;
     m->lines = lines;
     m->line = line;
-    m->plus = plus;
+    m->plus = (format == XT_M3U_PLUS);
+    m->format = format;
+    m->kinds = XT_M3U_K_ALL;
     m->live_ext = live_ext;
+    /* Enigma2's players want the extension: /live/U/P/ID.ts there */
+    m->live_bare = format != XT_M3U_ENIGMA && strcmp(live_ext, "ts") == 0;
     memcpy(m->base, base, base_len);
     m->base_len = base_len;
     strcpy(m->user, user);
@@ -92,8 +96,14 @@ xt_m3u_init(xt_m3u_t *m, const xt_snap_t *cat, const xt_snap_t *lines,
         memcpy(p, base, base_len);
         p += base_len;
         *p++ = '/';
-        p = xt_m3u_cpy(p, xt_m3u_paths[i]);
-        *p++ = '/';
+
+        /* live TS: XC's short form /U/P/ID, no extension, the only TS
+           form from which Kodi's IPTV Simple derives XC catch-up */
+        if (i != XT_TITLE_LIVE || !m->live_bare) {
+            p = xt_m3u_cpy(p, xt_m3u_paths[i]);
+            *p++ = '/';
+        }
+
         p = xt_m3u_cpy(p, user);
         *p++ = '/';
         p = xt_m3u_cpy(p, pass);
@@ -114,6 +124,7 @@ xt_m3u_rewind(xt_m3u_t *m)
 
     m->phase = XT_M3U_HEADER;
     m->pending = 0;
+    m->chno = 0;
     m->ep = 0;
     m->have_last = 0;
 
@@ -187,7 +198,12 @@ xt_m3u_extinf(xt_m3u_t *m, char *out, const char *name, size_t name_len,
         return (size_t) (p - out);
     }
 
-    p = xt_m3u_cpy(p, "#EXTINF:-1 tvg-id=\"");
+    if (m->pending_kind == XT_TITLE_LIVE) {
+        p += sprintf(p, "#EXTINF:-1 tvg-chno=\"%u\" tvg-id=\"",
+                     (unsigned) m->chno);
+    } else {
+        p = xt_m3u_cpy(p, "#EXTINF:-1 tvg-id=\"");
+    }
     p += xt_m3u_clean(p, 128, tvg, tvg_len, 1);
     p = xt_m3u_cpy(p, "\" tvg-name=\"");
     p += xt_m3u_clean(p, 256, name, name_len, 1);
@@ -275,11 +291,13 @@ xt_m3u_url(xt_m3u_t *m, char *out)
         *--d = (char) ('0' + v % 10);
     }
     p += n;
-    *p++ = '.';
 
-    n = xt_m3u_pending_ext(m, &ext);
-    memcpy(p, ext, n);
-    p += n;
+    if (m->pending_kind != XT_TITLE_LIVE || !m->live_bare) {
+        *p++ = '.';
+        n = xt_m3u_pending_ext(m, &ext);
+        memcpy(p, ext, n);
+        p += n;
+    }
 
     *p++ = '\r';
     *p++ = '\n';
@@ -294,8 +312,102 @@ xt_m3u_url_len(xt_m3u_t *m)
 {
     const char  *ext;
 
+    if (m->pending_kind == XT_TITLE_LIVE && m->live_bare) {
+        return m->url_len[m->pending_kind] + xt_m3u_digits(m->pending_id)
+               + 2;
+    }
+
     return m->url_len[m->pending_kind] + xt_m3u_digits(m->pending_id) + 1
            + xt_m3u_pending_ext(m, &ext) + 2;
+}
+
+
+void
+xt_m3u_filter(xt_m3u_t *m, unsigned kinds)
+{
+    m->kinds = kinds & XT_M3U_K_ALL;
+}
+
+
+void
+xt_m3u_set_name(xt_m3u_t *m, const char *name, size_t len)
+{
+    m->name_len = xt_m3u_clean(m->name, sizeof(m->name), name, len, 0);
+}
+
+
+unsigned
+xt_m3u_parse_kinds(const char *s, size_t len)
+{
+    size_t    i, j, k;
+    unsigned  kinds = 0;
+
+    static const struct {
+        const char  *word;
+        unsigned     kind;
+    } words[] = {
+        { "live", XT_M3U_K_LIVE }, { "movie", XT_M3U_K_MOVIE },
+        { "series", XT_M3U_K_SERIES }, { "radio_streams", XT_M3U_K_RADIO }
+    };
+
+    for (i = 0; i <= len; i = j + 1) {
+        for (j = i; j < len && s[j] != ','; j++) { /* void */ }
+
+        for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+            if (strlen(words[k].word) == j - i
+                && memcmp(words[k].word, s + i, j - i) == 0)
+            {
+                break;
+            }
+        }
+
+        if (k == sizeof(words) / sizeof(words[0])) {
+            return 0;
+        }
+
+        kinds |= words[k].kind;
+    }
+
+    return kinds;
+}
+
+
+/* the URL with what Enigma2 parses in a service reference escaped: ':'
+   (the field separator) and '%' (its escape) */
+static char *
+xt_m3u_e2_url(char *p, const char *url, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (url[i] == ':' || url[i] == '%') {
+            p += sprintf(p, "%%%02x", (unsigned char) url[i]);
+        } else {
+            *p++ = url[i];
+        }
+    }
+
+    return p;
+}
+
+
+/* the pending entry as "#SERVICE ...\r\n#DESCRIPTION name\r\n" */
+static size_t
+xt_m3u_e2_entry(xt_m3u_t *m, const char *name, size_t name_len)
+{
+    char    url[XT_M3U_URL_MAX + 64];
+    char   *p;
+    size_t  n;
+
+    n = xt_m3u_url(m, url);             /* "\r\n" URL "\r\n" */
+
+    p = xt_m3u_cpy(m->gen, "#SERVICE 4097:0:1:0:0:0:0:0:0:0:");
+    p = xt_m3u_e2_url(p, url + 2, n - 4);
+    p = xt_m3u_cpy(p, "\r\n#DESCRIPTION ");
+    p += xt_m3u_clean(p, XT_M3U_NAME_MAX, name, name_len, 0);
+    p = xt_m3u_cpy(p, "\r\n");
+
+    return (size_t) (p - m->gen);
 }
 
 
@@ -305,6 +417,16 @@ xt_m3u_header(xt_m3u_t *m, xt_chunk_t *c)
     char  *p;
 
     p = m->gen;
+
+    if (m->format == XT_M3U_ENIGMA) {
+        p = xt_m3u_cpy(p, "#NAME ");
+        memcpy(p, m->name, m->name_len);
+        p = xt_m3u_cpy(p + m->name_len, "\r\n");
+        c->gen = m->gen;
+        c->gen_len = (size_t) (p - m->gen);
+        return;
+    }
+
     p += sprintf(p, "#EXTM3U url-tvg=\"");
     memcpy(p, m->base, m->base_len);
     p += m->base_len;
@@ -324,6 +446,8 @@ xt_m3u_header(xt_m3u_t *m, xt_chunk_t *c)
 static int
 xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
 {
+    char                      epname[XT_M3U_NAME_MAX + 32];
+    size_t                    n;
     uint32_t                  idx, ahead;
     xt_snap_str_t             line, none;
     const xt_snap_t          *cat;
@@ -353,17 +477,44 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
             }
 
             lv = &cat->live[idx];
+
+            /* numbered before the key= filter: the num of the line's
+               get_live_streams */
+            m->chno++;
+
+            if (!(m->kinds & ((lv->flags & XT_LIVE_RADIO) ? XT_M3U_K_RADIO
+                                                          : XT_M3U_K_LIVE)))
+            {
+                continue;
+            }
+
             m->pending_kind = XT_TITLE_LIVE;
             m->pending_id = lv->id;
+
+            if (m->format == XT_M3U_ENIGMA) {
+                c->gen = m->gen;
+                c->gen_len = xt_m3u_e2_entry(m, xt_snap_strp(cat, lv->name),
+                                             lv->name.len);
+                return 1;
+            }
+
             line.len = 0;
 
             if (m->plus && cat->live_m3u) {
                 line = cat->live_m3u[idx];
             }
 
-            if (line.len) {
-                c->frag = xt_snap_strp(cat, line);
-                c->frag_len = line.len;
+            if (line.len > 10
+                && memcmp(xt_snap_strp(cat, line), "#EXTINF:-1", 10) == 0)
+            {
+                /* "#EXTINF:-1 tvg-chno="N"" then the daemon's line after
+                   its "#EXTINF:-1" */
+                c->gen = m->gen;
+                c->gen_len = (size_t) sprintf(m->gen,
+                                              "#EXTINF:-1 tvg-chno=\"%u\"",
+                                              (unsigned) m->chno);
+                c->frag = xt_snap_strp(cat, line) + 10;
+                c->frag_len = line.len - 10;
 
             } else {
                 c->gen = m->gen;
@@ -379,7 +530,9 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
             return 1;
 
         case XT_M3U_MOVIES:
-            if (!xt_title_iter_next(&m->it, &idx)) {
+            if (!(m->kinds & XT_M3U_K_MOVIE)
+                || !xt_title_iter_next(&m->it, &idx))
+            {
                 m->phase = XT_M3U_EPISODES;
                 continue;
             }
@@ -395,7 +548,12 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
             m->pending_id = mv->id;
             m->pending_ext = mv->ext;
 
-            if (m->plus && mv->m3u.len) {
+            if (m->format == XT_M3U_ENIGMA) {
+                c->gen = m->gen;
+                c->gen_len = xt_m3u_e2_entry(m, xt_snap_strp(cat, mv->name),
+                                             mv->name.len);
+
+            } else if (m->plus && mv->m3u.len) {
                 c->frag = xt_snap_strp(cat, mv->m3u);
                 c->frag_len = mv->m3u.len;
 
@@ -412,7 +570,7 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
             return 1;
 
         case XT_M3U_EPISODES:
-            while (m->ep < cat->nepisodes) {
+            while ((m->kinds & XT_M3U_K_SERIES) && m->ep < cat->nepisodes) {
                 if (m->ep + XT_M3U_AHEAD < cat->nepisodes) {
                     ep = &cat->episodes[m->ep + XT_M3U_AHEAD];
                     xt_m3u_prefetch(cat, m->plus ? ep->m3u : none, ep->ext);
@@ -440,7 +598,21 @@ xt_m3u_entry(xt_m3u_t *m, xt_chunk_t *c)
                 m->pending_id = ep->id;
                 m->pending_ext = ep->ext;
 
-                if (m->plus && ep->m3u.len) {
+                if (m->format == XT_M3U_ENIGMA) {
+                    /* "<series> SxxEyy", as XC names them */
+                    n = xt_m3u_clean(epname, XT_M3U_NAME_MAX,
+                                     xt_snap_strp(cat, se->name),
+                                     se->name.len, 0);
+                    n += (size_t) snprintf(epname + n, sizeof(epname) - n,
+                                           " S%02uE%02u",
+                                           (unsigned) ep->season,
+                                           (unsigned) ep->episode_num);
+                    c->gen = m->gen;
+                    c->gen_len = xt_m3u_e2_entry(m, epname,
+                                                 n < sizeof(epname) ? n
+                                                 : sizeof(epname) - 1);
+
+                } else if (m->plus && ep->m3u.len) {
                     c->frag = xt_snap_strp(cat, ep->m3u);
                     c->frag_len = ep->m3u.len;
 
@@ -497,7 +669,8 @@ xt_m3u_next(void *data, xt_chunk_t *c)
         return 0;
     }
 
-    m->pending = 1;
+    /* the URL line next; an Enigma2 entry carries its URL */
+    m->pending = (m->format != XT_M3U_ENIGMA);
 
     return 1;
 }
@@ -532,7 +705,7 @@ xt_m3u_size(xt_m3u_t *m)
         }
 
         total += c.gen_len + c.frag_len;
-        m->pending = 1;
+        m->pending = (m->format != XT_M3U_ENIGMA);
     }
 
     xt_m3u_rewind(m);

@@ -98,6 +98,31 @@ xt_epg_has_archive(const xt_snap_live_t *lv, const xt_snap_epg_prog_t *pg,
 }
 
 
+/* the window rule, then the archive itself: a segment overlapping the
+   programme's first minute (its start as a player asks for it) */
+static int
+xt_epg_archived(const xt_epg_req_t *req, const xt_snap_live_t *lv,
+    const xt_snap_epg_prog_t *pg)
+{
+    int64_t  to;
+
+    if (!xt_epg_has_archive(lv, pg, req->now)) {
+        return 0;
+    }
+
+    if (req->archived == NULL) {
+        return 1;
+    }
+
+    to = pg->start + XT_EPG_ARCHIVE_PROBE;
+    if (to > pg->stop) {
+        to = pg->stop;
+    }
+
+    return req->archived(req->archived_ctx, lv->id, pg->start, to);
+}
+
+
 static char *
 xt_epg_scratch(xt_epg_scratch_t *s, size_t need)
 {
@@ -228,7 +253,7 @@ xt_epg_row(yajl_gen g, xt_epg_scratch_t *s, const xt_epg_req_t *req,
         XT_TRY(yajl_gen_integer(g, pg->start <= req->now
                                    && pg->stop > req->now));
         XT_TRY(XT_KEY(g, "has_archive"));
-        XT_TRY(yajl_gen_integer(g, xt_epg_has_archive(lv, pg, req->now)));
+        XT_TRY(yajl_gen_integer(g, xt_epg_archived(req, lv, pg)));
     }
 
     XT_TRY(yajl_gen_map_close(g));

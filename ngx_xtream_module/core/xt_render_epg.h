@@ -36,7 +36,16 @@ typedef struct {
     const uint32_t         *live_idx;
     uint32_t                n;
     int                     multi;      /* object keyed by stream id */
+
+    /* has_archive truth: 1 when the stream's archive holds a segment
+       overlapping [from, to) (unix seconds); NULL: the window rule alone */
+    int                   (*archived)(void *ctx, uint32_t stream_id,
+                                      int64_t from, int64_t to);
+    void                   *archived_ctx;
 } xt_epg_req_t;
+
+/* how much of a programme's beginning must be archived for has_archive */
+#define XT_EPG_ARCHIVE_PROBE    60
 
 
 /* the channel's programmes for a stream, or NULL */

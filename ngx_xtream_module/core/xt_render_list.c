@@ -195,7 +195,9 @@ xt_list_next_fragment(xt_list_t *l, xt_snap_str_t *json)
     while (l->ci < l->cat->ncategories) {
         c = &l->cat->categories[l->ci++];
 
-        if (c->type == l->cat_type
+        /* radio categories are listed with the live ones (XUI) */
+        if ((c->type == l->cat_type
+             || (l->cat_type == XT_CAT_LIVE && c->type == XT_CAT_RADIO))
             && bsearch(&c->id, l->used, l->nused, sizeof(uint32_t),
                        xt_u32_cmp) != NULL)
         {

@@ -346,7 +346,10 @@ xt_check_epg(xt_snap_t *s, const char **err)
         }
 
         if (!xt_str_ok(s, pg->title) || !xt_str_ok(s, pg->description)
-            || !xt_str_ok(s, pg->lang))
+            || !xt_str_ok(s, pg->lang)
+            || (s->epg_extra
+                && (!xt_str_ok(s, s->epg_extra[i].sub_title)
+                    || !xt_str_ok(s, s->epg_extra[i].xml))))
         {
             XT_FAIL("epg programme string out of bounds");
         }
@@ -363,7 +366,7 @@ xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
     uint32_t                  i, j, n;
     const void               *p;
     const xt_snap_header_t   *h;
-    const xt_snap_section_t  *sec, *byid[XT_SEC_EPG_PROGS + 1];
+    const xt_snap_section_t  *sec, *byid[XT_SEC_EPG_EXTRA + 1];
 
     memset(s, 0, sizeof(xt_snap_t));
     memset(byid, 0, sizeof(byid));
@@ -554,6 +557,14 @@ xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
             XT_FAIL("bad EPG_PROGS section size");
         }
         s->epg_progs = p;
+
+        if (xt_records(s, byid[XT_SEC_EPG_EXTRA], sizeof(xt_snap_epg_extra_t),
+                       &p, &n) != 0
+            || (p != NULL && n != s->nepg_progs))
+        {
+            XT_FAIL("bad EPG_EXTRA section size");
+        }
+        s->epg_extra = p;
 
         return xt_check_epg(s, err);
     }

@@ -54,6 +54,8 @@ typedef struct {
     uint32_t                      nepg_channels;
     const xt_snap_epg_prog_t     *epg_progs;
     uint32_t                      nepg_progs;
+    const xt_snap_epg_extra_t    *epg_extra;  /* nepg_progs entries, or
+                                                 NULL */
 } xt_snap_t;
 
 

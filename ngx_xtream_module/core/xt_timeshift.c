@@ -160,7 +160,7 @@ xt_ts_parse_minutes(const char *s, size_t len, uint32_t *out)
 
 
 /* "SSSSSSSSSSSSS DDDDDDDD BBBBBBBBBBBB F\n" */
-static int
+int
 xt_arch_record(const char *p, xt_arch_seg_t *seg)
 {
     int64_t  start, dur, bytes;

@@ -53,6 +53,10 @@ int xt_ts_parse_epoch(const char *s, size_t len, int64_t *out);
 int xt_ts_parse_minutes(const char *s, size_t len, uint32_t *out);
 
 
+/* one index record (XT_ARCH_REC_LEN bytes) into *seg: 0, or -1 when it
+   is not a record */
+int xt_arch_record(const char *p, xt_arch_seg_t *seg);
+
 /*
  * Appends to out[*n..max) the records of one hour's index that overlap
  * [from_ms, to_ms) and start after the last one already in out (so hour

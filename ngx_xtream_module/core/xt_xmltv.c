@@ -52,6 +52,35 @@ xt_xmltv_scratch_size(const xt_snap_t *cat, const xt_snap_t *epg)
 }
 
 
+static uint32_t
+xt_xmltv_min(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+
+/* the longest catch-up window among the line's channels, in days */
+static uint32_t
+xt_xmltv_archive_days(xt_xmltv_t *x)
+{
+    uint32_t               idx, days = XT_XMLTV_DAYS_MIN_PAST;
+    const xt_snap_live_t  *lv;
+
+    xt_title_iter_init(&x->it, XT_TITLE_LIVE, x->cat, x->lines, x->line,
+                       x->seen);
+
+    while (xt_title_iter_next(&x->it, &idx)) {
+        lv = &x->cat->live[idx];
+
+        if ((lv->flags & XT_LIVE_ARCHIVE) && lv->archive_days > days) {
+            days = lv->archive_days;
+        }
+    }
+
+    return days;
+}
+
+
 void
 xt_xmltv_init(xt_xmltv_t *x, const xt_snap_t *cat, const xt_snap_t *lines,
     const xt_snap_line_t *line, const xt_snap_t *epg, const xt_tz_t *tz,
@@ -65,8 +94,6 @@ xt_xmltv_init(xt_xmltv_t *x, const xt_snap_t *cat, const xt_snap_t *lines,
     x->line = line;
     x->epg = epg;
     x->tz = tz;
-    x->from = now - (int64_t) prev_days * 86400;
-    x->to = now + (int64_t) next_days * 86400;
     x->generator = generator;
     x->generator_len = generator_len > 256 ? 256 : generator_len;
     x->buf = scratch;
@@ -80,6 +107,16 @@ xt_xmltv_init(xt_xmltv_t *x, const xt_snap_t *cat, const xt_snap_t *lines,
     x->nids = xt_xmltv_id_slots(cat);
     x->ids = (uint32_t *) ((char *) scratch + xt_xmltv_ids_offset(cat, epg));
     memset(x->ids, 0, (size_t) x->nids * sizeof(uint32_t));
+
+    if (prev_days == XT_XMLTV_DAYS_AUTO) {
+        prev_days = xt_xmltv_archive_days(x);
+    }
+
+    x->from = now - (int64_t) xt_xmltv_min(prev_days, XT_XMLTV_DAYS_MAX)
+                    * 86400;
+    x->to = next_days == XT_XMLTV_DAYS_AUTO ? INT64_MAX
+            : now + (int64_t) xt_xmltv_min(next_days, XT_XMLTV_DAYS_MAX)
+                    * 86400;
 }
 
 
@@ -223,19 +260,28 @@ static size_t
 xt_xmltv_programme(xt_xmltv_t *x, const xt_snap_epg_channel_t *ch,
     const xt_snap_epg_prog_t *pg)
 {
-    char             *p, *tmp;
-    char              t[XT_XMLTV_TIME_LEN + 1];
-    const xt_snap_t  *epg;
+    char                       *p, *tmp;
+    char                        t[XT_XMLTV_TIME_LEN + 1];
+    const xt_snap_t            *epg;
+    const xt_snap_epg_extra_t  *ex;
 
     epg = x->epg;
     p = x->buf;
     tmp = x->buf + XT_XMLTV_OUT;
 
     p = XT_CPY(p, "  <programme start=\"");
-    xt_xmltv_time(x->tz, pg->start, t);
+    /* a programme mostly starts when the previous one stopped */
+    if (x->have_last && pg->start == x->last_t) {
+        memcpy(t, x->last_str, XT_XMLTV_TIME_LEN);
+    } else {
+        xt_xmltv_time(x->tz, pg->start, t);
+    }
     p = (char *) memcpy(p, t, XT_XMLTV_TIME_LEN) + XT_XMLTV_TIME_LEN;
     p = XT_CPY(p, "\" stop=\"");
     xt_xmltv_time(x->tz, pg->stop, t);
+    memcpy(x->last_str, t, XT_XMLTV_TIME_LEN);
+    x->last_t = pg->stop;
+    x->have_last = 1;
     p = (char *) memcpy(p, t, XT_XMLTV_TIME_LEN) + XT_XMLTV_TIME_LEN;
     p = XT_CPY(p, "\" channel=\"");
     p = xt_xmltv_text(p, xt_snap_strp(epg, ch->id), ch->id.len, tmp);
@@ -252,11 +298,26 @@ xt_xmltv_programme(xt_xmltv_t *x, const xt_snap_epg_channel_t *ch,
     p = xt_xmltv_text(p, xt_snap_strp(epg, pg->title), pg->title.len, tmp);
     p = XT_CPY(p, "</title>\n");
 
+    ex = epg->epg_extra ? &epg->epg_extra[pg - epg->epg_progs] : NULL;
+
+    if (ex && ex->sub_title.len) {
+        p = XT_CPY(p, "    <sub-title>");
+        p = xt_xmltv_text(p, xt_snap_strp(epg, ex->sub_title),
+                          ex->sub_title.len, tmp);
+        p = XT_CPY(p, "</sub-title>\n");
+    }
+
     if (pg->description.len) {
         p = XT_CPY(p, "    <desc>");
         p = xt_xmltv_text(p, xt_snap_strp(epg, pg->description),
                           pg->description.len, tmp);
         p = XT_CPY(p, "</desc>\n");
+    }
+
+    /* the import's own escaped elements: whole, or not at all */
+    if (ex && ex->xml.len && ex->xml.len <= XT_XMLTV_EXTRA_MAX) {
+        p = (char *) memcpy(p, xt_snap_strp(epg, ex->xml), ex->xml.len)
+            + ex->xml.len;
     }
 
     p = XT_CPY(p, "  </programme>\n");

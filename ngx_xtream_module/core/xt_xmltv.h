@@ -2,8 +2,12 @@
  * xmltv.php as a chunk source (xt_sink.h): one channel per distinct
  * non-empty epg_channel_id of the line's live streams (the M3U tvg-id set;
  * an id without a guide gets the stream's name and icon), then the
- * programmes of those with a guide
- * programmes inside [now - prev_days, now + next_days].  Text is repaired
+ * programmes of those with a guide inside [now - prev_days, now +
+ * next_days].  By default (XT_XMLTV_DAYS_AUTO) the past reaches the longest
+ * catch-up window among the line's channels (at least a day) and the
+ * future everything the snapshot holds.  Each programme carries the
+ * import's further fields (sub-title, credits .. star-rating: the EPG
+ * snapshot's EPG_EXTRA, copied as is).  Text is repaired
  * UTF-8, XML-escaped; times are "YYYYmmddHHMMSS +HHMM" in the server zone
  * with the offset in force at that instant.
  */
@@ -19,8 +23,10 @@
 #include "xt_tz.h"
 
 
-#define XT_XMLTV_DAYS_DEFAULT   1
-#define XT_XMLTV_DAYS_MAX       14
+#define XT_XMLTV_DAYS_MIN_PAST  1       /* default past without catch-up */
+#define XT_XMLTV_DAYS_MAX       366
+#define XT_XMLTV_DAYS_AUTO      UINT32_MAX
+#define XT_XMLTV_EXTRA_MAX      8192    /* a larger fragment is left out */
 #define XT_XMLTV_TEXT_MAX       4096    /* longer texts are cut */
 #define XT_XMLTV_TIME_LEN       20      /* "YYYYmmddHHMMSS +HHMM" */
 
@@ -48,11 +54,15 @@ typedef struct {
     uint32_t                pg;         /* and programme index */
     uint32_t                pg_end;
     char                   *buf;        /* XT_XMLTV_BUF bytes */
+    int64_t                 last_t;     /* the last stop time written */
+    char                    last_str[XT_XMLTV_TIME_LEN];
+    int                     have_last;
 } xt_xmltv_t;
 
-/* one element: at most 4 escaped texts (x 3 repair x 6 escape) plus
-   markup, then the repair buffer of one text */
-#define XT_XMLTV_OUT    (4 * 6 * 3 * XT_XMLTV_TEXT_MAX + 1024)
+/* one element: at most 5 escaped texts (x 3 repair x 6 escape), the
+   extra fields plus markup, then the repair buffer of one text */
+#define XT_XMLTV_OUT    (5 * 6 * 3 * XT_XMLTV_TEXT_MAX + XT_XMLTV_EXTRA_MAX \
+                         + 1024)
 #define XT_XMLTV_BUF    (XT_XMLTV_OUT + 3 * XT_XMLTV_TEXT_MAX + 64)
 
 

@@ -349,16 +349,17 @@ test_catalog_sections(void)
         CHECK(strncmp(o.buf, "#EXTM3U url-tvg=\"http://tv.example:8080/"
                              "xmltv.php?username=demo&password=demo-pass\" "
                              "x-tvg-url=\"", 95) == 0);
-        CHECK(strstr(o.buf, "#EXTINF:-1 tvg-id=\"ch3.uk\" tvg-name=\"News "
+        CHECK(strstr(o.buf, "\r\n#EXTINF:-1 tvg-chno=\"1\" tvg-id=") != NULL);
+        CHECK(strstr(o.buf, "\" tvg-id=\"ch3.uk\" tvg-name=\"News "
                             "Two\" tvg-logo=\"\" group-title=\"News\",News "
-                            "Two\r\nhttp://tv.example:8080/live/demo/"
-                            "demo-pass/3.ts\r\n") != NULL);
+                            "Two\r\nhttp://tv.example:8080/demo/"
+                            "demo-pass/3\r\n") != NULL);
         CHECK(strstr(o.buf, "catchup=\"xc\" catchup-days=\"3\"") != NULL);
         CHECK(strstr(o.buf, "/movie/demo/demo-pass/1.mkv\r\n") != NULL);
         CHECK(strstr(o.buf, "/movie/demo/demo-pass/2.") == NULL);
         CHECK(strstr(o.buf, "/series/demo/demo-pass/101.mp4\r\n") != NULL);
         CHECK(strstr(o.buf, "/series/demo/demo-pass/102.mp4\r\n") != NULL);
-        CHECK(strstr(o.buf, "/4.ts") == NULL);
+        CHECK(strstr(o.buf, "/4\r\n") == NULL);
         free(o.buf);
 
         o.buf = NULL;

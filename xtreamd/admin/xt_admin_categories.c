@@ -1,7 +1,8 @@
 /* /admin/api/categories: live, movie and series categories. */
 #include "admin/xt_admin_crud.h"
 
-static const char *const  xt_cat_types[] = { "live", "movie", "series", NULL };
+static const char *const  xt_cat_types[] = { "live", "movie", "series",
+    "radio", NULL };
 
 static const xt_field_t  xt_cat_fields[] = {
     { .name = "type", .col = "type", .type = XF_ENUM, .flags = XF_REQ | XF_ONCE,

@@ -23,7 +23,8 @@
     UINT("audio_sample_rate", 0, 1000000, 0),                                 \
     UINT("bitrate_kbps", 0, 10000000, 0)
 
-static const char *const  xt_cat_types[] = { "live", "movie", "series", NULL };
+static const char *const  xt_cat_types[] = { "live", "movie", "series",
+    "radio", NULL };
 static const char *const  xt_modes[] = { "copy", "abr", NULL };
 static const char *const  xt_rates[] = { "auto", "on", "off", NULL };
 static const char *const  xt_presets[] = { "ultrafast", "superfast",

@@ -47,7 +47,7 @@ xt_sv_t xt_cat_sv(const xt_row_t *r, unsigned col);
 
 /* steps */
 int xt_cat_live_m3u_add(xt_cat_t *c, xt_sv_t epg_id, xt_sv_t name,
-    xt_sv_t icon, xt_sv_t category, unsigned archive_days);
+    xt_sv_t icon, xt_sv_t category, unsigned archive_days, int radio);
 int xt_cat_live_m3u_section(xt_cat_t *c);
 int xt_cat_movies(xt_cat_t *c);
 int xt_cat_series(xt_cat_t *c);

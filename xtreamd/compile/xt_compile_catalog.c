@@ -197,7 +197,7 @@ xt_cat_categories(xt_cat_t *c)
     yajl_gen             g = c->g;
 
     xt_row_init(&r);
-    /* type+0: live=1, movie=2, series=3 = XT_CAT_* */
+    /* type+0: live=1, movie=2, series=3, radio=4 = XT_CAT_* */
     st = xt_db_prepare(c->db, "SELECT id, type + 0, name, parent_id "
                        "FROM categories ORDER BY type, sort_order, id");
     if (st == NULL) {
@@ -261,20 +261,23 @@ out:
 
 
 enum { L_ID, L_NAME, L_CAT, L_ICON, L_EPG, L_SID, L_ADULT, L_ARCH, L_DAYS,
-       L_ONDEM, L_KEY, L_ADDED, L_CATNAME, L_ABR, L_HERE };
+       L_ONDEM, L_KEY, L_ADDED, L_CATNAME, L_ABR, L_HERE, L_RADIO };
 
 
 /* the get_live_streams item without "num" (key order is the protocol's) */
 static int
 xt_live_json(yajl_gen g, xt_row_t *r, unsigned days)
 {
+    int  radio = r->ival[L_RADIO] != 0;
+
     int  has_cat = !r->isnull[L_CAT] && r->ival[L_CAT] > 0;
 
     xt_gen_restart(g);
     if (yajl_gen_map_open(g)
         || xt_gen_key(g, "name") || xt_gen_strn(g, r->sval[L_NAME],
                                                 r->len[L_NAME])
-        || xt_gen_key(g, "stream_type") || xt_gen_cstr(g, "live")
+        || xt_gen_key(g, "stream_type")
+        || xt_gen_cstr(g, radio ? "radio_streams" : "live")
         || xt_gen_key(g, "stream_id")
         || xt_gen_ullong(g, (unsigned long long) r->ival[L_ID])
         || xt_gen_key(g, "stream_icon") || xt_gen_strn(g, r->sval[L_ICON],
@@ -322,7 +325,8 @@ xt_cat_live(xt_cat_t *c)
                        "s.tv_archive, s.tv_archive_duration, s.on_demand, "
                        "s.stream_key_hash, s.added, c.name, "
                        "COALESCE(p.mode = 'abr', 0), "
-                       XT_ARCHIVE_HERE_SQL " "
+                       XT_ARCHIVE_HERE_SQL ", "
+                       "COALESCE(c.type = 'radio', 0) "
                        "FROM streams s "
                        "LEFT JOIN categories c ON c.id = s.category_id "
                        "LEFT JOIN transcode_profiles p "
@@ -352,6 +356,7 @@ xt_cat_live(xt_cat_t *c)
     if (xt_row_str(&r, 1024) != 0) {
         goto oom;
     }
+    xt_row_int(&r);
     xt_row_int(&r);
     xt_row_int(&r);
     /* placement: catch-up only for a stream this server runs */
@@ -387,7 +392,8 @@ xt_cat_live(xt_cat_t *c)
         lr->category_id = r.isnull[L_CAT] ? 0 : (uint32_t) r.ival[L_CAT];
         lr->flags = (days ? XT_LIVE_ARCHIVE : 0)
                     | (r.ival[L_ONDEM] ? XT_LIVE_ONDEMAND : 0)
-                    | (r.ival[L_ABR] ? XT_LIVE_ABR : 0);
+                    | (r.ival[L_ABR] ? XT_LIVE_ABR : 0)
+                    | (r.ival[L_RADIO] ? XT_LIVE_RADIO : 0);
         lr->archive_days = days;
         lr->name = xt_snap_writer_str(c->w, r.sval[L_NAME], r.len[L_NAME]);
         lr->icon = xt_snap_writer_str(c->w, r.sval[L_ICON], r.len[L_ICON]);
@@ -398,7 +404,8 @@ xt_cat_live(xt_cat_t *c)
         lr->json = xt_cat_json(c);
         if (xt_cat_live_m3u_add(c, xt_cat_sv(&r, L_EPG), xt_cat_sv(&r, L_NAME),
                                 xt_cat_sv(&r, L_ICON),
-                                xt_cat_sv(&r, L_CATNAME), days) != 0)
+                                xt_cat_sv(&r, L_CATNAME), days,
+                                r.ival[L_RADIO] != 0) != 0)
         {
             goto oom;
         }

@@ -2,7 +2,9 @@
  * epg.snap: EPG_CHANNELS sorted bytewise by epg_channel_id, each owning a
  * contiguous run of EPG_PROGS sorted by start.  Only programmes inside a
  * bounded window are kept, so the file stays bounded:
- *   now - max(7 days, longest tv_archive_duration) .. now + 14 days.
+ *   now - max(7 days, longest tv_archive_duration) .. now + 366 days
+ * (the import's own window, epg_future_days, bounds the future).
+ * EPG_EXTRA carries each programme's sub-title and further XMLTV fields.
  * Programmes are streamed row by row (their text goes straight into
  * STRINGS); a programme whose channel has no epg_channels row gets a
  * channel named after its id.  Text that is not valid UTF-8 drops the row
@@ -21,7 +23,7 @@
 #include "xt_snap_writer.h"
 
 #define XT_EPG_PAST_DAYS    7
-#define XT_EPG_FUTURE_DAYS  14
+#define XT_EPG_FUTURE_DAYS  366     /* all imported: epg_future_days' max */
 
 typedef struct {
     size_t                  id_off, id_len;     /* into names */
@@ -37,6 +39,8 @@ typedef struct {
     size_t               nch, chcap;
     xt_snap_epg_prog_t  *pr;
     size_t               npr, prcap;
+    xt_snap_epg_extra_t *ex;            /* by pr's original index */
+    size_t               excap;
     char                *err;
     size_t               errlen;
 } xt_epg_t;
@@ -225,7 +229,7 @@ xt_epg_archive_days(xt_epg_t *x)
 }
 
 
-enum { P_ID, P_CH, P_START, P_STOP, P_TITLE, P_DESC, P_LANG };
+enum { P_ID, P_CH, P_START, P_STOP, P_TITLE, P_DESC, P_LANG, P_SUB, P_EXTRA };
 
 
 static int
@@ -241,7 +245,7 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
 
     xt_row_init(&r);
     st = xt_db_prepare(x->db, "SELECT id, epg_channel_id, start, stop, title, "
-                       "description, lang FROM epg_programmes "
+                       "description, lang, sub_title, xmltv_extra FROM epg_programmes "
                        "WHERE start < ? AND stop > ? AND stop > start "
                        "ORDER BY epg_channel_id, start, id");
     if (st == NULL) {
@@ -254,7 +258,8 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
     xt_row_int(&r);
     xt_row_int(&r);
     if (xt_row_str(&r, 4096) != 0 || xt_row_str(&r, 65535) != 0
-        || xt_row_str(&r, 64) != 0)
+        || xt_row_str(&r, 64) != 0 || xt_row_str(&r, 4096) != 0
+        || xt_row_str(&r, 65535) != 0)
     {
         goto oom;
     }
@@ -271,9 +276,14 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
         if (r.isnull[P_DESC]) {
             r.len[P_DESC] = 0;
         }
+        if (r.isnull[P_EXTRA]) {
+            r.len[P_EXTRA] = 0;
+        }
         if (!xt_utf8_valid(r.sval[P_TITLE], r.len[P_TITLE])
             || !xt_utf8_valid(r.sval[P_DESC], r.len[P_DESC])
             || !xt_utf8_valid(r.sval[P_LANG], r.len[P_LANG])
+            || !xt_utf8_valid(r.sval[P_SUB], r.len[P_SUB])
+            || !xt_utf8_valid(r.sval[P_EXTRA], r.len[P_EXTRA])
             || !xt_utf8_valid(r.sval[P_CH], r.len[P_CH]) || r.len[P_CH] == 0)
         {
             if (bad++ < 10) {
@@ -305,10 +315,16 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
             }
         }
         if (xt_grow((void **) &x->pr, &x->prcap, x->npr,
-                    sizeof(*x->pr)) != 0)
+                    sizeof(*x->pr)) != 0
+            || xt_grow((void **) &x->ex, &x->excap, x->npr,
+                       sizeof(*x->ex)) != 0)
         {
             goto oom;
         }
+        x->ex[x->npr].sub_title = xt_snap_writer_str(x->w, r.sval[P_SUB],
+                                                     r.len[P_SUB]);
+        x->ex[x->npr].xml = xt_snap_writer_str(x->w, r.sval[P_EXTRA],
+                                               r.len[P_EXTRA]);
         p = &x->pr[x->npr++];
         memset(p, 0, sizeof(*p));
         p->id = (uint64_t) r.ival[P_ID];
@@ -319,6 +335,7 @@ xt_epg_programmes(xt_epg_t *x, int64_t from, int64_t to)
         p->description = xt_snap_writer_str(x->w, r.sval[P_DESC],
                                             r.len[P_DESC]);
         p->lang = xt_snap_writer_str(x->w, r.sval[P_LANG], r.len[P_LANG]);
+        p->reserved = (uint32_t) (x->npr - 1);    /* its extra, until sorted */
     }
     if (frc < 0) {
         xt_epg_dbfail(x);
@@ -345,14 +362,17 @@ static int
 xt_epg_finish(xt_epg_t *x, int appended)
 {
     xt_snap_epg_channel_t  *recs;
+    xt_snap_epg_extra_t    *ex;
     uint32_t               *map;
     size_t                  i, sorted = 1;
 
     map = malloc((x->nch ? x->nch : 1) * sizeof(uint32_t));
     recs = calloc(x->nch ? x->nch : 1, sizeof(*recs));
-    if (map == NULL || recs == NULL) {
+    ex = malloc((x->npr ? x->npr : 1) * sizeof(*ex));
+    if (map == NULL || recs == NULL || ex == NULL) {
         free(map);
         free(recs);
+        free(ex);
         return xt_epg_oom(x);
     }
     for (i = 0; i < x->nch; i++) {
@@ -376,6 +396,8 @@ xt_epg_finish(xt_epg_t *x, int appended)
         qsort(x->pr, x->npr, sizeof(*x->pr), xt_epg_prcmp);
     }
     for (i = 0; i < x->npr; i++) {
+        ex[i] = x->ex[x->pr[i].reserved];
+        x->pr[i].reserved = 0;
         if (recs[x->pr[i].channel].count++ == 0) {
             recs[x->pr[i].channel].first = (uint32_t) i;
         }
@@ -383,12 +405,15 @@ xt_epg_finish(xt_epg_t *x, int appended)
     i = xt_snap_writer_section(x->w, XT_SEC_EPG_CHANNELS, (uint32_t) x->nch,
                                recs, x->nch * sizeof(*recs))
         || xt_snap_writer_section(x->w, XT_SEC_EPG_PROGS, (uint32_t) x->npr,
-                                  x->pr, x->npr * sizeof(*x->pr));
+                                  x->pr, x->npr * sizeof(*x->pr))
+        || xt_snap_writer_section(x->w, XT_SEC_EPG_EXTRA, (uint32_t) x->npr,
+                                  ex, x->npr * sizeof(*ex));
     if (i) {
         snprintf(x->err, x->errlen, "%s", xt_snap_writer_error(x->w));
     }
     free(map);
     free(recs);
+    free(ex);
     return i ? -1 : 0;
 }
 
@@ -441,5 +466,6 @@ out:
     xt_buf_free(&x.names);
     free(x.ch);
     free(x.pr);
+    free(x.ex);
     return rc;
 }

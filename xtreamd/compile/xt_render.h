@@ -97,6 +97,9 @@ int xt_render_series_info(yajl_gen g, const xt_series_in_t *s,
  */
 int xt_render_m3u(xt_buf_t *b, xt_sv_t id, xt_sv_t name, xt_sv_t logo,
     xt_sv_t group, unsigned catchup_days, xt_sv_t title);
+/* the same for a live channel, with radio="true" when radio */
+int xt_render_m3u_live(xt_buf_t *b, xt_sv_t id, xt_sv_t name, xt_sv_t logo,
+    xt_sv_t group, unsigned catchup_days, int radio, xt_sv_t title);
 
 /* "Series S01 E02" into b (replacing its content): 0 or -1 */
 int xt_render_episode_name(xt_buf_t *b, xt_sv_t series, unsigned season,

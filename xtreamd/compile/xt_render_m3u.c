@@ -66,6 +66,15 @@ int
 xt_render_m3u(xt_buf_t *b, xt_sv_t id, xt_sv_t name, xt_sv_t logo,
     xt_sv_t group, unsigned catchup_days, xt_sv_t title)
 {
+    return xt_render_m3u_live(b, id, name, logo, group, catchup_days, 0,
+                              title);
+}
+
+
+int
+xt_render_m3u_live(xt_buf_t *b, xt_sv_t id, xt_sv_t name, xt_sv_t logo,
+    xt_sv_t group, unsigned catchup_days, int radio, xt_sv_t title)
+{
     char  days[16];
     int   n;
 
@@ -84,6 +93,9 @@ xt_render_m3u(xt_buf_t *b, xt_sv_t id, xt_sv_t name, xt_sv_t logo,
         {
             return -1;
         }
+    }
+    if (radio && xt_m3u_attr(b, "radio", XT_SV("true"))) {
+        return -1;
     }
     return xt_buf_put(b, ",", 1) || xt_m3u_clean(b, title, 0) ? -1 : 0;
 }

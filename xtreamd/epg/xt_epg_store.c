@@ -9,7 +9,7 @@
 
 #define XT_EPG_BATCH      256           /* rows per INSERT */
 #define XT_EPG_BATCH_MAX  (2u << 20)    /* or this many text bytes */
-#define XT_EPG_PCOLS      7
+#define XT_EPG_PCOLS      9
 
 enum { CH_FOREIGN = 1, CH_OURS = 2 };
 
@@ -21,13 +21,15 @@ typedef struct {
     xt_epg_ivset_t  iv;
     int             has_pend;           /* a programme without stop */
     int64_t         pend_start;
-    xt_buf_t        pend;               /* its title, desc, lang */
-    size_t          pend_len[3];
+    xt_buf_t        pend;               /* its title, desc, lang, sub-title,
+                                           extra fields */
+    size_t          pend_len[5];
 } xt_chan_t;
 
 typedef struct {
     int64_t  start, stop;
-    size_t   off[4], len[4];            /* channel, title, desc, lang */
+    size_t   off[6], len[6];            /* channel, title, desc, lang,
+                                           sub_title, xmltv_extra */
 } xt_row_ref_t;
 
 struct xt_epg_store_s {
@@ -137,14 +139,15 @@ xt_insert_stmt(xt_db_t *db, size_t rows)
     size_t       i;
     MYSQL_STMT  *st;
     static const char  head[] = "INSERT INTO epg_programmes (source_id, "
-        "epg_channel_id, start, stop, title, description, lang) VALUES ";
+        "epg_channel_id, start, stop, title, description, lang, sub_title, "
+        "xmltv_extra) VALUES ";
 
     if (xt_buf_put(&q, head, sizeof(head) - 1) != 0) {
         return NULL;
     }
     for (i = 0; i < rows; i++) {
-        if (xt_buf_put(&q, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)",
-                       i ? 16 : 15) != 0)
+        if (xt_buf_put(&q, i ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)",
+                       i ? 20 : 19) != 0)
         {
             xt_buf_free(&q);
             return NULL;
@@ -183,6 +186,8 @@ xt_flush(xt_epg_store_t *s)
         xt_bind_str(&bs, s->text.p + r->off[1], r->len[1]);
         xt_bind_str(&bs, s->text.p + r->off[2], r->len[2]);
         xt_bind_str(&bs, s->text.p + r->off[3], r->len[3]);
+        xt_bind_str(&bs, s->text.p + r->off[4], r->len[4]);
+        xt_bind_str(&bs, s->text.p + r->off[5], r->len[5]);
         if (xt_mbinds_add(&s->mb, &bs) != 0) {
             return xt_oom(s);
         }
@@ -416,7 +421,9 @@ xt_store_one(xt_epg_store_t *s, xt_chan_t *c, const xt_epg_prog_t *p,
     if (xt_keep(s, r, 0, p->channel, p->channel_len) != 0
         || xt_keep(s, r, 1, p->title, p->title_len) != 0
         || xt_keep(s, r, 2, p->desc, p->desc_len) != 0
-        || xt_keep(s, r, 3, p->lang, p->lang_len) != 0)
+        || xt_keep(s, r, 3, p->lang, p->lang_len) != 0
+        || xt_keep(s, r, 4, p->sub_title, p->sub_title_len) != 0
+        || xt_keep(s, r, 5, p->extra, p->extra_len) != 0)
     {
         return xt_oom(s);
     }
@@ -457,8 +464,12 @@ xt_finish_pending(xt_epg_store_t *s, xt_chan_t *c, int64_t stop)
     q.title_len = c->pend_len[0];
     q.desc = c->pend.p + c->pend_len[0];
     q.desc_len = c->pend_len[1];
-    q.lang = c->pend.p + c->pend_len[0] + c->pend_len[1];
+    q.lang = q.desc + c->pend_len[1];
     q.lang_len = c->pend_len[2];
+    q.sub_title = q.lang + c->pend_len[2];
+    q.sub_title_len = c->pend_len[3];
+    q.extra = q.sub_title + c->pend_len[3];
+    q.extra_len = c->pend_len[4];
     rc = xt_store_one(s, c, &q, &reason);
     if (rc < 0) {
         return -1;
@@ -503,6 +514,8 @@ xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
         if (xt_buf_put(&c->pend, p->title, p->title_len) != 0
             || xt_buf_put(&c->pend, p->desc, p->desc_len) != 0
             || xt_buf_put(&c->pend, p->lang, p->lang_len) != 0
+            || xt_buf_put(&c->pend, p->sub_title, p->sub_title_len) != 0
+            || xt_buf_put(&c->pend, p->extra, p->extra_len) != 0
             || xt_buf_put(&c->pend, "", 1) != 0)
         {
             return xt_oom(s);
@@ -510,6 +523,8 @@ xt_epg_store_programme(void *ctx, const xt_epg_prog_t *p, int *reason)
         c->pend_len[0] = p->title_len;
         c->pend_len[1] = p->desc_len;
         c->pend_len[2] = p->lang_len;
+        c->pend_len[3] = p->sub_title_len;
+        c->pend_len[4] = p->extra_len;
         c->pend_start = p->start;
         c->has_pend = 1;
         return XT_EPG_DEFERRED;

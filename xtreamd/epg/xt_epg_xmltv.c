@@ -14,12 +14,16 @@
 
 #include <libxml/xmlreader.h>
 
+#include "xt_epg_extra.h"
 #include "xt_epg_xmltv.h"
 #include "xt_log.h"
 #include "xt_render.h"
 
 typedef struct {
     xt_buf_t  channel, start, stop, title, desc, lang, name, icon;
+    xt_epg_extra_t  extra;          /* the fields beyond title and desc */
+    xt_buf_t  extra_xml;
+    int       depth;                /* of the open <programme> */
     int       has_title, title_pref, has_desc, desc_pref, has_name;
     int       malformed;
     unsigned  line, last_line;
@@ -41,6 +45,7 @@ xt_rec_reset(xt_rec_t *c)
     c->desc.len = c->lang.len = c->name.len = c->icon.len = 0;
     c->has_title = c->title_pref = c->has_desc = c->desc_pref = 0;
     c->has_name = c->malformed = 0;
+    xt_epg_extra_reset(&c->extra);
 }
 
 
@@ -55,6 +60,8 @@ xt_rec_free(xt_rec_t *c)
     xt_buf_free(&c->lang);
     xt_buf_free(&c->name);
     xt_buf_free(&c->icon);
+    xt_epg_extra_free(&c->extra);
+    xt_buf_free(&c->extra_xml);
 }
 
 
@@ -259,6 +266,13 @@ xt_finish_prog(xt_px_t *px)
     p.lang = c->lang.p ? c->lang.p : "";
     p.lang_len = xt_lang_ok(p.lang, c->lang.len) ? c->lang.len : 0;
     p.line = c->line;
+    if (xt_epg_extra_join(&c->extra, &c->extra_xml) != 0) {
+        return -1;
+    }
+    p.sub_title = c->extra.sub_title.p ? c->extra.sub_title.p : "";
+    p.sub_title_len = c->extra.sub_title.len;
+    p.extra = c->extra_xml.p ? c->extra_xml.p : "";
+    p.extra_len = c->extra_xml.len;
     rc = x->programme(x->ctx, &p, &reason);
     if (rc < 0) {
         x->aborted = 1;
@@ -345,6 +359,7 @@ xt_element(xt_px_t *px, const char *name, int empty)
         c->last_line = c->line == XT_LINE_UNKNOWN ? 0 : c->line;
         if (name[0] == 'p') {
             px->in_prog = 1;
+            c->depth = xmlTextReaderDepth(px->r);
             a = xmlTextReaderGetAttribute(px->r, BAD_CAST "channel");
             b = xmlTextReaderGetAttribute(px->r, BAD_CAST "start");
             d = xmlTextReaderGetAttribute(px->r, BAD_CAST "stop");
@@ -368,7 +383,14 @@ xt_element(xt_px_t *px, const char *name, int empty)
         return 0;
     }
 
-    if (px->in_prog && strcmp(name, "title") == 0) {
+    if (px->in_prog && xmlTextReaderDepth(px->r) == c->depth + 1
+        && strcmp(name, "title") != 0 && strcmp(name, "desc") != 0)
+    {
+        /* the element's subtree, whole (bounded by the element), then
+           its children pass through here one level deeper, ignored */
+        rc = xt_epg_extra_element(&c->extra, xmlTextReaderExpand(px->r),
+                                  px->x->lang);
+    } else if (px->in_prog && strcmp(name, "title") == 0) {
         rc = xt_text_child(px, &c->title, &c->has_title, &c->title_pref,
                            &c->lang);
     } else if (px->in_prog && strcmp(name, "desc") == 0) {

@@ -31,6 +31,10 @@ typedef struct {
     size_t       desc_len;
     const char  *lang;
     size_t       lang_len;
+    const char  *sub_title;         /* plain UTF-8 */
+    size_t       sub_title_len;
+    const char  *extra;             /* XML fragment (xt_epg_extra.h) */
+    size_t       extra_len;
     unsigned     line;
 } xt_epg_prog_t;
 

@@ -176,6 +176,7 @@ typedef struct {
     const char  *p;
     size_t       n, pos;
     char         titles[2048];
+    char         extra[16384];      /* sub-title|fragment of the last one */
     char         chans[512];
     int64_t      start0;
 } mem_t;
@@ -232,6 +233,9 @@ mem_prog(void *ctx, const xt_epg_prog_t *p, int *reason)
              sizeof(m->titles) - strlen(m->titles), "%.*s/%.*s/%.*s;",
              (int) p->title_len, p->title, (int) p->lang_len, p->lang,
              (int) p->desc_len, p->desc);
+    snprintf(m->extra, sizeof(m->extra), "%.*s|%.*s",
+             (int) p->sub_title_len, p->sub_title, (int) p->extra_len,
+             p->extra);
     return XT_EPG_STORED;
 }
 
@@ -255,6 +259,57 @@ parse_mem(const char *doc, const char *lang, mem_t *m, xt_xmltv_t *x)
 
 #define P(attrs, body)  "<programme " attrs ">" body "</programme>\n"
 #define OK_T  "start=\"20261206143000 +0100\" stop=\"20261206150000 +0100\" "
+
+/* the fields beyond title and desc: DTD order, escaping, known attributes
+   only, caps per element and in all */
+static void
+test_extra(void)
+{
+    static const char  head[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tv>\n"
+        "<programme " OK_T "channel=\"a.tv\"><title>T</title>";
+    static const char  tail[] = "</programme>\n</tv>\n";
+    char               doc[65536], *p;
+    int                i;
+    mem_t              m;
+    xt_xmltv_t         x;
+
+    p = doc + sprintf(doc, "%s", head);
+    p += sprintf(p, "<new/><category lang=\"en\">A &amp; \"B\"</category>"
+                 "<sub-title lang=\"de\">Unter</sub-title>"
+                 "<sub-title lang=\"en\">Sub</sub-title>"
+                 "<credits><actor role=\"R\" x=\"y\">Act</actor>"
+                 "<director>Dir</director><bogus>b</bogus></credits>"
+                 "<episode-num system=\"xmltv_ns\">0.1.</episode-num>"
+                 "<rating><icon src=\"i\"/></rating>"
+                 "<icon src=\"s\" onload=\"x\"/><keyword>k</keyword>");
+    for (i = 0; i < 12; i++) {
+        p += sprintf(p, "<category>c%d</category>", i);
+    }
+    sprintf(p, "%s", tail);
+    CHECK(parse_mem(doc, "en", &m, &x) == 0);
+    CHECK(strcmp(m.extra, "Sub|"
+          "    <credits>\n      <director>Dir</director>\n"
+          "      <actor role=\"R\">Act</actor>\n    </credits>\n"
+          "    <category lang=\"en\">A &amp; &quot;B&quot;</category>\n"
+          "    <category>c0</category>\n    <category>c1</category>\n"
+          "    <category>c2</category>\n    <category>c3</category>\n"
+          "    <category>c4</category>\n    <category>c5</category>\n"
+          "    <category>c6</category>\n"
+          "    <icon src=\"s\"/>\n"
+          "    <episode-num system=\"xmltv_ns\">0.1.</episode-num>\n"
+          "    <new/>\n") == 0);
+
+    /* a fragment over 8 KiB keeps whole parts only */
+    p = doc + sprintf(doc, "%s<credits>", head);
+    for (i = 0; i < 40; i++) {
+        p += sprintf(p, "<actor>%0250d</actor>", i);
+    }
+    sprintf(p, "</credits><date>2024</date>%s", tail);
+    CHECK(parse_mem(doc, "", &m, &x) == 0);
+    CHECK(strcmp(m.extra, "|    <date>2024</date>\n") == 0);
+}
+
 
 static void
 test_parser(void)
@@ -413,5 +468,6 @@ test_epg(void)
     test_ivset();
     test_utf8_fix();
     test_parser();
+    test_extra();
     test_parser_big_lines();
 }

@@ -156,8 +156,8 @@ test_import(void)
         "streams[0].name: must not be null");
     BAD("{\"streams\":[{\"id\":1,\"name\":\"x\",\"sources\":[\"ok\",3]}]}",
         "streams[0].sources[1]: must be a string of at most 2048 bytes");
-    BAD("{\"categories\":[{\"id\":1,\"name\":\"x\",\"type\":\"radio\"}]}",
-        "categories[0].type: must be one of live, movie, series");
+    BAD("{\"categories\":[{\"id\":1,\"name\":\"x\",\"type\":\"podcast\"}]}",
+        "categories[0].type: must be one of live, movie, series, radio");
     BAD("{\"series\":[{\"id\":1,\"name\":\"S\",\"episodes\":"
         "[{\"id\":5,\"season_number\":\"1\"}]}]}",
         "series[0].episodes[0].season_number: must be an integer 0..100000");

@@ -5,9 +5,11 @@ import { h } from './dom.js';
 import { canWrite } from './session.js';
 
 export async function streamForm(stream, onSaved) {
-  const [cats, profiles, servers, guide] = await Promise.all([
-    api.all('/categories', { type: 'live' }), api.all('/profiles'), api.all('/servers'),
-    api.all('/epg-channels')]);
+  const [live, radio, profiles, servers, guide] = await Promise.all([
+    api.all('/categories', { type: 'live' }), api.all('/categories', { type: 'radio' }),
+    api.all('/profiles'), api.all('/servers'), api.all('/epg-channels')]);
+  // a stream in a radio category is a radio channel (docs/PLAYLISTS.md)
+  const cats = [...live, ...radio.map((c) => ({ ...c, name: `${c.name} (radio)` }))];
   const ro = !canWrite();
   const v = stream || { enabled: true, on_demand: false, read_native_rate: 'auto', source_loop: true,
     sources: [], servers: [], category_id: null,
