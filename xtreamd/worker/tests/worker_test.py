@@ -424,6 +424,7 @@ def main():
     restart_playlist_test()
     switch_test()
     native_rate_test()
+    codecs_test()
     udp_test()
     multicast_test()
 
@@ -902,6 +903,88 @@ def native_rate_test():
     m = sum(x["dur"] for x in e)
     check(f"native rate off: {m:.0f} s of media in 4 s (runs ahead)", m > 12)
     stop(ng, signal.SIGQUIT)
+
+def pmt_stream_types(ts):
+    """Stream types of the first PMT in a TS file (PAT -> PMT pid -> PMT)."""
+    data = open(ts, "rb").read()
+    pmt_pid = None
+    for off in range(0, len(data) - 187, 188):
+        p = data[off:off + 188]
+        pid = ((p[1] & 0x1f) << 8) | p[2]
+        if not (p[1] & 0x40):
+            continue
+        i = 4 + (1 + p[4] if p[3] & 0x20 else 0)
+        i += 1 + p[i]  # pointer field
+        sec_len = ((p[i + 1] & 0x0f) << 8) | p[i + 2]
+        end = i + 3 + sec_len - 4
+        if pid == 0 and pmt_pid is None:
+            pmt_pid = ((p[i + 10] & 0x1f) << 8) | p[i + 11]
+        elif pid == pmt_pid:
+            j = i + 12 + (((p[i + 10] & 0x0f) << 8) | p[i + 11])
+            types = []
+            while j + 5 <= end:
+                types.append(p[j])
+                j += 5 + (((p[j + 3] & 0x0f) << 8) | p[j + 4])
+            return types
+    return []
+
+def codecs_test():
+    """HEVC and MP3/copy audio rungs: ffprobe sees the codecs, the PMT has
+    the HEVC stream type (0x24), the master's CODECS names each variant's
+    real profile/level; bad codec arguments exit 2; copying audio MPEG-TS
+    cannot carry is refused with the reason."""
+    make_media("cod.mp4", 6)
+    ladder = ('[{"name":"h","height":180,"video_kbps":300,"audio_kbps":96,"video_codec":"hevc","audio_codec":"mp3"},'
+              '{"name":"a","height":120,"video_kbps":150,"audio_kbps":64},'
+              '{"name":"c","height":144,"video_kbps":150,"audio_kbps":64,"video_codec":"hevc","audio_codec":"copy"}]')
+    r = run([BIN, "--stream-id", "16", "--output", "cod", "--mode", "abr", "--read-native-rate", "off",
+             "--preset", "ultrafast", "--segment-seconds", "2", "--ladder", ladder, "--input", "cod.mp4"], timeout=120)
+    check("codecs: HEVC/MP3 + H.264/AAC + HEVC/copy ladder runs to the end", r.returncode == 0, r.stderr[-400:])
+    want = [("hevc", "mp3", [0x24, 0x03]), ("h264", "aac", [0x1b, 0x0f]), ("hevc", "aac", [0x24, 0x0f])]
+    for v, (vc, ac, types) in enumerate(want):
+        seg = f"cod/{v}/1.ts"
+        got = [x.get("codec_name") for x in (probe_streams(seg) or {}).get("streams", [])]
+        check(f"codecs: variant {v} ffprobe says {vc} + {ac}", got == [vc, ac], str(got))
+        check(f"codecs: variant {v} PMT stream types {[hex(t) for t in types]}", pmt_stream_types(seg) == types,
+              str(pmt_stream_types(seg)))
+        n = count_frames(seg)
+        dec = run(["ffmpeg", "-v", "error", "-i", seg, "-f", "null", "-"])
+        check(f"codecs: variant {v} segment decodes on its own ({n} frames, no errors)", n > 0 and not dec.stderr,
+              dec.stderr[:300])
+    master = open("cod/master.m3u8").read()
+    codecs = re.findall(r'CODECS="([^"]*)"', master)
+    lv = json.loads(run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "stream=level", "-of",
+                         "json", "cod/0/1.ts"]).stdout)["streams"][0]["level"]
+    check(f"codecs: master names HEVC Main at level {lv} with MP3 ({codecs[0] if codecs else None})",
+          len(codecs) == 3 and re.fullmatch(r"hvc1\.1\.6\.L%s\.[0-9A-F]{1,2}(\.[0-9A-F]{1,2})*,mp4a\.40\.34" % lv,
+                                            codecs[0]) is not None, master)
+    check(f"codecs: master names the H.264 rung avc1 + AAC-LC ({codecs[1] if len(codecs) > 1 else None})",
+          len(codecs) == 3 and re.fullmatch(r"avc1\.[0-9a-f]{6},mp4a\.40\.2", codecs[1]) is not None, master)
+    check(f"codecs: master names the HEVC + copied AAC rung ({codecs[2] if len(codecs) > 2 else None})",
+          len(codecs) == 3 and codecs[2].startswith("hvc1.1.6.L") and codecs[2].endswith(",mp4a.40.2"), master)
+    base = [BIN, "--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a"]
+    rung = '{"name":"a","height":180,"video_kbps":300,"audio_kbps":%d%s}'
+    bad = [["--video-codec", "vp9", "--ladder", "[" + rung % (64, "") + "]"],
+           ["--audio-codec", "opus", "--ladder", "[" + rung % (64, "") + "]"],
+           ["--ladder", "[" + rung % (64, ',"video_codec":"av1"') + "]"],
+           ["--ladder", "[" + rung % (64, ',"audio_codec":7') + "]"],
+           ["--ladder", "[" + rung % (384, ',"audio_codec":"mp3"') + "]"],
+           ["--audio-codec", "mp3", "--ladder", "[" + rung % (384, "") + "]"]]
+    ok = True
+    for args in bad:
+        r = run(base + args)
+        if r.returncode != 2 or "usage:" not in r.stderr:
+            ok = False
+            print("  bad codec args accepted:", args, r.returncode, r.stderr[:200])
+    check(f"codecs: bad codec arguments ({len(bad)} cases) exit 2 with usage", ok)
+    make_media_single("opus.mkv", ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
+                                   "sine=sample_rate=48000", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
+                                   "-c:a", "libopus"])
+    r = run([BIN, "--stream-id", "16", "--output", "codop", "--mode", "abr", "--read-native-rate", "off",
+             "--retries", "0", "--audio-codec", "copy", "--ladder", "[" + rung % (64, "") + "]",
+             "--input", "opus.mkv"], timeout=60)
+    check("codecs: copying opus audio into TS is refused, naming the codec",
+          r.returncode == 1 and "opus audio cannot be carried in MPEG-TS" in r.stderr, r.stderr[-300:])
 
 def only(names):
     """XTW_ONLY=fn,fn runs just those test functions (for development)."""
