@@ -19,7 +19,7 @@ void xtw_usage(FILE *f)
           "         [--ladder JSON] [--preset veryfast] [--video-codec h264|hevc]\n"
           "         [--audio-codec aac|mp3|copy] [--segment-seconds 4] [--window 6]\n"
           "         [--status-fd FD] [--loop] [--read-native-rate auto|on|off] [--realtime]\n"
-          "         [--rw-timeout-ms 5000]\n"
+          "         [--rw-timeout-ms 5000] [--encrypt-secret-fd FD] [--key-rotation 10]\n"
           "         [--retries 3] [--archive DIR] --input URL [--input URL2 ...]\n", f);
 }
 
@@ -207,6 +207,8 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     a->segment_seconds = 4;
     a->window = 6;
     a->status_fd = -1;
+    a->secret_fd = -1;
+    a->key_rotation = 10;
     a->rw_timeout_ms = 5000;
     a->retries = 3;
     const char *ladder = NULL;
@@ -235,6 +237,8 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
         NUM("--status-fd", 0, 1023, a->status_fd)
         NUM("--rw-timeout-ms", 100, 600000, a->rw_timeout_ms)
         NUM("--retries", 0, 1000, a->retries)
+        NUM("--encrypt-secret-fd", 0, 1023, a->secret_fd)
+        NUM("--key-rotation", 1, 100000, a->key_rotation)
 #undef NUM
         if (!strcmp(o, "--output")) {
             if (!*val || strlen(val) > PATH_LEN_MAX || !printable(val))
@@ -292,6 +296,11 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     } else if (ladder) {
         return fail(err, errlen, "--ladder is only valid with --mode abr");
     }
+    if (a->secret_fd >= 0 && fcntl(a->secret_fd, F_GETFD) < 0)
+        return fail(err, errlen, "--encrypt-secret-fd: %d is not an open descriptor", a->secret_fd);
+    /* archived segments are named by time: their key index would be lost */
+    if (a->secret_fd >= 0 && a->archive)
+        return fail(err, errlen, "--archive cannot be combined with --encrypt-secret-fd (catch-up of encrypted channels is not supported)");
     if (a->status_fd >= 0 && fcntl(a->status_fd, F_GETFD) < 0)
         return fail(err, errlen, "--status-fd: %d is not an open descriptor", a->status_fd);
     return 0;

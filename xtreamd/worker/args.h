@@ -41,6 +41,8 @@ struct xtw_args {
     int segment_seconds;
     int window;
     int status_fd;       /* -1 = none */
+    int secret_fd;       /* --encrypt-secret-fd: AES-128 HLS, -1 = clear */
+    int key_rotation;    /* segments per key */
     int loop;            /* a file-like input starts again at its end */
     enum xtw_rate rate;  /* --read-native-rate */
     int rw_timeout_ms;
