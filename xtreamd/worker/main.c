@@ -260,7 +260,6 @@ int main(int argc, char **argv)
             w.segs[i].archive_dir = w.args.archive;
         if (w.args.secret_fd >= 0) {
             w.segs[i].key = &key;
-            w.segs[i].pl.key_rotation = key.rotation;
         }
         if (w.segs[i].next_seq > next_seq)
             next_seq = w.segs[i].next_seq;

@@ -83,8 +83,8 @@ int pl_write(const struct playlist *p, const char *path)
          * the module rewrites the URI into a signed, gated one */
         if (p->e[i].key)
             len += snprintf(buf + len, sizeof buf - len,
-                            "#EXT-X-KEY:METHOD=AES-128,URI=\"key/%lld.key\",IV=0x%032llx\n",
-                            (long long)(p->e[i].seq / (p->key_rotation > 0 ? p->key_rotation : 1)),
+                            "#EXT-X-KEY:METHOD=AES-128,URI=\"%lld.key\",IV=0x%032llx\n",
+                            (long long)p->e[i].key_idx,
                             (long long)p->e[i].seq);
         len += snprintf(buf + len, sizeof buf - len, "#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.6f,\n%lld.ts\n",
                         pdt, p->e[i].duration, (long long)p->e[i].seq);
@@ -129,11 +129,10 @@ int pl_load(struct playlist *p, const char *path)
     char line[PL_LINE_MAX + 2];
     size_t total = 0;
     int rc = -1, first = 1, disc = 0, have_inf = 0, key = 0;
-    int64_t pdt = 0, seq;
+    int64_t pdt = 0, seq, key_idx = 0;
     double dur = 0;
     struct playlist q;
     pl_init(&q, p->window, p->min_target);
-    q.key_rotation = p->key_rotation;
     while (fgets(line, sizeof line, f)) {
         size_t n = strlen(line);
         total += n;
@@ -163,8 +162,14 @@ int pl_load(struct playlist *p, const char *path)
             if (end == line + 8 || *end != ',' || !(dur >= 0 && dur < 3600))
                 goto out;
             have_inf = 1;
-        } else if (!strncmp(line, "#EXT-X-KEY:METHOD=AES-128,", 26)) {
-            key = 1; /* URI and IV follow from seq and the rotation */
+        } else if (!strncmp(line, "#EXT-X-KEY:METHOD=AES-128,URI=\"", 31)) {
+            char *dot = strchr(line + 31, '.');
+            if (!dot || strncmp(dot, ".key\",IV=0x", 11))
+                goto out;
+            *dot = 0;
+            if (parse_i64(line + 31, &key_idx))
+                goto out;
+            key = 1; /* the IV follows from seq */
         } else if (line[0] == '#') {
             continue; /* other tags are recomputed on write */
         } else {
@@ -174,7 +179,7 @@ int pl_load(struct playlist *p, const char *path)
             line[n - 3] = 0;
             if (parse_i64(line, &seq) || (q.n && seq <= q.e[q.n - 1].seq))
                 goto out;
-            struct pl_entry e = {seq, dur, pdt, disc, key};
+            struct pl_entry e = {seq, dur, pdt, disc, key, key_idx};
             int64_t ev;
             pl_push(&q, &e, &ev);
             disc = 0;

@@ -12,6 +12,8 @@ struct pl_entry {
     int64_t pdt_ms;    /* wall clock, ms since the epoch */
     int disc;          /* #EXT-X-DISCONTINUITY before this segment */
     int key;           /* AES-128 encrypted: #EXT-X-KEY before it */
+    int64_t key_idx;   /* its key index (kept as loaded: a restart may
+                          change the rotation) */
 };
 
 struct playlist {
@@ -20,7 +22,6 @@ struct playlist {
     int window;
     int64_t disc_seq;  /* #EXT-X-DISCONTINUITY-SEQUENCE */
     int min_target;    /* --segment-seconds */
-    int key_rotation;  /* segments per key (encrypted entries) */
 };
 
 void pl_init(struct playlist *p, int window, int min_target);

@@ -264,6 +264,7 @@ static int finish_segment(struct segmenter *s, int64_t end)
         .pdt_ms = s->anchor_ms + (s->seg_start - s->anchor_ts) / 90,
         .disc = s->pending_disc,
         .key = s->key != NULL,
+        .key_idx = s->key ? s->next_seq / s->key->rotation : 0,
     };
     if (s->archive_dir && arch_add(s->archive_dir, s->final_path, e.pdt_ms,
                                    (int64_t)(dur * 1000 + 0.5), e.disc))

@@ -1014,7 +1014,7 @@ def encrypt_test():
     check("encrypt: worker with --encrypt-secret-fd runs to the end", p.returncode == 0, p.stderr[-300:])
     text = open("enc/0/index.m3u8").read()
     _, _, entries = playlist("enc/0/index.m3u8")
-    keys = re.findall(r'#EXT-X-KEY:METHOD=AES-128,URI="key/(\d+)\.key",IV=0x([0-9a-f]{32})\n(?:#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(\d+)\.ts',
+    keys = re.findall(r'#EXT-X-KEY:METHOD=AES-128,URI="(\d+)\.key",IV=0x([0-9a-f]{32})\n(?:#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(\d+)\.ts',
                       text)
     check(f"encrypt: one EXT-X-KEY per segment ({len(keys)} of {len(entries)}), index = seq / 2, IV = seq",
           len(entries) >= 3 and len(keys) == len(entries) and
@@ -1037,9 +1037,8 @@ def encrypt_test():
     check("encrypt: another stream's key does not decrypt it", wrong.returncode != 0 or
           not (probe_streams("wrong.ts") or {}).get("streams"))
     # what the module will serve: the keys at the URIs, then ffmpeg plays it
-    os.makedirs("enc/0/key", exist_ok=True)
     for k in {int(k) for k, _, _ in keys}:
-        open(f"enc/0/key/{k}.key", "wb").write(enc_key(secret, 7, k))
+        open(f"enc/0/{k}.key", "wb").write(enc_key(secret, 7, k))
     open("enc/0/vod.m3u8", "w").write(text + "#EXT-X-ENDLIST\n")
     r = run(["ffprobe", "-v", "error", "-allowed_extensions", "ALL", "-count_frames", "-select_streams", "v:0",
              "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", "enc/0/vod.m3u8"])
