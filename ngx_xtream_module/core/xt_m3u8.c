@@ -118,6 +118,11 @@ xt_m3u8_key_line(xt_m3u8_rw_t *rw, const char *line, size_t len)
     size_t             t = sizeof(tag) - 1, n;
     uint64_t           idx;
 
+    /* only the form xtream-worker writes; anything else stops the rewrite */
+    if (len <= t || memcmp(line, tag, t) != 0) {
+        return -1;
+    }
+
     n = xt_m3u8_uint(line + t, len - t, &idx);
     if (n == 0 || len < t + n + 5 || memcmp(line + t + n, ".key\"", 5) != 0) {
         return -1;
