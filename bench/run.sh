@@ -7,6 +7,7 @@
 #   delivery.sh   issue 4: token-checked segments, continuous TS, 1000 viewers
 #   delivery-callgrind.sh  instructions per segment request vs static
 #   worker/run.sh issue 5: remux and ABR worker vs the ffmpeg CLI
+#   worker/hevc.sh issue 16: HEVC ladder worker vs the ffmpeg CLI
 #   admin.sh      issue 10: admin API latency under player load, player
 #                 throughput with/without admin traffic
 #   cluster.sh    issue 11: redirects vs logins, primary-to-player time
@@ -22,5 +23,7 @@ echo "== bench/epg.sh"
 "$dir/epg.sh"
 echo "== bench/worker/run.sh"
 "$dir/worker/run.sh" "$dir/../build"
+echo "== bench/worker/hevc.sh"
+"$dir/worker/hevc.sh" "$dir/../build" 3 10
 echo "== bench/cluster.sh"
 "$dir/cluster.sh"

@@ -750,6 +750,7 @@ ngx_xtream_delivery_handler(ngx_http_request_t *r)
 
     case XT_ROUTE_HLS_SEGMENT:
     case XT_ROUTE_HLS_PLAYLIST:
+    case XT_ROUTE_HLS_KEY:
         return ngx_xtream_hls_token_request(r, &rt);
 
     case XT_ROUTE_LIVE:

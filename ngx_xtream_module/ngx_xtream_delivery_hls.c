@@ -75,8 +75,9 @@ ngx_xtream_delivery_header(ngx_http_request_t *r, const char *key,
 }
 
 
-ngx_int_t
-ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
+static ngx_int_t
+ngx_xtream_send_bytes(ngx_http_request_t *r, u_char *data, size_t len,
+    char *type, const char *cache)
 {
     ngx_int_t     rc;
     ngx_buf_t    *b;
@@ -84,11 +85,11 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_length_n = (off_t) len;
-    ngx_str_set(&r->headers_out.content_type,
-                "application/vnd.apple.mpegurl");
+    r->headers_out.content_type.data = (u_char *) type;
+    r->headers_out.content_type.len = ngx_strlen(type);
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    if (ngx_xtream_delivery_header(r, "Cache-Control", "no-cache") != NGX_OK
+    if (ngx_xtream_delivery_header(r, "Cache-Control", cache) != NGX_OK
         || ngx_xtream_delivery_header(r, "Access-Control-Allow-Origin", "*")
            != NGX_OK)
     {
@@ -115,6 +116,36 @@ ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_xtream_send_playlist(ngx_http_request_t *r, u_char *data, size_t len)
+{
+    return ngx_xtream_send_bytes(r, data, len,
+                                 "application/vnd.apple.mpegurl", "no-cache");
+}
+
+
+/* /hls/ID/V/INDEX.key, after the same checks as a segment: the key is
+   derived from xtream_secret, never read from disk (docs/ENCRYPTION.md) */
+static ngx_int_t
+ngx_xtream_hls_key(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
+    xt_route_t *rt)
+{
+    u_char  *key;
+
+    key = ngx_pnalloc(r->pool, 16);
+    if (key == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (xt_token_hls_key(d->dmcf->token_key, rt->id, rt->seq, key) != 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_xtream_send_bytes(r, key, 16, "application/octet-stream",
+                                 "private, no-store");
 }
 
 
@@ -602,7 +633,7 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         ahead += (int64_t) XT_TS_MAX_MINUTES * 60 + NGX_XTREAM_ARCHIVE_PAUSE;
     }
 
-    if (rt->kind == XT_ROUTE_HLS_SEGMENT
+    if (rt->kind != XT_ROUTE_HLS_PLAYLIST
         && t.expires - (int64_t) ngx_time() > ahead)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -657,8 +688,8 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    d->kind = (rt->kind == XT_ROUTE_HLS_SEGMENT) ? NGX_XTREAM_KIND_HLS_SEGMENT
-                                                 : NGX_XTREAM_KIND_HLS_PLAYLIST;
+    d->kind = (rt->kind != XT_ROUTE_HLS_PLAYLIST) ? NGX_XTREAM_KIND_HLS_SEGMENT
+                                                  : NGX_XTREAM_KIND_HLS_PLAYLIST;
     d->line_id = t.line_id;
     d->stream_id = rt->id;
     d->session = t.session;
@@ -698,6 +729,10 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
 
     if (rt->kind == XT_ROUTE_HLS_PLAYLIST) {
         return ngx_xtream_hls_media(r, d, rt->variant);
+    }
+
+    if (rt->kind == XT_ROUTE_HLS_KEY) {
+        return ngx_xtream_hls_key(r, d, rt);
     }
 
     return ngx_xtream_hls_segment(r, d, rt);

@@ -109,11 +109,44 @@ xt_m3u8_emit_uri(xt_m3u8_rw_t *rw, const char *uri, size_t len,
 }
 
 
+/* #EXT-X-KEY:METHOD=AES-128,URI="INDEX.key",IV=0x...: the key URI gets
+   the prefix and the segment's token (the key is gated like a segment) */
+static int
+xt_m3u8_key_line(xt_m3u8_rw_t *rw, const char *line, size_t len)
+{
+    static const char  tag[] = "#EXT-X-KEY:METHOD=AES-128,URI=\"";
+    size_t             t = sizeof(tag) - 1, n;
+    uint64_t           idx;
+
+    /* only the form xtream-worker writes; anything else stops the rewrite */
+    if (len <= t || memcmp(line, tag, t) != 0) {
+        return -1;
+    }
+
+    n = xt_m3u8_uint(line + t, len - t, &idx);
+    if (n == 0 || len < t + n + 5 || memcmp(line + t + n, ".key\"", 5) != 0) {
+        return -1;
+    }
+
+    return (rw->sink(rw->ctx, line, t) != 0
+            || rw->sink(rw->ctx, rw->prefix, rw->prefix_len) != 0
+            || rw->sink(rw->ctx, line + t, n + 4) != 0
+            || rw->sink(rw->ctx, "?t=", 3) != 0
+            || rw->sink(rw->ctx, rw->token, rw->token_len) != 0
+            || rw->sink(rw->ctx, line + t + n + 4, len - t - n - 4) != 0
+            || rw->sink(rw->ctx, "\n", 1) != 0) ? -1 : 0;
+}
+
+
 static int
 xt_m3u8_media_line(void *ctx, const char *line, size_t len)
 {
     uint64_t       seq;
     xt_m3u8_rw_t  *rw = ctx;
+
+    if (len > 11 && memcmp(line, "#EXT-X-KEY:", 11) == 0) {
+        return xt_m3u8_key_line(rw, line, len);
+    }
 
     if (len == 0 || line[0] == '#') {
         return (rw->sink(rw->ctx, line, len) != 0

@@ -299,10 +299,20 @@ xt_route_hls(const xt_segs_t *s, xt_route_t *rt)
     }
 
     dot = memchr(last.data, '.', last.len);
-    if (dot == NULL || (size_t) (last.data + last.len - dot) != 3
-        || dot[1] != 't' || dot[2] != 's')
+    if (dot != NULL && rt->variant != XT_ROUTE_ARCHIVE_VARIANT
+        && (size_t) (last.data + last.len - dot) == 4
+        && memcmp(dot, ".key", 4) == 0)
+    {
+        rt->kind = XT_ROUTE_HLS_KEY;    /* seq = the key index */
+
+    } else if (dot == NULL || (size_t) (last.data + last.len - dot) != 3
+               || dot[1] != 't' || dot[2] != 's')
     {
         return XT_ROUTE_BAD;
+
+    } else {
+        rt->kind = XT_ROUTE_HLS_SEGMENT;
+        rt->ext_kind = XT_EXT_TS;
     }
 
     num.data = last.data;
@@ -313,8 +323,6 @@ xt_route_hls(const xt_segs_t *s, xt_route_t *rt)
     }
 
     rt->seq = v;
-    rt->kind = XT_ROUTE_HLS_SEGMENT;
-    rt->ext_kind = XT_EXT_TS;
 
     return XT_ROUTE_OK;
 }

@@ -32,6 +32,7 @@ typedef enum {
     XT_ROUTE_TIMESHIFT,
     XT_ROUTE_HLS_SEGMENT,
     XT_ROUTE_HLS_PLAYLIST,
+    XT_ROUTE_HLS_KEY,               /* /hls/ID/V/INDEX.key: AES-128 key */
     XT_ROUTE_TIMESHIFT_PHP          /* all parameters in the query */
 } xt_route_kind_e;
 

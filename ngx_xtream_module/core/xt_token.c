@@ -95,6 +95,35 @@ xt_token_hmac(xt_token_key_t *key, const char *msg, size_t len,
 }
 
 
+int
+xt_token_hls_key(xt_token_key_t *key, uint32_t stream, uint64_t index,
+    unsigned char out[16])
+{
+    char            msg[10 + 4 + 8];
+    unsigned char   mac[EVP_MAX_MD_SIZE];
+    size_t          maclen = 0;
+    int             i;
+
+    memcpy(msg, "xtream-key", 10);
+    for (i = 0; i < 4; i++) {
+        msg[10 + i] = (char) (stream >> (24 - 8 * i));
+    }
+    for (i = 0; i < 8; i++) {
+        msg[14 + i] = (char) (index >> (56 - 8 * i));
+    }
+
+    if (xt_token_hmac(key, msg, sizeof(msg), mac, &maclen) != 0
+        || maclen < 16)
+    {
+        return -1;
+    }
+
+    memcpy(out, mac, 16);
+    OPENSSL_cleanse(mac, sizeof(mac));
+    return 0;
+}
+
+
 /* snprintf's "%llu", "%lld" and "%016llx", without its cost per call */
 char *
 xt_token_put_u64(char *p, uint64_t v)

@@ -54,6 +54,13 @@ xt_token_key_t *xt_token_key_new(const unsigned char *secret,
     size_t secret_len);
 void xt_token_key_free(xt_token_key_t *key);
 
+/* Encrypted HLS: the AES-128 key of a stream's key index, the first 16
+   bytes of HMAC-SHA256(secret, "xtream-key" | stream as 4 bytes big-endian
+   | index as 8 bytes big-endian) — what xtream-worker encrypts with.
+   Returns 0, or -1. */
+int xt_token_hls_key(xt_token_key_t *key, uint32_t stream, uint64_t index,
+    unsigned char out[16]);
+
 size_t xt_token_sign_key(xt_token_key_t *key, const xt_token_t *t,
     char *out, size_t out_size);
 xt_token_rc_e xt_token_verify_key(xt_token_key_t *key, const char *s,

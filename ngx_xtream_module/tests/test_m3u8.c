@@ -69,6 +69,30 @@ main(void)
     CHECK(strstr(o.buf, "\n/hls/5/0/index.m3u8?t=tok0\n") != NULL);
     CHECK(strstr(o.buf, "\n/hls/5/1/index.m3u8?t=tok1\n") != NULL);
 
+    /* encrypted HLS: the key URI gets the prefix and the segment token */
+    {
+        static const char  enc[] = "#EXTM3U\n"
+            "#EXT-X-KEY:METHOD=AES-128,URI=\"3.key\",IV=0x0000000000000000"
+            "000000000000001e\n#EXTINF:4.000000,\n30.ts\n";
+
+        memset(&o, 0, sizeof(o));
+        CHECK(xt_m3u8_rewrite_media(enc, sizeof(enc) - 1, "/hls/5/0/", 9,
+                                    "TK", 2, sink, &o) == 0);
+        CHECK(strstr(o.buf, "#EXT-X-KEY:METHOD=AES-128,URI=\"/hls/5/0/"
+                     "3.key?t=TK\",IV=0x00000000000000000000000000"
+                     "00001e\n") != NULL);
+        CHECK(strstr(o.buf, "\n/hls/5/0/30.ts?t=TK\n") != NULL);
+    }
+    memset(&o, 0, sizeof(o));
+    CHECK(xt_m3u8_rewrite_media("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\""
+                                "http://e/k\"\n", 51, "/", 1, "t", 1, sink,
+                                &o) == -1);
+    CHECK(xt_m3u8_rewrite_media("#EXTM3U\n#EXT-X-KEY:X\n", 21, "/", 1, "t",
+                                1, sink, &o) == -1);
+    CHECK(xt_m3u8_rewrite_media("#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI=\""
+                                "1.kex\"\n", 46, "/", 1, "t", 1, sink, &o)
+          == -1);
+
     /* hostile playlists: foreign URIs, traversal, absolute URLs, NUL */
     memset(&o, 0, sizeof(o));
     CHECK(xt_m3u8_rewrite_media("#EXTM3U\n../x.ts\n", 16, "/", 1, "t", 1,

@@ -96,6 +96,12 @@ main(void)
     CHECK(parse("/hls/42/2/index.m3u8", &rt) == XT_ROUTE_OK
           && rt.kind == XT_ROUTE_HLS_PLAYLIST && rt.variant == 2);
     CHECK(parse("/hls/42/0/0.ts", &rt) == XT_ROUTE_OK && rt.seq == 0);
+    CHECK(parse("/hls/42/1/7.key", &rt) == XT_ROUTE_OK
+          && rt.kind == XT_ROUTE_HLS_KEY && rt.id == 42 && rt.variant == 1
+          && rt.seq == 7);
+    CHECK(parse("/hls/42/archive/7.key", &rt) == XT_ROUTE_BAD);
+    CHECK(parse("/hls/42/0/07.key", &rt) == XT_ROUTE_BAD);
+    CHECK(parse("/hls/42/0/x.key", &rt) == XT_ROUTE_BAD);
     CHECK(parse("/hls/42/64/1.ts", &rt) == XT_ROUTE_BAD);
     CHECK(parse("/hls/42/0/01.ts", &rt) == XT_ROUTE_BAD);
     CHECK(parse("/hls/0/0/1.ts", &rt) == XT_ROUTE_BAD);

@@ -341,7 +341,7 @@ xt_bind_json(xt_actx_t *a, xt_binds_t *bs, const xt_field_t *f,
                     continue;
                 }
                 if (xt_gen_cstr(g, sf->key)
-                    || (sf->type == XT_F_STR
+                    || (sf->type == XT_F_STR || sf->type == XT_F_ENUM
                         ? xt_gen_strn(g, sv->s, sv->len)
                         : yajl_gen_integer(g, sv->i)))
                 {

@@ -31,6 +31,8 @@ static const char *const  xt_presets[] = { "ultrafast", "superfast",
     "veryfast", "faster", "fast", "medium", "slow", NULL };
 static const char *const  xt_statuses[] = { "active", "disabled", "banned",
     NULL };
+static const char *const  xt_vcodecs[] = { "h264", "hevc", NULL };
+static const char *const  xt_acodecs[] = { "aac", "mp3", "copy", NULL };
 static const char *const  xt_outputs[] = { "ts", "m3u8", "rtmp", NULL };
 
 
@@ -58,6 +60,8 @@ static const xt_field_t  xt_ladder_f[] = {
     UINT("height", 16, 4320, 0),
     UINT("video_kbps", 1, 100000, 0),
     UINT("audio_kbps", 8, 1024, 128),
+    ENUM("video_codec", 0, NULL, xt_vcodecs),
+    ENUM("audio_codec", 0, NULL, xt_acodecs),
 };
 
 static const xt_entity_t  xt_ladder_e = {
@@ -73,6 +77,8 @@ static const xt_field_t  xt_profiles_f[] = {
       NULL, &xt_ladder_e },
     UINT("segment_seconds", 1, 60, 4),
     UINT("window_segments", 2, 100, 6),
+    ENUM("video_codec", 0, "h264", xt_vcodecs),
+    ENUM("audio_codec", 0, "aac", xt_acodecs),
 };
 
 static const xt_field_t  xt_streams_f[] = {

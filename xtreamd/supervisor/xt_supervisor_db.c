@@ -18,7 +18,7 @@
 #define XT_WORKER_LADDER_MAX  4096
 
 enum { C_ID, C_OD, C_PUSH, C_MODE, C_LADDER, C_PRESET, C_SEG, C_WIN, C_ARCH,
-       C_DAYS, C_RATE, C_LOOP };
+       C_DAYS, C_RATE, C_LOOP, C_VCODEC, C_ACODEC };
 
 
 static char *
@@ -94,7 +94,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
         "COALESCE(p.mode, 'copy'), p.ladder, COALESCE(p.preset, ''), "
         "COALESCE(p.segment_seconds, 0), COALESCE(p.window_segments, 0), "
         "s.tv_archive, s.tv_archive_duration, s.read_native_rate, "
-        "s.source_loop "
+        "s.source_loop, COALESCE(p.video_codec, 'h264'), "
+        "COALESCE(p.audio_codec, 'aac') "
         "FROM streams s LEFT JOIN transcode_profiles p "
         "ON p.id = s.transcode_profile_id "
         "WHERE s.enabled = 1 AND (NOT EXISTS (SELECT 1 FROM stream_servers a "
@@ -119,6 +120,9 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
         goto oom;
     }
     xt_row_int(&r);
+    if (xt_row_str(&r, 8) != 0 || xt_row_str(&r, 8) != 0) {
+        goto oom;
+    }
     if (xt_db_run(db, st, &bs) != 0 || xt_db_bind_row(db, st, &r) != 0) {
         goto done;
     }
@@ -142,6 +146,11 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
                  strcmp(xt_col(&r, C_RATE), "on") == 0 ? "on"
                  : strcmp(xt_col(&r, C_RATE), "off") == 0 ? "off" : "auto");
         s->loop = r.ival[C_LOOP] != 0;
+        /* the enum columns hold only known names; bounded copies anyway */
+        snprintf(s->video_codec, sizeof(s->video_codec), "%s",
+                 xt_col(&r, C_VCODEC));
+        snprintf(s->audio_codec, sizeof(s->audio_codec), "%s",
+                 xt_col(&r, C_ACODEC));
         s->segment_seconds = (unsigned) r.ival[C_SEG];
         s->window_segments = (unsigned) r.ival[C_WIN];
         /* placed here: the query keeps only streams this server runs */

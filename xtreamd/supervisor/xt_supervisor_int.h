@@ -23,6 +23,8 @@ typedef struct {
     unsigned   push;                  /* has an RTMP stream key */
     char       mode[8];               /* copy | abr */
     char       preset[16];
+    char       video_codec[8];        /* h264 | hevc: rungs' default */
+    char       audio_codec[8];        /* aac | mp3 | copy: rungs' default */
     unsigned   segment_seconds;
     unsigned   window_segments;
     unsigned   archive_days;          /* > 0: the worker gets --archive */

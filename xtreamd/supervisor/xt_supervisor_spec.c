@@ -47,6 +47,8 @@ xt_spec_equal(const xt_spec_t *a, const xt_spec_t *b)
         || a->nsources != b->nsources
         || strcmp(a->mode, b->mode) != 0
         || strcmp(a->preset, b->preset) != 0
+        || strcmp(a->video_codec, b->video_codec) != 0
+        || strcmp(a->audio_codec, b->audio_codec) != 0
         || !xt_streq(a->ladder, b->ladder))
     {
         return 0;
@@ -101,6 +103,14 @@ xt_spec_argv(const xt_spec_t *s, const char *worker, const char *media_root,
         if (s->preset[0]) {
             ARG("--preset");
             ARG(s->preset);
+        }
+        if (s->video_codec[0]) {
+            ARG("--video-codec");
+            ARG(s->video_codec);
+        }
+        if (s->audio_codec[0]) {
+            ARG("--audio-codec");
+            ARG(s->audio_codec);
         }
     }
     if (s->segment_seconds) {

@@ -217,6 +217,8 @@ test_argv(void)
     s.ladder = strdup("[{\"name\":\"a\",\"height\":180,\"video_kbps\":300,"
                       "\"audio_kbps\":64}]");
     strcpy(s.preset, "veryfast");
+    strcpy(s.video_codec, "hevc");
+    strcpy(s.audio_codec, "mp3");
     argc = xt_spec_argv(&s, "/w", "/m", 19350, 3, buf, sizeof(buf), argv);
     joined[0] = '\0';
     for (i = 0; i < argc; i++) {
@@ -225,6 +227,7 @@ test_argv(void)
     }
     CHECK(strstr(joined, "--mode abr --ladder [{") != NULL);
     CHECK(strstr(joined, "--preset veryfast") != NULL);
+    CHECK(strstr(joined, "--video-codec hevc --audio-codec mp3") != NULL);
     CHECK(strstr(joined, "--loop") == NULL);
     CHECK(strstr(joined, "--input rtmp://127.0.0.1:19350/live/42 --input "
                  "file:///src/a.ts ") != NULL);

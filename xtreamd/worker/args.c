@@ -16,9 +16,10 @@
 void xtw_usage(FILE *f)
 {
     fputs("usage: xtream-worker --stream-id N --output DIR --mode copy|abr\n"
-          "         [--ladder JSON] [--preset veryfast] [--segment-seconds 4] [--window 6]\n"
+          "         [--ladder JSON] [--preset veryfast] [--video-codec h264|hevc]\n"
+          "         [--audio-codec aac|mp3|copy] [--segment-seconds 4] [--window 6]\n"
           "         [--status-fd FD] [--loop] [--read-native-rate auto|on|off] [--realtime]\n"
-          "         [--rw-timeout-ms 5000]\n"
+          "         [--rw-timeout-ms 5000] [--encrypt-secret-fd FD] [--key-rotation 10]\n"
           "         [--retries 3] [--archive DIR] --input URL [--input URL2 ...]\n", f);
 }
 
@@ -79,6 +80,16 @@ static int json_int(yajl_val v, long long lo, long long hi, int *out)
     return 0;
 }
 
+int xtw_vcodec_parse(const char *s)
+{
+    return !strcmp(s, "h264") ? XTW_V_H264 : !strcmp(s, "hevc") ? XTW_V_HEVC : -1;
+}
+
+int xtw_acodec_parse(const char *s)
+{
+    return !strcmp(s, "aac") ? XTW_A_AAC : !strcmp(s, "mp3") ? XTW_A_MP3 : !strcmp(s, "copy") ? XTW_A_COPY : -1;
+}
+
 int xtw_ladder_parse(struct xtw_args *a, const char *json, char *err, size_t errlen)
 {
     char yerr[256];
@@ -101,6 +112,8 @@ int xtw_ladder_parse(struct xtw_args *a, const char *json, char *err, size_t err
         yajl_val o = root->u.array.values[i];
         struct xtw_rung *r = &a->rungs[i];
         int seen = 0;
+        r->vcodec = a->vcodec;
+        r->acodec = a->acodec;
         if (!YAJL_IS_OBJECT(o)) {
             fail(err, errlen, "--ladder[%zu]: must be an object", i);
             goto out;
@@ -135,6 +148,22 @@ int xtw_ladder_parse(struct xtw_args *a, const char *json, char *err, size_t err
                     fail(err, errlen, "--ladder[%zu].audio_kbps: must be an integer 16..512", i);
                     goto out;
                 }
+            } else if (!strcmp(key, "video_codec")) {
+                bit = 16;
+                int c = YAJL_IS_STRING(v) ? xtw_vcodec_parse(YAJL_GET_STRING(v)) : -1;
+                if (c < 0) {
+                    fail(err, errlen, "--ladder[%zu].video_codec: must be h264 or hevc", i);
+                    goto out;
+                }
+                r->vcodec = c;
+            } else if (!strcmp(key, "audio_codec")) {
+                bit = 32;
+                int c = YAJL_IS_STRING(v) ? xtw_acodec_parse(YAJL_GET_STRING(v)) : -1;
+                if (c < 0) {
+                    fail(err, errlen, "--ladder[%zu].audio_codec: must be aac, mp3 or copy", i);
+                    goto out;
+                }
+                r->acodec = c;
             } else {
                 fail(err, errlen, "--ladder[%zu]: unknown key \"%.32s\"", i, key);
                 goto out;
@@ -145,8 +174,12 @@ int xtw_ladder_parse(struct xtw_args *a, const char *json, char *err, size_t err
             }
             seen |= bit;
         }
-        if (seen != 15) {
+        if ((seen & 15) != 15) {
             fail(err, errlen, "--ladder[%zu]: needs name, height, video_kbps and audio_kbps", i);
+            goto out;
+        }
+        if (r->acodec == XTW_A_MP3 && r->audio_kbps > 320) {
+            fail(err, errlen, "--ladder[%zu].audio_kbps: mp3 allows at most 320", i);
             goto out;
         }
         for (size_t j = 0; j < i; j++)
@@ -174,6 +207,8 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     a->segment_seconds = 4;
     a->window = 6;
     a->status_fd = -1;
+    a->secret_fd = -1;
+    a->key_rotation = 10;
     a->rw_timeout_ms = 5000;
     a->retries = 3;
     const char *ladder = NULL;
@@ -202,6 +237,8 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
         NUM("--status-fd", 0, 1023, a->status_fd)
         NUM("--rw-timeout-ms", 100, 600000, a->rw_timeout_ms)
         NUM("--retries", 0, 1000, a->retries)
+        NUM("--encrypt-secret-fd", 0, 1023, a->secret_fd)
+        NUM("--key-rotation", 1, 100000, a->key_rotation)
 #undef NUM
         if (!strcmp(o, "--output")) {
             if (!*val || strlen(val) > PATH_LEN_MAX || !printable(val))
@@ -227,8 +264,18 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
             for (int p = 0; presets[p]; p++)
                 ok |= !strcmp(val, presets[p]);
             if (!ok)
-                return fail(err, errlen, "--preset: must be an x264 preset (ultrafast..veryslow)");
+                return fail(err, errlen, "--preset: must be an x264/x265 preset (ultrafast..veryslow)");
             a->preset = val;
+        } else if (!strcmp(o, "--video-codec")) {
+            int c = xtw_vcodec_parse(val);
+            if (c < 0)
+                return fail(err, errlen, "--video-codec: must be h264 or hevc");
+            a->vcodec = c;
+        } else if (!strcmp(o, "--audio-codec")) {
+            int c = xtw_acodec_parse(val);
+            if (c < 0)
+                return fail(err, errlen, "--audio-codec: must be aac, mp3 or copy");
+            a->acodec = c;
         } else if (!strcmp(o, "--input")) {
             if (a->nb_inputs == XTW_MAX_INPUTS)
                 return fail(err, errlen, "--input: at most %d inputs", XTW_MAX_INPUTS);
@@ -249,6 +296,11 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     } else if (ladder) {
         return fail(err, errlen, "--ladder is only valid with --mode abr");
     }
+    if (a->secret_fd >= 0 && fcntl(a->secret_fd, F_GETFD) < 0)
+        return fail(err, errlen, "--encrypt-secret-fd: %d is not an open descriptor", a->secret_fd);
+    /* archived segments are named by time: their key index would be lost */
+    if (a->secret_fd >= 0 && a->archive)
+        return fail(err, errlen, "--archive cannot be combined with --encrypt-secret-fd (catch-up of encrypted channels is not supported)");
     if (a->status_fd >= 0 && fcntl(a->status_fd, F_GETFD) < 0)
         return fail(err, errlen, "--status-fd: %d is not an open descriptor", a->status_fd);
     return 0;

@@ -238,6 +238,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "xtream-worker: --output %s: %s\n", w.args.output, strerror(errno));
         return 1;
     }
+    static struct hlskey key;
+    if (w.args.secret_fd >= 0) {
+        if (hlskey_read_secret(&key, w.args.secret_fd, err, sizeof err)) {
+            fprintf(stderr, "xtream-worker: %s\n", err);
+            return 2;
+        }
+        key.stream_id = (uint32_t)w.args.stream_id;
+        key.rotation = w.args.key_rotation;
+    }
     int rc = 1;
     w.nb_segs = w.args.mode == XTW_ABR ? w.args.nb_rungs : 1;
     int64_t next_seq = 0;
@@ -249,6 +258,9 @@ int main(int argc, char **argv)
         }
         if (i == 0)
             w.segs[i].archive_dir = w.args.archive;
+        if (w.args.secret_fd >= 0) {
+            w.segs[i].key = &key;
+        }
         if (w.segs[i].next_seq > next_seq)
             next_seq = w.segs[i].next_seq;
         disc |= w.segs[i].pending_disc;

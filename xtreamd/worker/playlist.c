@@ -78,9 +78,16 @@ int pl_write(const struct playlist *p, const char *path)
     for (int i = 0; i < p->n && len < sizeof buf - 256; i++) {
         char pdt[96];
         fmt_pdt(pdt, sizeof pdt, p->e[i].pdt_ms);
-        len += snprintf(buf + len, sizeof buf - len, "%s#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.6f,\n%lld.ts\n",
-                        p->e[i].disc ? "#EXT-X-DISCONTINUITY\n" : "", pdt, p->e[i].duration,
-                        (long long)p->e[i].seq);
+        len += snprintf(buf + len, sizeof buf - len, "%s", p->e[i].disc ? "#EXT-X-DISCONTINUITY\n" : "");
+        /* the IV is the sequence number, so every segment has its own tag;
+         * the module rewrites the URI into a signed, gated one */
+        if (p->e[i].key)
+            len += snprintf(buf + len, sizeof buf - len,
+                            "#EXT-X-KEY:METHOD=AES-128,URI=\"%lld.key\",IV=0x%032llx\n",
+                            (long long)p->e[i].key_idx,
+                            (long long)p->e[i].seq);
+        len += snprintf(buf + len, sizeof buf - len, "#EXT-X-PROGRAM-DATE-TIME:%s\n#EXTINF:%.6f,\n%lld.ts\n",
+                        pdt, p->e[i].duration, (long long)p->e[i].seq);
     }
     return write_atomic(path, buf, len);
 }
@@ -121,8 +128,8 @@ int pl_load(struct playlist *p, const char *path)
         return -1;
     char line[PL_LINE_MAX + 2];
     size_t total = 0;
-    int rc = -1, first = 1, disc = 0, have_inf = 0;
-    int64_t pdt = 0, seq;
+    int rc = -1, first = 1, disc = 0, have_inf = 0, key = 0;
+    int64_t pdt = 0, seq, key_idx = 0;
     double dur = 0;
     struct playlist q;
     pl_init(&q, p->window, p->min_target);
@@ -155,6 +162,14 @@ int pl_load(struct playlist *p, const char *path)
             if (end == line + 8 || *end != ',' || !(dur >= 0 && dur < 3600))
                 goto out;
             have_inf = 1;
+        } else if (!strncmp(line, "#EXT-X-KEY:METHOD=AES-128,URI=\"", 31)) {
+            char *dot = strchr(line + 31, '.');
+            if (!dot || strncmp(dot, ".key\",IV=0x", 11))
+                goto out;
+            *dot = 0;
+            if (parse_i64(line + 31, &key_idx))
+                goto out;
+            key = 1; /* the IV follows from seq */
         } else if (line[0] == '#') {
             continue; /* other tags are recomputed on write */
         } else {
@@ -164,10 +179,11 @@ int pl_load(struct playlist *p, const char *path)
             line[n - 3] = 0;
             if (parse_i64(line, &seq) || (q.n && seq <= q.e[q.n - 1].seq))
                 goto out;
-            struct pl_entry e = {seq, dur, pdt, disc};
+            struct pl_entry e = {seq, dur, pdt, disc, key, key_idx};
             int64_t ev;
             pl_push(&q, &e, &ev);
             disc = 0;
+            key = 0;
             have_inf = 0;
             pdt = 0;
         }

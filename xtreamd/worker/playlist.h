@@ -11,6 +11,9 @@ struct pl_entry {
     double duration;   /* seconds */
     int64_t pdt_ms;    /* wall clock, ms since the epoch */
     int disc;          /* #EXT-X-DISCONTINUITY before this segment */
+    int key;           /* AES-128 encrypted: #EXT-X-KEY before it */
+    int64_t key_idx;   /* its key index (kept as loaded: a restart may
+                          change the rotation) */
 };
 
 struct playlist {

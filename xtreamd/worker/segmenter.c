@@ -242,6 +242,11 @@ static int finish_segment(struct segmenter *s, int64_t end)
     }
     avformat_free_context(s->oc);
     s->oc = NULL;
+    if (s->key && hlskey_encrypt_file(s->key, s->tmp_path, s->next_seq)) {
+        status_set_error("encrypt %s: %s", s->tmp_path, strerror(errno));
+        unlink(s->tmp_path);
+        return -1;
+    }
     if (rename(s->tmp_path, s->final_path)) {
         status_set_error("rename %s: %s", s->tmp_path, strerror(errno));
         unlink(s->tmp_path);
@@ -258,6 +263,8 @@ static int finish_segment(struct segmenter *s, int64_t end)
         .duration = dur,
         .pdt_ms = s->anchor_ms + (s->seg_start - s->anchor_ts) / 90,
         .disc = s->pending_disc,
+        .key = s->key != NULL,
+        .key_idx = s->key ? s->next_seq / s->key->rotation : 0,
     };
     if (s->archive_dir && arch_add(s->archive_dir, s->final_path, e.pdt_ms,
                                    (int64_t)(dur * 1000 + 0.5), e.disc))

@@ -5,6 +5,7 @@
 #define XTW_SEGMENTER_H
 
 #include <libavformat/avformat.h>
+#include "hlskey.h"
 #include "playlist.h"
 #include "tscc.h"
 
@@ -32,6 +33,7 @@ struct segmenter {
     char codecs[64];                 /* video[,audio] for the master, "" unknown */
     int codecs_known;
     const char *archive_dir;         /* catch-up archive (variant 0), or NULL */
+    const struct hlskey *key;        /* AES-128 encryption, or NULL */
     struct tscc cc;                  /* continuity counters across segments */
 };
 

@@ -1,5 +1,7 @@
 #include "transcode.h"
+#include "aenc.h"
 #include "status.h"
+#include "venc.h"
 
 #include <libavcodec/avcodec.h>
 #include <libavfilter/avfilter.h>
@@ -32,8 +34,10 @@ struct abr {
     AVFilterGraph *vgraph, *agraph;
     AVFilterContext *vsrc, *vsink[XTW_MAX_RUNGS], *asrc, *asink;
     AVCodecContext *venc[XTW_MAX_RUNGS];
-    AVCodecContext *aenc[XTW_MAX_RUNGS];
-    int nb_aenc, rung_aenc[XTW_MAX_RUNGS];
+    struct aenc aenc[XTW_MAX_RUNGS];    /* one per distinct (codec, bitrate) */
+    int nb_aenc, rung_aenc[XTW_MAX_RUNGS]; /* -1: the rung copies the source audio */
+    int encodes_audio, copies_audio;    /* from the ladder */
+    int drain_k;                        /* encoder aenc_send is draining */
     int64_t next_kf[XTW_MAX_RUNGS], last_vpts[XTW_MAX_RUNGS], last_vdts[XTW_MAX_RUNGS];
     int64_t frame_dur;                  /* 90 kHz */
     AVRational fps;
@@ -64,6 +68,12 @@ struct abr *abr_new(const struct xtw_args *args, struct segmenter *segs)
     a->filt = av_frame_alloc();
     a->pkt = av_packet_alloc();
     a->next_apts = AV_NOPTS_VALUE;
+    for (int i = 0; i < a->n; i++) {
+        if (args->rungs[i].acodec == XTW_A_COPY)
+            a->copies_audio = 1;
+        else
+            a->encodes_audio = 1;
+    }
     int ok = a->frame && a->filt && a->pkt;
     for (int i = 0; i < a->n; i++) {
         a->next_kf[i] = INT64_MIN;
@@ -235,79 +245,66 @@ fail:
 
 static int open_video_encoders(struct abr *a, char *err, size_t errlen)
 {
-    const AVCodec *enc = avcodec_find_encoder_by_name("libx264");
-    if (!enc) {
-        snprintf(err, errlen, "libx264 encoder not available");
-        return AVERROR_ENCODER_NOT_FOUND;
-    }
     a->fps = a->vdec->framerate;
     if (a->fps.num <= 0 || a->fps.den <= 0 || av_q2d(a->fps) > 120 || av_q2d(a->fps) < 1)
         a->fps = (AVRational){25, 1};
     a->frame_dur = av_rescale_q(1, av_inv_q(a->fps), tb90k);
     int gop = (int)(av_q2d(a->fps) * a->args->segment_seconds + 0.5);
     for (int i = 0; i < a->n; i++) {
-        const struct xtw_rung *r = &a->args->rungs[i];
-        AVCodecContext *c = a->venc[i] = avcodec_alloc_context3(enc);
-        if (!c)
-            return AVERROR(ENOMEM);
-        c->width = a->rw[i];
-        c->height = a->rh[i];
-        c->sample_aspect_ratio = a->rsar[i];
-        c->pix_fmt = AV_PIX_FMT_YUV420P;
-        c->time_base = tb90k;
-        c->framerate = a->fps;
-        c->gop_size = gop;           /* fixed GOP = one segment */
-        c->keyint_min = gop;
-        c->bit_rate = (int64_t)r->video_kbps * 1000;
-        c->rc_max_rate = c->bit_rate * 11 / 10;
-        c->rc_buffer_size = (int)(c->bit_rate * 2);
-        c->thread_count = 0;
-        av_opt_set(c->priv_data, "preset", a->args->preset, 0);
-        av_opt_set(c->priv_data, "profile", "high", 0);
-        av_opt_set(c->priv_data, "forced-idr", "1", 0);
-        av_opt_set(c->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
-        int ret = avcodec_open2(c, enc, NULL);
-        if (ret < 0) {
-            snprintf(err, errlen, "open libx264 for %s: %s", r->name, av_err2str(ret));
-            return ret;
-        }
+        a->venc[i] = venc_open(&a->args->rungs[i], a->args->preset, a->rw[i], a->rh[i], a->rsar[i],
+                               a->fps, gop, err, errlen);
+        if (!a->venc[i])
+            return AVERROR(EINVAL);
     }
-    status_set_video(a->venc[0]->width, a->venc[0]->height, "h264");
+    status_set_video(a->venc[0]->width, a->venc[0]->height, venc_name(a->args->rungs[0].vcodec));
     return 0;
 }
 
 static int open_audio_encoders(struct abr *a, char *err, size_t errlen)
 {
-    const AVCodec *enc = avcodec_find_encoder(AV_CODEC_ID_AAC);
-    if (!enc) {
-        snprintf(err, errlen, "aac encoder not available");
-        return AVERROR_ENCODER_NOT_FOUND;
-    }
     for (int i = 0; i < a->n; i++) {
-        int kbps = a->args->rungs[i].audio_kbps, k;
+        const struct xtw_rung *r = &a->args->rungs[i];
+        int k;
+        a->rung_aenc[i] = -1;
+        if (r->acodec == XTW_A_COPY)
+            continue;
         for (k = 0; k < a->nb_aenc; k++)
-            if (a->aenc[k]->bit_rate == (int64_t)kbps * 1000)
+            if (a->aenc[k].codec == r->acodec && a->aenc[k].kbps == r->audio_kbps)
                 break;
         a->rung_aenc[i] = k;
         if (k < a->nb_aenc)
-            continue; /* same bitrate: reuse that encoder's packets */
-        AVCodecContext *c = a->aenc[a->nb_aenc++] = avcodec_alloc_context3(enc);
-        if (!c)
-            return AVERROR(ENOMEM);
-        c->sample_rate = 48000;
-        c->sample_fmt = AV_SAMPLE_FMT_FLTP;
-        av_channel_layout_default(&c->ch_layout, 2);
-        c->time_base = (AVRational){1, 48000};
-        c->bit_rate = (int64_t)kbps * 1000;
-        c->thread_count = 0;
-        int ret = avcodec_open2(c, enc, NULL);
-        if (ret < 0) {
-            snprintf(err, errlen, "open aac: %s", av_err2str(ret));
+            continue; /* same codec and bitrate: reuse that encoder's packets */
+        int ret = aenc_open(&a->aenc[a->nb_aenc++], r->acodec, r->audio_kbps, err, errlen);
+        if (ret < 0)
             return ret;
-        }
     }
-    status_set_audio("aac");
+    status_set_audio(aenc_name(a->args->rungs[0].acodec));
     return 0;
+}
+
+/* Audio an HLS MPEG-TS segment can carry (and a player expects there). */
+static int ts_audio_ok(enum AVCodecID id)
+{
+    return id == AV_CODEC_ID_AAC || id == AV_CODEC_ID_MP3 || id == AV_CODEC_ID_MP2 ||
+           id == AV_CODEC_ID_AC3 || id == AV_CODEC_ID_EAC3;
+}
+
+/* Declares rung i's streams: the encoders' outputs, or for a copy rung the
+ * source's audio (a new source with other audio gets a discontinuity). */
+static int set_rung_streams(struct abr *a, int i, const AVCodecParameters *src_audio)
+{
+    AVCodecParameters *vp = avcodec_parameters_alloc(), *ap = avcodec_parameters_alloc();
+    int ret = (vp && ap) ? 0 : AVERROR(ENOMEM);
+    if (!ret && a->has_video)
+        ret = avcodec_parameters_from_context(vp, a->venc[i]);
+    if (ret >= 0 && a->has_audio)
+        ret = a->rung_aenc[i] < 0 ? avcodec_parameters_copy(ap, src_audio)
+                                  : avcodec_parameters_from_context(ap, a->aenc[a->rung_aenc[i]].c);
+    if (ret >= 0)
+        ret = seg_set_streams(&a->segs[i], a->has_video ? vp : NULL, a->has_audio ? ap : NULL);
+    avcodec_parameters_free(&vp);
+    avcodec_parameters_free(&ap);
+    return ret;
 }
 
 int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errlen)
@@ -324,7 +321,13 @@ int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errl
                                      a->vdec->sample_aspect_ratio, err, errlen)) < 0)
             return ret;
     }
-    if (in->aidx >= 0 && (!a->enc_ready || a->has_audio)) {
+    const AVCodecParameters *src_audio = in->aidx >= 0 ? in->ic->streams[in->aidx]->codecpar : NULL;
+    if (a->copies_audio && src_audio && !ts_audio_ok(src_audio->codec_id)) {
+        snprintf(err, errlen, "audio_codec copy: %s audio cannot be carried in MPEG-TS HLS segments",
+                 avcodec_get_name(src_audio->codec_id));
+        return AVERROR(EINVAL);
+    }
+    if (in->aidx >= 0 && a->encodes_audio && (!a->enc_ready || a->has_audio)) {
         if (!(a->adec = open_decoder(in->ic->streams[in->aidx], in->ic, err, errlen)))
             return AVERROR(EINVAL);
         if (a->adec->sample_rate <= 0 || a->adec->sample_fmt == AV_SAMPLE_FMT_NONE) {
@@ -334,25 +337,19 @@ int abr_open_input(struct abr *a, const struct input *in, char *err, size_t errl
         if ((ret = build_audio_graph(a, a->adec->sample_rate, a->adec->sample_fmt, &a->adec->ch_layout, err, errlen)) < 0)
             return ret;
     }
-    if (a->enc_ready)
+    if (a->enc_ready) {
+        for (int i = 0; i < a->n && a->has_audio && src_audio; i++)
+            if (a->rung_aenc[i] < 0 && (ret = set_rung_streams(a, i, src_audio)) < 0)
+                return ret;
         return 0;
+    }
     a->has_video = a->vdec != NULL;
-    a->has_audio = a->adec != NULL;
+    a->has_audio = a->adec != NULL || (a->copies_audio && src_audio);
     if ((a->has_video && (ret = open_video_encoders(a, err, errlen)) < 0) ||
         (a->has_audio && (ret = open_audio_encoders(a, err, errlen)) < 0))
         return ret;
     for (int i = 0; i < a->n; i++) {
-        AVCodecParameters *vp = avcodec_parameters_alloc(), *ap = avcodec_parameters_alloc();
-        ret = (vp && ap) ? 0 : AVERROR(ENOMEM);
-        if (!ret && a->has_video)
-            ret = avcodec_parameters_from_context(vp, a->venc[i]);
-        if (ret >= 0 && a->has_audio)
-            ret = avcodec_parameters_from_context(ap, a->aenc[a->rung_aenc[i]]);
-        if (ret >= 0)
-            ret = seg_set_streams(&a->segs[i], a->has_video ? vp : NULL, a->has_audio ? ap : NULL);
-        avcodec_parameters_free(&vp);
-        avcodec_parameters_free(&ap);
-        if (ret < 0) {
+        if ((ret = set_rung_streams(a, i, src_audio)) < 0) {
             snprintf(err, errlen, "segmenter streams: %s", av_err2str(ret));
             return ret;
         }
@@ -407,25 +404,37 @@ static int drain_video_encoder(struct abr *a, int i)
     return ret == AVERROR(EAGAIN) || ret == AVERROR_EOF ? 0 : ret;
 }
 
+/* Audio packet (1/90000) to every rung whose encoder is k (-1: copy rungs). */
+static void audio_to_rungs(struct abr *a, int k, AVPacket *pkt)
+{
+    pkt->stream_index = a->has_video ? 1 : 0;
+    for (int i = 0; i < a->n; i++) {
+        if (a->rung_aenc[i] != k)
+            continue;
+        if (a->has_video)
+            aq_push(a, i, pkt);
+        else
+            seg_write(&a->segs[i], pkt);
+    }
+}
+
 static int drain_audio_encoder(struct abr *a, int k)
 {
     int ret;
-    while ((ret = avcodec_receive_packet(a->aenc[k], a->pkt)) >= 0) {
-        av_packet_rescale_ts(a->pkt, a->aenc[k]->time_base, tb90k);
-        a->pkt->stream_index = a->has_video ? 1 : 0;
-        for (int i = 0; i < a->n; i++) {
-            if (a->rung_aenc[i] != k)
-                continue;
-            if (a->has_video)
-                aq_push(a, i, a->pkt);
-            else
-                seg_write(&a->segs[i], a->pkt);
-        }
+    while ((ret = avcodec_receive_packet(a->aenc[k].c, a->pkt)) >= 0) {
+        av_packet_rescale_ts(a->pkt, a->aenc[k].c->time_base, tb90k);
+        audio_to_rungs(a, k, a->pkt);
         if (!a->has_video && k == 0)
             status_media_time(a->pkt->dts);
         av_packet_unref(a->pkt);
     }
     return ret == AVERROR(EAGAIN) || ret == AVERROR_EOF ? 0 : ret;
+}
+
+static void drain_cb(void *ctx)
+{
+    struct abr *a = ctx;
+    drain_audio_encoder(a, a->drain_k);
 }
 
 /* Pulls scaled frames for every rung and encodes them. */
@@ -466,7 +475,7 @@ static void pull_audio(struct abr *a)
     while (av_buffersink_get_frame(a->asink, a->filt) >= 0) {
         AVFrame *f = a->filt;
         if (f->pts != AV_NOPTS_VALUE)
-            f->pts = av_rescale_q(f->pts, av_buffersink_get_time_base(a->asink), a->aenc[0]->time_base);
+            f->pts = av_rescale_q(f->pts, av_buffersink_get_time_base(a->asink), (AVRational){1, 48000});
         /* Audio across a splice or format change may overlap what was already
          * encoded: a frame wholly inside it is dropped, a partial overlap
          * starts right after, so the encoders see strictly increasing time. */
@@ -479,11 +488,8 @@ static void pull_audio(struct abr *a)
         }
         if (f->pts != AV_NOPTS_VALUE)
             a->next_apts = f->pts + f->nb_samples;
-        for (int k = 0; k < a->nb_aenc; k++) {
-            if (avcodec_send_frame(a->aenc[k], f) < 0)
-                continue;
-            drain_audio_encoder(a, k);
-        }
+        for (a->drain_k = 0; a->drain_k < a->nb_aenc; a->drain_k++)
+            aenc_send(&a->aenc[a->drain_k], f, drain_cb, a);
         av_frame_unref(f);
     }
 }
@@ -568,6 +574,13 @@ static void decode_ready(struct abr *a, int is_video)
 
 int abr_packet(struct abr *a, AVPacket *pkt, int is_video)
 {
+    if (!is_video && a->copies_audio && a->has_audio && pkt->pts != AV_NOPTS_VALUE) {
+        AVPacket *c = av_packet_clone(pkt);
+        if (c) {
+            audio_to_rungs(a, -1, c);
+            av_packet_free(&c);
+        }
+    }
     AVCodecContext *d = is_video ? a->vdec : a->adec;
     if (!d)
         return 0;
@@ -598,9 +611,8 @@ void abr_close_input(struct abr *a)
 void abr_finish(struct abr *a, int drain)
 {
     if (drain && a->enc_ready) {
-        for (int k = 0; k < a->nb_aenc; k++)
-            if (avcodec_send_frame(a->aenc[k], NULL) >= 0)
-                drain_audio_encoder(a, k);
+        for (a->drain_k = 0; a->drain_k < a->nb_aenc; a->drain_k++)
+            aenc_send(&a->aenc[a->drain_k], NULL, drain_cb, a);
         for (int i = 0; i < a->n && a->has_video; i++)
             if (avcodec_send_frame(a->venc[i], NULL) >= 0)
                 drain_video_encoder(a, i);
@@ -635,7 +647,7 @@ void abr_free(struct abr *a)
             av_packet_free(&a->aq[i].p[k]);
     }
     for (int k = 0; k < a->nb_aenc; k++)
-        avcodec_free_context(&a->aenc[k]);
+        aenc_free(&a->aenc[k]);
     av_frame_free(&a->frame);
     av_frame_free(&a->filt);
     av_packet_free(&a->pkt);

@@ -1,6 +1,7 @@
-/* ABR: decode once, one filter graph (split + scale per rung), libx264 per
- * rung with keyframes forced on a shared time grid, AAC encoded once per
- * distinct audio bitrate and the packets reused by every rung. */
+/* ABR: decode once, one filter graph (split + scale per rung), libx264 or
+ * libx265 per rung with keyframes forced on a shared time grid, audio encoded
+ * once per distinct (codec, bitrate) and the packets reused by every rung, or
+ * the source's audio packets copied into the rungs that ask for it. */
 #ifndef XTW_TRANSCODE_H
 #define XTW_TRANSCODE_H
 

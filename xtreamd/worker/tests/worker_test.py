@@ -424,6 +424,8 @@ def main():
     restart_playlist_test()
     switch_test()
     native_rate_test()
+    codecs_test()
+    encrypt_test()
     udp_test()
     multicast_test()
 
@@ -902,6 +904,156 @@ def native_rate_test():
     m = sum(x["dur"] for x in e)
     check(f"native rate off: {m:.0f} s of media in 4 s (runs ahead)", m > 12)
     stop(ng, signal.SIGQUIT)
+
+def pmt_stream_types(ts):
+    """Stream types of the first PMT in a TS file (PAT -> PMT pid -> PMT)."""
+    data = open(ts, "rb").read()
+    pmt_pid = None
+    for off in range(0, len(data) - 187, 188):
+        p = data[off:off + 188]
+        pid = ((p[1] & 0x1f) << 8) | p[2]
+        if not (p[1] & 0x40):
+            continue
+        i = 4 + (1 + p[4] if p[3] & 0x20 else 0)
+        i += 1 + p[i]  # pointer field
+        sec_len = ((p[i + 1] & 0x0f) << 8) | p[i + 2]
+        end = i + 3 + sec_len - 4
+        if pid == 0 and pmt_pid is None:
+            pmt_pid = ((p[i + 10] & 0x1f) << 8) | p[i + 11]
+        elif pid == pmt_pid:
+            j = i + 12 + (((p[i + 10] & 0x0f) << 8) | p[i + 11])
+            types = []
+            while j + 5 <= end:
+                types.append(p[j])
+                j += 5 + (((p[j + 3] & 0x0f) << 8) | p[j + 4])
+            return types
+    return []
+
+def codecs_test():
+    """HEVC and MP3/copy audio rungs: ffprobe sees the codecs, the PMT has
+    the HEVC stream type (0x24), the master's CODECS names each variant's
+    real profile/level; bad codec arguments exit 2; copying audio MPEG-TS
+    cannot carry is refused with the reason."""
+    make_media("cod.mp4", 6)
+    ladder = ('[{"name":"h","height":180,"video_kbps":300,"audio_kbps":96,"video_codec":"hevc","audio_codec":"mp3"},'
+              '{"name":"a","height":120,"video_kbps":150,"audio_kbps":64},'
+              '{"name":"c","height":144,"video_kbps":150,"audio_kbps":64,"video_codec":"hevc","audio_codec":"copy"}]')
+    r = run([BIN, "--stream-id", "16", "--output", "cod", "--mode", "abr", "--read-native-rate", "off",
+             "--preset", "ultrafast", "--segment-seconds", "2", "--ladder", ladder, "--input", "cod.mp4"], timeout=120)
+    check("codecs: HEVC/MP3 + H.264/AAC + HEVC/copy ladder runs to the end", r.returncode == 0, r.stderr[-400:])
+    want = [("hevc", "mp3", [0x24, 0x03]), ("h264", "aac", [0x1b, 0x0f]), ("hevc", "aac", [0x24, 0x0f])]
+    for v, (vc, ac, types) in enumerate(want):
+        seg = f"cod/{v}/1.ts"
+        got = [x.get("codec_name") for x in (probe_streams(seg) or {}).get("streams", [])]
+        check(f"codecs: variant {v} ffprobe says {vc} + {ac}", got == [vc, ac], str(got))
+        check(f"codecs: variant {v} PMT stream types {[hex(t) for t in types]}", pmt_stream_types(seg) == types,
+              str(pmt_stream_types(seg)))
+        n = count_frames(seg)
+        dec = run(["ffmpeg", "-v", "error", "-i", seg, "-f", "null", "-"])
+        check(f"codecs: variant {v} segment decodes on its own ({n} frames, no errors)", n > 0 and not dec.stderr,
+              dec.stderr[:300])
+    master = open("cod/master.m3u8").read()
+    codecs = re.findall(r'CODECS="([^"]*)"', master)
+    lv = json.loads(run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "stream=level", "-of",
+                         "json", "cod/0/1.ts"]).stdout)["streams"][0]["level"]
+    check(f"codecs: master names HEVC Main at level {lv} with MP3 ({codecs[0] if codecs else None})",
+          len(codecs) == 3 and re.fullmatch(r"hvc1\.1\.6\.L%s\.[0-9A-F]{1,2}(\.[0-9A-F]{1,2})*,mp4a\.40\.34" % lv,
+                                            codecs[0]) is not None, master)
+    check(f"codecs: master names the H.264 rung avc1 + AAC-LC ({codecs[1] if len(codecs) > 1 else None})",
+          len(codecs) == 3 and re.fullmatch(r"avc1\.[0-9a-f]{6},mp4a\.40\.2", codecs[1]) is not None, master)
+    check(f"codecs: master names the HEVC + copied AAC rung ({codecs[2] if len(codecs) > 2 else None})",
+          len(codecs) == 3 and codecs[2].startswith("hvc1.1.6.L") and codecs[2].endswith(",mp4a.40.2"), master)
+    base = [BIN, "--stream-id", "1", "--output", "o", "--mode", "abr", "--input", "a"]
+    rung = '{"name":"a","height":180,"video_kbps":300,"audio_kbps":%d%s}'
+    bad = [["--video-codec", "vp9", "--ladder", "[" + rung % (64, "") + "]"],
+           ["--audio-codec", "opus", "--ladder", "[" + rung % (64, "") + "]"],
+           ["--ladder", "[" + rung % (64, ',"video_codec":"av1"') + "]"],
+           ["--ladder", "[" + rung % (64, ',"audio_codec":7') + "]"],
+           ["--ladder", "[" + rung % (384, ',"audio_codec":"mp3"') + "]"],
+           ["--audio-codec", "mp3", "--ladder", "[" + rung % (384, "") + "]"]]
+    ok = True
+    for args in bad:
+        r = run(base + args)
+        if r.returncode != 2 or "usage:" not in r.stderr:
+            ok = False
+            print("  bad codec args accepted:", args, r.returncode, r.stderr[:200])
+    check(f"codecs: bad codec arguments ({len(bad)} cases) exit 2 with usage", ok)
+    make_media_single("opus.mkv", ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i",
+                                   "sine=sample_rate=48000", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
+                                   "-c:a", "libopus"])
+    r = run([BIN, "--stream-id", "16", "--output", "codop", "--mode", "abr", "--read-native-rate", "off",
+             "--retries", "0", "--audio-codec", "copy", "--ladder", "[" + rung % (64, "") + "]",
+             "--input", "opus.mkv"], timeout=60)
+    check("codecs: copying opus audio into TS is refused, naming the codec",
+          r.returncode == 1 and "opus audio cannot be carried in MPEG-TS" in r.stderr, r.stderr[-300:])
+
+def enc_key(secret, stream, index):
+    import hashlib, hmac
+    msg = b"xtream-key" + stream.to_bytes(4, "big") + index.to_bytes(8, "big")
+    return hmac.new(secret, msg, hashlib.sha256).digest()[:16]
+
+def run_encrypted(out, secret, extra=(), src="enc.mp4"):
+    r, w = os.pipe()
+    os.write(w, secret + b"\n")
+    os.close(w)
+    p = subprocess.run([BIN, "--stream-id", "7", "--output", out, "--mode", "copy", "--read-native-rate", "off",
+                        "--segment-seconds", "2", "--key-rotation", "2", "--encrypt-secret-fd", str(r), *extra,
+                        "--input", src], pass_fds=(r,), capture_output=True, text=True, timeout=120)
+    os.close(r)
+    return p
+
+def encrypt_test():
+    """AES-128 HLS: each segment encrypted whole (CBC, PKCS#7) with the key
+    HMAC-SHA256(secret, "xtream-key" | stream | seq / rotation)[:16] and the
+    IV = seq; the playlist carries one EXT-X-KEY per segment; the raw bytes do
+    not decode, the decrypted ones do, ffmpeg plays the playlist given the
+    keys; a restart keeps the key tags; bad secrets and archive exit 2."""
+    make_media("enc.mp4", 8)
+    secret = b"enc-test-secret-0123456789"
+    p = run_encrypted("enc", secret)
+    check("encrypt: worker with --encrypt-secret-fd runs to the end", p.returncode == 0, p.stderr[-300:])
+    text = open("enc/0/index.m3u8").read()
+    _, _, entries = playlist("enc/0/index.m3u8")
+    keys = re.findall(r'#EXT-X-KEY:METHOD=AES-128,URI="(\d+)\.key",IV=0x([0-9a-f]{32})\n(?:#EXT-X-PROGRAM-DATE-TIME:[^\n]*\n)?#EXTINF:[^\n]*\n(\d+)\.ts',
+                      text)
+    check(f"encrypt: one EXT-X-KEY per segment ({len(keys)} of {len(entries)}), index = seq / 2, IV = seq",
+          len(entries) >= 3 and len(keys) == len(entries) and
+          all(int(k) == int(s) // 2 and int(iv, 16) == int(s) for k, iv, s in keys), text)
+    seq = int(keys[1][2]) if len(keys) > 1 else 0
+    seg = f"enc/0/{seq}.ts"
+    raw = run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json", seg])
+    nstreams = len(json.loads(raw.stdout or "{}").get("streams", [])) if raw.returncode == 0 else 0
+    check("encrypt: the segment bytes on disk do not decode (ffprobe finds no stream)", nstreams == 0,
+          raw.stdout[:200])
+    check("encrypt: size is a whole number of AES blocks", os.path.getsize(seg) % 16 == 0)
+    key = enc_key(secret, 7, seq // 2)
+    dec = subprocess.run(["openssl", "enc", "-d", "-aes-128-cbc", "-K", key.hex(), "-iv", f"{seq:032x}",
+                          "-in", seg, "-out", "dec.ts"], capture_output=True, text=True)
+    got = [x.get("codec_name") for x in (probe_streams("dec.ts") or {}).get("streams", [])]
+    check(f"encrypt: decrypted with the derived key it is H.264 + AAC ({got})",
+          dec.returncode == 0 and got == ["h264", "aac"], dec.stderr[:200])
+    wrong = subprocess.run(["openssl", "enc", "-d", "-aes-128-cbc", "-K", enc_key(secret, 8, seq // 2).hex(),
+                            "-iv", f"{seq:032x}", "-in", seg, "-out", "wrong.ts"], capture_output=True)
+    check("encrypt: another stream's key does not decrypt it", wrong.returncode != 0 or
+          not (probe_streams("wrong.ts") or {}).get("streams"))
+    # what the module will serve: the keys at the URIs, then ffmpeg plays it
+    for k in {int(k) for k, _, _ in keys}:
+        open(f"enc/0/{k}.key", "wb").write(enc_key(secret, 7, k))
+    open("enc/0/vod.m3u8", "w").write(text + "#EXT-X-ENDLIST\n")
+    r = run(["ffprobe", "-v", "error", "-allowed_extensions", "ALL", "-count_frames", "-select_streams", "v:0",
+             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", "enc/0/vod.m3u8"])
+    vals = [l.strip().rstrip(",") for l in r.stdout.splitlines() if l.strip().rstrip(",")]
+    n = int(vals[0]) if vals and vals[0].isdigit() else 0
+    check(f"encrypt: ffmpeg plays the encrypted playlist with the keys ({n} frames)", n >= 150, str(n))
+    p = run_encrypted("enc", secret)
+    text2 = open("enc/0/index.m3u8").read()
+    _, _, entries2 = playlist("enc/0/index.m3u8")
+    check("encrypt: after a restart every segment still has its key tag",
+          p.returncode == 0 and len(entries2) > len(entries) and text2.count("#EXT-X-KEY:") == len(entries2), text2)
+    bad = [("short secret", b"short", ()), ("archive", secret, ("--archive", "encarch"))]
+    for name, sec, extra in bad:
+        p = run_encrypted("encbad", sec, extra)
+        check(f"encrypt: {name} exits 2", p.returncode == 2, p.stderr[-200:])
 
 def only(names):
     """XTW_ONLY=fn,fn runs just those test functions (for development)."""
