@@ -347,7 +347,7 @@ ngx_xtream_hdhr_lineup(ngx_http_request_t *r, xt_snap_t *lines,
 static ngx_int_t
 ngx_xtream_hdhr_process(ngx_http_request_t *r)
 {
-    u_char                      *buf, user[XT_ARG_CRED_MAX + 1];
+    u_char                      *buf, name[sizeof("xtream ") + XT_ARG_CRED_MAX];
     size_t                       n;
     xt_args_t                   *args;
     ngx_int_t                    rc;
@@ -452,15 +452,17 @@ ngx_xtream_hdhr_process(ngx_http_request_t *r)
                                      "path too long");
     }
 
+    /* FriendlyName "xtream <username>": Plex lists tuners by it */
     n = ngx_min(line->username.len, XT_ARG_CRED_MAX);
-    ngx_memcpy(user, xt_snap_strp(&lm->snap, line->username), n);
+    ngx_memcpy(ngx_cpymem(name, "xtream ", 7),
+               xt_snap_strp(&lm->snap, line->username), n);
 
     ngx_memzero(&dev, sizeof(xt_hdhr_dev_t));
     dev.base_url = (char *) base_url.data;
     dev.base_url_len = base_url.len;
-    dev.name = (char *) user;
-    dev.name_len = n;
-    dev.device_id = xt_hdhr_device_id(line->id, (char *) user, n);
+    dev.name = (char *) name;
+    dev.name_len = 7 + n;
+    dev.device_id = xt_hdhr_device_id(line->id, (char *) name + 7, n);
     dev.tuners = line->max_connections;
     dev.line_id = line->id;
 
