@@ -338,7 +338,9 @@ ngx_xtream_hdhr_lineup(ngx_http_request_t *r, xt_snap_t *lines,
     r->headers_out.content_type = type;
     r->headers_out.content_type_len = type.len;
     r->headers_out.content_type_lowcase = NULL;
-    r->headers_out.content_length_n = (off_t) xt_hdhr_lineup_size(l);
+    /* chunked: a size pass would double the work of a 10 000-channel
+       lineup */
+    r->headers_out.content_length_n = -1;
 
     return ngx_xtream_send_stream(r, xt_hdhr_lineup_next, l);
 }

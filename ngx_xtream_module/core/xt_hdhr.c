@@ -153,10 +153,42 @@ xt_hdhr_text(char *out, const char *in, size_t len, int fmt)
         }
     }
 
-    len = xt_utf8_replace_invalid(tmp, (const unsigned char *) in, len);
+    /* names are nearly always clean: skip the copy then */
+    if (!xt_utf8_clean((const unsigned char *) in, len)) {
+        len = xt_utf8_replace_invalid(tmp, (const unsigned char *) in, len);
+        in = tmp;
+    }
 
-    return fmt == 'j' ? xt_json_escape(out, tmp, len)
-                      : xt_xml_escape(out, tmp, len);
+    return fmt == 'j' ? xt_json_escape(out, in, len)
+                      : xt_xml_escape(out, in, len);
+}
+
+
+static char *
+xt_hdhr_cpy(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+
+static char *
+xt_hdhr_u32(char *p, uint32_t v)
+{
+    char    d[10];
+    size_t  n;
+
+    n = 0;
+    do {
+        d[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+
+    while (n) {
+        *p++ = d[--n];
+    }
+
+    return p;
 }
 
 
@@ -266,8 +298,8 @@ xt_hdhr_lineup_init(xt_hdhr_lineup_t *l, const xt_snap_t *cat,
     l->cat = cat;
     l->lines = lines;
     l->line = line;
-    memcpy(l->url, stream_prefix, prefix_len);
-    l->url_len = prefix_len;
+    /* JSON-escaped once here, not per channel */
+    l->url_len = xt_json_escape(l->url, stream_prefix, prefix_len);
     l->seen = scratch;
 
     xt_hdhr_lineup_rewind(l);
@@ -290,17 +322,24 @@ xt_hdhr_entry(xt_hdhr_lineup_t *l, char *out, const xt_snap_live_t *lv)
 {
     char  *p;
 
+#define XT_HDHR_S(s)  xt_hdhr_cpy(p, s, sizeof(s) - 1)
+
     p = out;
 
     if (l->num > 1) {
         *p++ = ',';
     }
 
-    p += sprintf(p, "{\"GuideNumber\":\"%u\",\"GuideName\":\"", l->num);
+    p = XT_HDHR_S("{\"GuideNumber\":\"");
+    p = xt_hdhr_u32(p, l->num);
+    p = XT_HDHR_S("\",\"GuideName\":\"");
     p += xt_hdhr_text(p, xt_snap_strp(l->cat, lv->name), lv->name.len, 'j');
-    p += sprintf(p, "\",\"URL\":\"");
-    p += xt_json_escape(p, l->url, l->url_len);
-    p += sprintf(p, "%u.ts\"}", lv->id);
+    p = XT_HDHR_S("\",\"URL\":\"");
+    p = xt_hdhr_cpy(p, l->url, l->url_len);
+    p = xt_hdhr_u32(p, lv->id);
+    p = XT_HDHR_S(".ts\"}");
+
+#undef XT_HDHR_S
 
     return (size_t) (p - out);
 }

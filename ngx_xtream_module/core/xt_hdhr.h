@@ -73,7 +73,8 @@ typedef struct {
     const xt_snap_t        *cat;
     const xt_snap_t        *lines;
     const xt_snap_line_t   *line;
-    char                    url[XT_HDHR_URL_MAX];   /* ".../live/U/P/" */
+    char                    url[6 * XT_HDHR_URL_MAX];  /* ".../live/U/P/",
+                                                          JSON-escaped */
     size_t                  url_len;
     int                     phase;
     uint32_t                num;            /* GuideNumber of the next */
@@ -95,7 +96,8 @@ void xt_hdhr_lineup_rewind(xt_hdhr_lineup_t *l);
 /* xt_chunk_next_pt: "[", one {"GuideNumber"...} per channel, "]" */
 int xt_hdhr_lineup_next(void *data, xt_chunk_t *c);
 
-/* exact byte length of the whole document; leaves it rewound */
+/* exact byte length of the whole document (a second pass: the glue sends
+   chunked instead); leaves it rewound */
 uint64_t xt_hdhr_lineup_size(xt_hdhr_lineup_t *l);
 
 #endif /* XT_HDHR_H */
