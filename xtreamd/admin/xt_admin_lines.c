@@ -44,7 +44,7 @@ static const xt_field_t  xt_line_fields[] = {
     { .name = "message", .col = "message", .type = XF_STR, .max = 1024 },
     { .name = "notes", .col = "notes", .type = XF_TEXT, .max = 1024 },
     /* written by the hooks (normal form, null unbinds); shown here */
-    { .name = "mac", .col = "mac", .type = XF_STR, .flags = XF_RO | XF_SEARCH },
+    { .name = "mac", .col = "mac", .type = XF_STR, .flags = XF_RO },
     { .name = "created_at", .col = "created_at", .type = XF_INT,
       .flags = XF_RO },
     { .name = "kick", .col = "kick", .type = XF_INT, .flags = XF_RO },
