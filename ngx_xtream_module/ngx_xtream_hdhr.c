@@ -12,6 +12,7 @@
  * password) and counts against no client.
  */
 
+#include "xt_access.h"
 #include "xt_hdhr.h"
 #include "ngx_xtream_module.h"
 #include "ngx_xtream_player_api.h"
@@ -291,6 +292,13 @@ ngx_xtream_hdhr_lineup(ngx_http_request_t *r, xt_snap_t *lines,
     ngx_xtream_map_t  *cat;
 
     static ngx_str_t  type = ngx_string("application/json");
+
+    /* every lineup URL is MPEG-TS: a line without that output would get
+       a list of refusals */
+    if (!xt_access_output_allowed(line->outputs, 0)) {
+        return ngx_xtream_send_error(r, NGX_HTTP_FORBIDDEN,
+                                     "MPEG-TS is not allowed for this line");
+    }
 
     cat = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_CATALOG);
     if (cat == NULL) {

@@ -21,6 +21,8 @@ workers(1);
 
 make_media();
 publish(11, 0, 0, 1, 2);
+XtreamTest::import_json({ lines => [{ username => 'hlsonly', password => 'hlsonly-pass', status => 'active',
+                                      max_connections => 2, allowed_outputs => ['m3u8'], bouquets => [1] }] });
 
 our $Port2 = XtreamSup::free_port();
 $ENV{TEST_NGINX_HDHR_PORT2} = $Port2;
@@ -186,6 +188,10 @@ GET /hdhr/banned/ban-pass/discover.json
 --- error_code: 403
 --- dv_check
 is((req('/hdhr/expired/exp-pass/lineup.json'))[0], 403, 'expired: 403');
+my ($sth, $hh, $bh) = req('/hdhr/hlsonly/hlsonly-pass/lineup.json');
+is($sth, 403, 'a line without the ts output: lineup.json 403');
+like($bh, qr/MPEG-TS is not allowed/, 'saying why');
+is((req('/hdhr/hlsonly/hlsonly-pass/discover.json'))[0], 200, 'its discover.json still answers');
 my @bad = (
     ['/hdhr/demo/demo-pass/unknown.json', 404],
     ['/hdhr/demo/demo-pass/', 404],
