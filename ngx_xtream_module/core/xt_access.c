@@ -206,3 +206,45 @@ xt_access_output_allowed(uint32_t outputs, int ext_is_m3u8)
 {
     return (outputs & (ext_is_m3u8 ? XT_OUT_M3U8 : XT_OUT_TS)) != 0;
 }
+
+
+int
+xt_access_host_valid(const char *host, size_t len)
+{
+    size_t  i;
+    char    c;
+
+    if (len == 0 || len > 253) {
+        return 0;
+    }
+
+    if (host[0] == '[') {
+        if (len < 4 || host[len - 1] != ']') {
+            return 0;
+        }
+
+        for (i = 1; i < len - 1; i++) {
+            c = host[i];
+
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+                  || (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+            {
+                return 0;
+            }
+        }
+
+        return 1;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = host[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}

@@ -35,4 +35,13 @@ int xt_access_ua_allowed(const char *list, size_t len, const char *ua,
  * "m3u8" -> m3u8 (ext_is_m3u8 set); 1 when outputs has it */
 int xt_access_output_allowed(uint32_t outputs, int ext_is_m3u8);
 
+/*
+ * 1 when host (the Host header's name, without port) may be written into
+ * URLs we send back (M3U, player_api server_info): a DNS name of letters,
+ * digits, "-", "_" and "." (at most 253 bytes), or an IPv6 literal in
+ * brackets (hex digits, ":" and "."); 0 otherwise (quotes, "=", "<", ...
+ * would break out of an M3U attribute: docs/SECURITY.md "Output escaping").
+ */
+int xt_access_host_valid(const char *host, size_t len);
+
 #endif /* XT_ACCESS_H */
