@@ -5,15 +5,16 @@
  *   location /      { xtream_hdhr demo secret; }  /discover.json (one line
  *                                                 bound to the server)
  *
- * Credentials in the path are checked as player_api checks them: the
- * lock-out of ngx_xtream_zone.h, the same constant work for an unknown
- * user (ngx_xtream_authenticate).  A bound line's credentials come from
+ * Credentials in the path are checked by the player API's login
+ * (ngx_xtream_login: the lock-out of ngx_xtream_zone.h, the same constant
+ * work for an unknown user).  A bound line's credentials come from
  * the configuration, so a failure there is the operator's (a changed
  * password) and counts against no client.
  */
 
 #include "xt_access.h"
 #include "xt_hdhr.h"
+#include "xt_password.h"
 #include "ngx_xtream_module.h"
 #include "ngx_xtream_player_api.h"
 #include "ngx_xtream_zone.h"
@@ -389,11 +390,6 @@ ngx_xtream_hdhr_process(ngx_http_request_t *r)
                                      "lines not available yet");
     }
 
-    if (hlcf->username.len == 0 && ngx_xtream_flood_check(r) != NGX_OK) {
-        return ngx_xtream_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                     "too many failed logins");
-    }
-
     args = ngx_pcalloc(r->pool, sizeof(xt_args_t));
     if (args == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -406,10 +402,14 @@ ngx_xtream_hdhr_process(ngx_http_request_t *r)
     args->password.len = path.pass.len;
     args->password.set = 1;
 
-    line = ngx_xtream_authenticate(&lm->snap, args);
-
-    if (line == NULL) {
-        if (hlcf->username.len) {
+    if (hlcf->username.len) {
+        /* the operator's credentials: checked, never counted */
+        line = xt_snap_line_find(&lm->snap, args->username.data,
+                                 args->username.len);
+        if (line == NULL
+            || !xt_password_check(line->salt, line->hash,
+                                  args->password.data, args->password.len))
+        {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "xtream_hdhr: the bound line \"%V\" does not "
                           "authenticate", &hlcf->username);
@@ -417,16 +417,19 @@ ngx_xtream_hdhr_process(ngx_http_request_t *r)
                                          "tuner not available");
         }
 
-        ngx_xtream_flood_fail(r);
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "xtream: authentication failed for \"%s\"",
-                      args->username.data);
-        return ngx_xtream_send_error(r, NGX_HTTP_UNAUTHORIZED,
-                                     "authentication failed");
-    }
+    } else {
+        /* the player API's login: lock-out, constant work, counting */
+        rc = ngx_xtream_login(r, &lm->snap, args, &line);
 
-    if (hlcf->username.len == 0) {
-        ngx_xtream_flood_success(r);
+        if (rc == NGX_HTTP_TOO_MANY_REQUESTS) {
+            return ngx_xtream_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                         "too many failed logins");
+        }
+
+        if (rc != NGX_OK) {
+            return ngx_xtream_send_error(r, NGX_HTTP_UNAUTHORIZED,
+                                         "authentication failed");
+        }
     }
 
     if (xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE) {

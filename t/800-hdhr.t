@@ -259,12 +259,12 @@ is((req('/hdhr/demo/demo-pass/discover.json'))[0], 200, 'not counted as failed l
 GET /hdhr/demo/wrong/discover.json
 --- error_code: 401
 --- dv_check
-is((req('/hdhr/nobody/x/lineup.json'))[0], 401, 'unknown user: 401');
-is((req('/hdhr/demo/demo-pass/discover.json'))[0], 200, 'a good login resets the count');
-is((req('/hdhr/demo/wrong/lineup.json'))[0], 401, 'failure 1');
-is((req('/player_api.php?username=demo&password=wrong'))[0], 200, 'player_api failure 2 (its own answer)');
-is((req('/hdhr/demo/wrong/device.xml'))[0], 401, 'failure 3');
+is((req('/hdhr/nobody/x/lineup.json'))[0], 401, 'unknown user: 401 (failure 2)');
+is((req('/hdhr/demo/demo-pass/discover.json'))[0], 200, 'a good login takes back only demo\'s own failure (1 left)');
+is((req('/hdhr/demo/wrong/lineup.json'))[0], 401, 'failure 2');
+is((req('/player_api.php?username=demo&password=wrong'))[0], 200, 'player_api failure 3 (its own answer)');
 is((req('/hdhr/demo/demo-pass/discover.json'))[0], 429, 'locked out: even the right password gets 429');
+is((req('/hdhr/demo/wrong/device.xml'))[0], 429, 'and a wrong one');
 is((req('/player_api.php?username=demo&password=demo-pass'))[0], 429, 'the player API shares the lock-out');
 --- error_log
 authentication failed for "demo"
