@@ -37,7 +37,13 @@ if (@missing) {
 
 my ($http_port, $rtmp_port, $admin_port) = map { XtreamSup::free_port() } 1 .. 3;
 my $src = XtreamSup::make_media("$Tmp/src.ts", 4);
-XtreamSup::reconfigure(admin_listen => "127.0.0.1:$admin_port", rtmp_port => $rtmp_port);
+# the admin API proxy key, as scripts/run.sh writes it
+my $proxy_key = join('', map { sprintf '%02x', int rand 256 } 1 .. 32);
+XtreamTest::spew("$Tmp/run/admin-proxy.key", "$proxy_key\n");
+XtreamTest::spew("$Tmp/run/admin-proxy-key.conf", "proxy_set_header X-Xtream-Proxy-Key $proxy_key;\n");
+chmod 0600, "$Tmp/run/admin-proxy.key", "$Tmp/run/admin-proxy-key.conf";
+XtreamSup::reconfigure(admin_listen => "127.0.0.1:$admin_port", rtmp_port => $rtmp_port,
+                       admin_proxy_key_file => "$Tmp/run/admin-proxy.key");
 
 # the store the operator starts from: a 1 s copy profile (so the stream is
 # live in seconds), a bouquet, a category, a movie and a series to list

@@ -178,6 +178,38 @@ xt_access_ip_allowed(const char *list, size_t len,
 }
 
 
+/* xtreamd checks stored lists with the module's own reading */
+int
+xt_access_ip_entry_valid(const char *p, size_t len)
+{
+    unsigned  bits;
+    uint8_t   net[XT_ACCESS_ADDR_LEN];
+
+    return xt_access_parse(p, len, net, &bits) == 0;
+}
+
+
+static int
+xt_access_ip_entry_bad(const char *p, size_t len, const void *ctx,
+    size_t unused)
+{
+    (void) ctx;
+    (void) unused;
+
+    return !xt_access_ip_entry_valid(p, len);
+}
+
+
+int
+xt_access_ip_list_valid(const char *list, size_t len)
+{
+    int  nonempty;
+
+    return !xt_access_each(list, len, xt_access_ip_entry_bad, NULL, 0,
+                           &nonempty);
+}
+
+
 static int
 xt_access_ua_entry(const char *p, size_t len, const void *ctx, size_t ctx_len)
 {

@@ -26,6 +26,13 @@ void xt_access_addr_v6(uint8_t out[XT_ACCESS_ADDR_LEN], const uint8_t v6[16]);
 int xt_access_ip_allowed(const char *list, size_t len,
     const uint8_t addr[XT_ACCESS_ADDR_LEN]);
 
+/* 1 when p[0..len) is one entry xt_access_ip_allowed() can match
+ * ("a.b.c.d", "a.b.c.d/0..32", "x::y", "x::y/0..128"; no spaces) */
+int xt_access_ip_entry_valid(const char *p, size_t len);
+
+/* 1 when every non-empty entry of list is valid (an empty list is) */
+int xt_access_ip_list_valid(const char *list, size_t len);
+
 /* 1 when ua equals an entry of list (case-sensitive, entries trimmed) or
  * the list is empty; an empty ua never matches a non-empty list */
 int xt_access_ua_allowed(const char *list, size_t len, const char *ua,

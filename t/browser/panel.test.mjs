@@ -161,6 +161,31 @@ async function main() {
     return t;
   });
 
+  await step('a 300-character username: a visible error on the field, nothing cut; max connections up to the API\'s 1000000', async () => {
+    // issue 18: the input used to cut it to 64 silently, and the number
+    // field capped max connections at 10000 while the API takes 1000000
+    await go('#/lines/new');
+    await page.locator('#f-username').waitFor();
+    await page.fill('#f-username', 'u'.repeat(300));
+    await page.click('[data-action=submit]');
+    await page.locator('.form-error').first().waitFor({ state: 'visible' });
+    const t = await text('.form-error');
+    if (!/at most 64 characters \(this has 300\)/.test(t)) throw new Error(`error text "${t}"`);
+    if (!(await page.locator('label:has(#f-username)').evaluate((e) => e.classList.contains('field-error')))) {
+      throw new Error('the username field is not marked');
+    }
+    const kept = (await page.inputValue('#f-username')).length;
+    if (kept !== 300) throw new Error(`the input holds ${kept} characters, not 300`);
+    await page.fill('#f-username', 'big-cap-line');
+    await page.fill('#f-max_connections', '1000001');
+    await page.click('[data-action=submit]');
+    await until(10, 'the max connections error', async () => /from 0 to 1000000/.test(await text('.form-error')));
+    await page.fill('#f-max_connections', '1000000');
+    await page.click('[data-action=submit]');
+    await page.locator('[data-secret=password]').waitFor();
+    return `${t}; 1000000 saved`;
+  });
+
   let streamId;
   await step(`add stream "${STREAM}" (${PROFILE}, source ${SOURCE})`, async () => {
     await go('#/streams/new');

@@ -28,10 +28,15 @@
 /* sessions and lock-out (docs/ADMIN-API.md "Authentication") */
 #define XT_SESSION_TTL        (12 * 3600)
 #define XT_SESSION_IDLE       (30 * 60)
-#define XT_LOCK_USER_FAILS    5
-#define XT_LOCK_ADDR_FAILS    20
+#define XT_LOCK_PAIR_FAILS    5        /* one address, one username */
+#define XT_LOCK_ADDR_FAILS    20       /* one address (IPv6: its /64) */
 #define XT_LOCK_WINDOW        (15 * 60)
 #define XT_LOCK_TIME          (15 * 60)
+
+/* the lock-out rows of a login: akey "a:ADDRESS" (IPv6: "a:PREFIX::/64"),
+   pkey "p:" + hex SHA-256(that address "\n" username) (xt_admin_auth.c) */
+void xt_admin_lock_keys(const char *address, const char *user, char akey[96],
+    char pkey[96]);
 
 typedef struct xt_admin_req_s  xt_admin_req_t;
 

@@ -3,7 +3,10 @@
 import { h, clear } from './dom.js';
 
 // field: {name, label, type, options:[{value,label}], required, min, max,
-//         placeholder, wide, help, readonly}
+//         maxlength, placeholder, wide, help, readonly}
+// maxlength and min/max are checked on submit and shown on the field: an
+// input never cuts what is typed or pasted (a silently shortened username
+// would be saved as another name)
 // types: text password number bool select multi lines(textarea, one item
 //        per line -> array) textarea date(unix seconds or null)
 export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit, extraButtons = [] } = {}) {
@@ -73,6 +76,8 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     api.showError(null);
+    const bad = checkBounds(fields, inputs);
+    if (bad) { api.showError(bad); return; }
     submit.disabled = true;
     try {
       await onSubmit(api.values(), api.changed(), api);
@@ -125,9 +130,25 @@ function makeInput(f, value, id) {
         value: value ? new Date(value * 1000).toISOString().slice(0, 16) : '' });
     default:
       return h('input', { ...common, type: f.type === 'password' ? 'password' : 'text', value: value ?? '',
-        required: f.required, placeholder: f.placeholder, maxlength: f.maxlength,
+        required: f.required, placeholder: f.placeholder,
         autocomplete: f.autocomplete || 'off', readonly: f.readonly });
   }
+}
+
+// the first field over its bounds, as an error naming it (like the API's)
+function checkBounds(fields, inputs) {
+  for (const f of fields) {
+    if (f.readonly) continue;
+    const v = readInput(f, inputs[f.name]);
+    if (f.maxlength && typeof v === 'string' && [...v].length > f.maxlength) {
+      return { field: f.name, message: `${f.label}: at most ${f.maxlength} characters (this has ${[...v].length})` };
+    }
+    if (f.type === 'number' && typeof v === 'number'
+        && ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max))) {
+      return { field: f.name, message: `${f.label}: a number from ${f.min ?? '…'} to ${f.max ?? '…'}` };
+    }
+  }
+  return null;
 }
 
 function readInput(f, input) {

@@ -40,11 +40,11 @@ async function editLine(main, id, fresh = null) {
   const ro = !canWrite();
   const fields = [
     { name: 'username', label: 'Username', required: true, maxlength: 64, readonly: ro },
-    { name: 'password', label: id ? 'New password (empty: keep)' : 'Password (empty: generate one)', type: 'password', autocomplete: 'new-password', readonly: ro },
+    { name: 'password', label: id ? 'New password (empty: keep)' : 'Password (empty: generate one)', type: 'password', maxlength: 64, autocomplete: 'new-password', readonly: ro },
     { name: 'status', label: 'Status', type: 'select', readonly: ro, options: [
       { value: 'active', label: 'active' }, { value: 'disabled', label: 'disabled' }, { value: 'banned', label: 'banned' }] },
     { name: 'exp_date', label: 'Expires (UTC, empty: never)', type: 'date', readonly: ro },
-    { name: 'max_connections', label: 'Max connections (0: unlimited)', type: 'number', min: 0, max: 10000, readonly: ro },
+    { name: 'max_connections', label: 'Max connections (0: unlimited)', type: 'number', min: 0, max: 1000000, readonly: ro },
     { name: 'is_trial', label: 'Trial line', type: 'bool', readonly: ro },
     { name: 'outputs', label: 'Outputs', type: 'multi', options: ['ts', 'm3u8', 'rtmp'].map((o) => ({ value: o, label: o })) },
     { name: 'bouquets', label: 'Bouquets', type: 'multi', empty: 'no bouquet yet', options: bouquets.map((b) => ({ value: b.id, label: b.name })) },
