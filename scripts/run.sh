@@ -78,6 +78,7 @@ admin_listen     = 127.0.0.1:$ADMIN_PORT
 # nginx proxies /admin/api/ from here, with this key: its X-Real-IP is believed
 admin_trusted_proxies = 127.0.0.1
 admin_proxy_key_file = $var/run/admin-proxy.key
+token_secret_file = $var/run/secret
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }

@@ -61,6 +61,7 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(admin_cookie_secure, 0, 1),
     S(admin_trusted_proxies, K_CIDRS),
     S(admin_proxy_key_file, K_PATH),
+    S(token_secret_file, K_PATH),
     S(db_write_socket, K_PATH),
     S(db_write_host, K_STR),
     U(db_write_port, 1, 65535),

@@ -55,6 +55,9 @@ typedef struct {
     char      admin_proxy_key_file[XT_CONF_PATH_MAX]; /* "" = no key:
                                          the key nginx sends in
                                          X-Xtream-Proxy-Key */
+    /* the file nginx's xtream_secret reads: the admin API signs stream
+       preview tokens with it; "" = no previews */
+    char      token_secret_file[XT_CONF_PATH_MAX];
     /* many servers (issue 11, xt_db_write.c, xt_load_report.c): writes
        go to the primary when db_write_host or db_write_socket is set,
        while the db_* connection (a local replica) compiles snapshots */

@@ -55,6 +55,8 @@ struct xt_admin_req_s {
     const char         *cookie_sid;       /* xt_admin cookie, or NULL */
     const char         *csrf_header;      /* X-CSRF-Token, or NULL */
     char                address[64];      /* client address */
+    int                 via_https;        /* nginx on this host says the
+                                             client came over TLS */
     int                 cli;              /* xtreamctl: no session, role admin */
 
     /* routing result */
@@ -135,6 +137,9 @@ int xt_admin_activity(xt_admin_req_t *rq);
 int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
 int xt_admin_epg_sources(xt_admin_req_t *rq);
+int xt_admin_epg_channels(xt_admin_req_t *rq);
+/* POST /streams/{id}/preview (xt_admin_preview.c) */
+int xt_admin_stream_preview(xt_admin_req_t *rq, long long id);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);

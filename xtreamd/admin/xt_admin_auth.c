@@ -104,15 +104,22 @@ xt_lock_left(xt_admin_req_t *rq, const char *pkey, const char *akey,
 }
 
 
+/* user: the username the key counts for (POST /admins/{id}/unlock finds
+   the rows by it), NULL for an address alone */
 static int
-xt_lock_fail(xt_admin_req_t *rq, const char *key, long long limit,
-    long long now)
+xt_lock_fail(xt_admin_req_t *rq, const char *key, const char *user,
+    long long limit, long long now)
 {
     xt_binds_t  bs;
 
     /* locked_until first: it must see the old failures/window_start */
     xt_binds_reset(&bs);
     xt_bind_cstr(&bs, key);
+    if (user) {
+        xt_bind_cstr(&bs, user);
+    } else {
+        xt_bind_null(&bs);
+    }
     xt_bind_int(&bs, now);
     xt_bind_int(&bs, limit <= 1 ? now + XT_LOCK_TIME : 0);
     xt_bind_int(&bs, now - XT_LOCK_WINDOW);
@@ -122,7 +129,7 @@ xt_lock_fail(xt_admin_req_t *rq, const char *key, long long limit,
     xt_bind_int(&bs, now - XT_LOCK_WINDOW);
     xt_bind_int(&bs, now);
     return xt_sql_exec(rq, "INSERT INTO admin_login_failures (scope_key, "
-        "failures, window_start, locked_until) VALUES (?, 1, ?, ?) "
+        "username, failures, window_start, locked_until) VALUES (?, ?, 1, ?, ?) "
         "ON DUPLICATE KEY UPDATE "
         "locked_until = IF(IF(window_start < ?, 0, failures) + 1 >= ?, ?, "
         "locked_until), "
@@ -189,8 +196,8 @@ xt_admin_login(xt_admin_req_t *rq)
 
     snprintf(rq->admin_name, sizeof(rq->admin_name), "%s", user);
     if (!ok) {
-        if (xt_lock_fail(rq, pkey, XT_LOCK_PAIR_FAILS, now) != 0
-            || xt_lock_fail(rq, akey, XT_LOCK_ADDR_FAILS, now) != 0
+        if (xt_lock_fail(rq, pkey, user, XT_LOCK_PAIR_FAILS, now) != 0
+            || xt_lock_fail(rq, akey, NULL, XT_LOCK_ADDR_FAILS, now) != 0
             || xt_admin_audit(rq, "login_fail", "session", 0, NULL) != 0)
         {
             return -1;
@@ -251,7 +258,8 @@ xt_admin_login(xt_admin_req_t *rq)
     snprintf(rq->set_cookie, sizeof(rq->set_cookie),
              "xt_admin=%s; Path=/admin/; HttpOnly; SameSite=Strict; "
              "Max-Age=%d%s", sidhex, XT_SESSION_TTL,
-             rq->cf && rq->cf->admin_cookie_secure ? "; Secure" : "");
+             (rq->cf && rq->cf->admin_cookie_secure) || rq->via_https
+             ? "; Secure" : "");
     xt_who_json(rq);
     return 0;
 }

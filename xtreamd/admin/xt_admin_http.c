@@ -316,6 +316,22 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
     rq.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-CSRF-Token");
     xt_http_address(c, h, rq.address, sizeof(rq.address));
+    /* the packaged site sends X-Forwarded-Proto $scheme: the session
+       cookie is Secure whenever a trusted proxy says the panel was
+       reached over HTTPS */
+    {
+        const union MHD_ConnectionInfo  *ci;
+        const char  *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         "X-Forwarded-Proto");
+
+        ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        rq.via_https = proto != NULL && strcmp(proto, "https") == 0
+            && ci != NULL && ci->client_addr != NULL
+            && xt_admin_proxy_trusted(ci->client_addr,
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               "X-Xtream-Proxy-Key"),
+                   h->cf->admin_trusted_proxies, h->proxy_key);
+    }
 
     xt_admin_handle(&rq);
     if (rq.status >= 500) {

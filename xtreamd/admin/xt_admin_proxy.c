@@ -61,8 +61,7 @@ xt_admin_proxy_key_load(const xt_config_t *cf, char *key, size_t keysz,
 }
 
 
-/* the peer trusted: listed, and holding the key when there is one */
-static int
+int
 xt_admin_proxy_trusted(const struct sockaddr *peer, const char *key_hdr,
     const char *trusted, const char *key)
 {

@@ -23,6 +23,11 @@ struct sockaddr;
 int xt_admin_proxy_key_load(const xt_config_t *cf, char *key, size_t keysz,
     char *err, size_t errlen);
 
+/* 1 when the peer is one of trusted and, when key is not "", key_hdr
+   equals it: its forwarded headers (X-Real-IP, X-Forwarded-Proto) count */
+int xt_admin_proxy_trusted(const struct sockaddr *peer, const char *key_hdr,
+    const char *trusted, const char *key);
+
 /* the client's address into out: the peer's text, or real (X-Real-IP)
    when the peer is trusted and key is "" or equals key_hdr */
 void xt_admin_client_address(const struct sockaddr *peer, const char *real,

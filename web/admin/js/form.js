@@ -9,7 +9,10 @@ import { h, clear } from './dom.js';
 // would be saved as another name)
 // types: text password number bool select multi lines(textarea, one item
 //        per line -> array) textarea date(unix seconds or null)
-export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit, extraButtons = [] } = {}) {
+// readOnly: every field read-only or disabled and no submit button (what a
+// viewer gets)
+export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit, extraButtons = [], readOnly = false } = {}) {
+  if (readOnly) fields = fields.map((f) => ({ ...f, readonly: true }));
   const errorBox = h('p.form-error', { role: 'alert', hidden: true });
   const inputs = {};
   const wraps = {};
@@ -29,7 +32,7 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
     wraps[f.name] = wrap;
     form.append(wrap);
   }
-  const submit = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'submit' }, submitLabel);
+  const submit = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'submit', hidden: readOnly }, submitLabel);
   form.append(h('div.form-actions', submit, ...extraButtons));
 
   const api = {
@@ -76,6 +79,7 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     api.showError(null);
+    if (readOnly) return;
     const bad = checkBounds(fields, inputs);
     if (bad) { api.showError(bad); return; }
     submit.disabled = true;
@@ -116,17 +120,17 @@ function makeInput(f, value, id) {
       if (!f.options.length) box.append(h('span.muted', f.empty || 'none yet'));
       for (const o of f.options) {
         box.append(h('label.check', h('input', { type: 'checkbox', value: String(o.value),
-          'data-multi': f.name, checked: chosen.has(String(o.value)) }), o.label));
+          'data-multi': f.name, checked: chosen.has(String(o.value)), disabled: f.readonly }), o.label));
       }
       return box;
     }
     case 'lines':
       return h('textarea', { ...common, rows: f.rows || 3, placeholder: f.placeholder,
-        value: (value || []).join('\n') });
+        value: (value || []).join('\n'), readonly: f.readonly });
     case 'textarea':
-      return h('textarea', { ...common, rows: f.rows || 3, value: value ?? '' });
+      return h('textarea', { ...common, rows: f.rows || 3, value: value ?? '', readonly: f.readonly });
     case 'date':
-      return h('input', { ...common, type: 'datetime-local',
+      return h('input', { ...common, type: 'datetime-local', readonly: f.readonly,
         value: value ? new Date(value * 1000).toISOString().slice(0, 16) : '' });
     default:
       return h('input', { ...common, type: f.type === 'password' ? 'password' : 'text', value: value ?? '',
