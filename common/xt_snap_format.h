@@ -104,11 +104,21 @@ enum {
        uint32_t kicks[count], count == LINES count, the kick generation of
        each line in LINES order (lines.kick).  A connection admitted under
        one value ends when the line's value changes.  Absent = all 0. */
-    XT_SEC_LINE_KICKS   = 12
+    XT_SEC_LINE_KICKS   = 12,
+
+    /* lines kind, issue 17: xt_snap_line_mac_t[count], the lines bound to
+       a MAG box, sorted by mac (memcmp), each mac once.  Absent = none. */
+    XT_SEC_LINE_MACS    = 13
 };
 
 
 /* lines */
+
+typedef struct {
+    uint8_t        mac[6];
+    uint16_t       reserved;
+    uint32_t       line;             /* index into LINES */
+} xt_snap_line_mac_t;
 
 enum {
     XT_LINE_ACTIVE   = 0,

@@ -77,7 +77,8 @@ xt_usage(FILE *f)
 "  restore FILE [--force]       into an empty database (--force: replace)\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
-"  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
+"  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n"
+"  --mac 00:1A:79:AB:CD:EF (a MAG box; \"\" unbinds)\n");
 }
 
 

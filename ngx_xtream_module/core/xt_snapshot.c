@@ -470,6 +470,24 @@ xt_snap_open(xt_snap_t *s, const void *buf, size_t size, uint32_t kind,
         }
         s->line_kicks = p;
 
+        if (xt_records(s, byid[XT_SEC_LINE_MACS],
+                       sizeof(xt_snap_line_mac_t), &p, &n)
+            != 0)
+        {
+            XT_FAIL("bad LINE_MACS section size");
+        }
+        s->line_macs = p;
+        s->nline_macs = p ? n : 0;
+
+        for (n = 0; n < s->nline_macs; n++) {
+            if (s->line_macs[n].line >= s->nlines
+                || (n > 0 && memcmp(s->line_macs[n - 1].mac,
+                                    s->line_macs[n].mac, 6) >= 0))
+            {
+                XT_FAIL("LINE_MACS not sorted or a bad line index");
+            }
+        }
+
         return xt_check_lines(s, err);
     }
 
@@ -782,6 +800,34 @@ xt_snap_line_by_id(const xt_snap_t *s, uint32_t id)
         if (s->lines[mid].id < id) {
             lo = mid + 1;
 
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
+}
+
+
+const xt_snap_line_t *
+xt_snap_line_by_mac(const xt_snap_t *s, const uint8_t mac[6])
+{
+    int       c;
+    uint32_t  lo, hi, mid;
+
+    lo = 0;
+    hi = s->nline_macs;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = memcmp(s->line_macs[mid].mac, mac, 6);
+
+        if (c == 0) {
+            return &s->lines[s->line_macs[mid].line];
+        }
+
+        if (c < 0) {
+            lo = mid + 1;
         } else {
             hi = mid;
         }

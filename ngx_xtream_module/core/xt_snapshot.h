@@ -29,6 +29,8 @@ typedef struct {
     const uint32_t             *line_index;
     uint32_t                    nslots;
     const uint32_t             *line_kicks;   /* nlines entries, or NULL */
+    const xt_snap_line_mac_t   *line_macs;    /* sorted by mac, or NULL */
+    uint32_t                    nline_macs;
 
     /* catalog kind */
     const xt_snap_setting_t    *settings;
@@ -76,6 +78,9 @@ xt_snap_strp(const xt_snap_t *s, xt_snap_str_t str)
 
 const xt_snap_line_t *xt_snap_line_find(const xt_snap_t *s,
     const unsigned char *name, size_t len);
+/* the line bound to a MAG box's mac (XT_SEC_LINE_MACS), or NULL */
+const xt_snap_line_t *xt_snap_line_by_mac(const xt_snap_t *s,
+    const uint8_t mac[6]);
 /* lines are sorted by id: binary search */
 const xt_snap_line_t *xt_snap_line_by_id(const xt_snap_t *s, uint32_t id);
 /* the line's kick generation (XT_SEC_LINE_KICKS), 0 when absent */

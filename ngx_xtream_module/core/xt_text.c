@@ -1,5 +1,5 @@
 /*
- * base64, UTF-8 repair, XML escaping.
+ * base64, UTF-8 repair, XML and JSON escaping.
  */
 
 #include <string.h>
@@ -188,6 +188,39 @@ xt_xml_escape(char *out, const char *in, size_t len)
 
         default:
             *p++ = in[i];
+        }
+    }
+
+    return (size_t) (p - out);
+}
+
+
+size_t
+xt_json_escape(char *out, const char *in, size_t len)
+{
+    char           *p;
+    size_t          i;
+    unsigned char   c;
+
+    static const char  hex[] = "0123456789abcdef";
+
+    p = out;
+
+    for (i = 0; i < len; i++) {
+        c = (unsigned char) in[i];
+
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+            *p++ = (char) c;
+
+        } else if (c < 0x20 || c == 0x7f) {
+            memcpy(p, "\\u00", 4);
+            p[4] = hex[c >> 4];
+            p[5] = hex[c & 0xf];
+            p += 6;
+
+        } else {
+            *p++ = (char) c;
         }
     }
 

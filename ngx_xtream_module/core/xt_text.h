@@ -14,6 +14,7 @@
 #define xt_base64_len(len)                ((((len) + 2) / 3) * 4)
 #define xt_utf8_replace_invalid_len(len)  ((len) * 3)
 #define xt_xml_escape_len(len)            ((len) * 6)
+#define xt_json_escape_len(len)           ((len) * 6)
 
 /* standard alphabet with "=" padding; returns the output length */
 size_t xt_base64_encode(char *out, const unsigned char *in, size_t len);
@@ -36,5 +37,12 @@ int xt_utf8_clean(const unsigned char *in, size_t len);
  * xt_utf8_replace_invalid first); returns the output length.
  */
 size_t xt_xml_escape(char *out, const char *in, size_t len);
+
+/*
+ * JSON string content (without the quotes) of valid UTF-8: the quote and
+ * the backslash backslashed, C0 controls and DEL as \u00XX; returns the
+ * output length.
+ */
+size_t xt_json_escape(char *out, const char *in, size_t len);
 
 #endif /* XT_TEXT_H */

@@ -17,6 +17,7 @@ main(void)
     test_tz();
     test_render();
     test_api();
+    test_hdhr();
 
     printf("%d passed, %d failed\n", xt_test_passed, xt_test_failed);
 

@@ -157,6 +157,25 @@ static void e_kicks_count(void *b, size_t *n)
     s->size -= sizeof(uint32_t);
     reseal(b, *n);
 }
+/* macs out of order, a mac naming a line that is not there */
+static void e_macs_unsorted(void *b, size_t *n)
+{
+    const xt_snap_section_t  *s = section(b, XT_SEC_LINE_MACS);
+    xt_snap_line_mac_t       *m = (xt_snap_line_mac_t *) ((char *) b
+                                                          + s->offset);
+
+    m[1].mac[5] = 0;
+    reseal(b, *n);
+}
+static void e_macs_line(void *b, size_t *n)
+{
+    const xt_snap_section_t  *s = section(b, XT_SEC_LINE_MACS);
+    xt_snap_line_mac_t       *m = (xt_snap_line_mac_t *) ((char *) b
+                                                          + s->offset);
+
+    m[1].line = 1000000;
+    reseal(b, *n);
+}
 static void e_json_not_object(void *b, size_t *n)
 {
     const xt_snap_section_t  *s = section(b, XT_SEC_LIVE);
@@ -210,6 +229,8 @@ test_snapshot(void)
     CHECK(refused(lb, ll, e_slot_oob, XT_SNAP_KIND_LINES));
     CHECK(refused(lb, ll, e_unsorted, XT_SNAP_KIND_LINES));
     CHECK(refused(lb, ll, e_kicks_count, XT_SNAP_KIND_LINES));
+    CHECK(refused(lb, ll, e_macs_unsorted, XT_SNAP_KIND_LINES));
+    CHECK(refused(lb, ll, e_macs_line, XT_SNAP_KIND_LINES));
     CHECK(refused(cb, cl, e_live_index, XT_SNAP_KIND_CATALOG));
     CHECK(refused(cb, cl, e_json_not_object, XT_SNAP_KIND_CATALOG));
 
@@ -241,6 +262,17 @@ test_snapshot(void)
     CHECK(xt_snap_line_find(&ls, (const unsigned char *) "dem", 3) == NULL);
     CHECK(xt_snap_line_find(&ls, (const unsigned char *) "demo2", 5) == NULL);
     CHECK(xt_snap_line_find(&ls, (const unsigned char *) "", 0) == NULL);
+
+    /* MAG boxes by mac */
+    CHECK(ls.nline_macs == 2);
+    l = xt_snap_line_by_mac(&ls, (const uint8_t *) "\x00\x1a\x79\0\0\x01");
+    CHECK(l != NULL && l->id == 1);
+    l = xt_snap_line_by_mac(&ls, (const uint8_t *) "\x00\x1a\x79\0\0\x05");
+    CHECK(l != NULL && l->id == 5);
+    CHECK(xt_snap_line_by_mac(&ls, (const uint8_t *) "\x00\x1a\x79\0\0\x02")
+          == NULL);
+    CHECK(xt_snap_line_by_mac(&ls, (const uint8_t *) "\xff\xff\xff\xff\xff"
+                              "\xff") == NULL);
 
     found = 0;
     collisions = 0;

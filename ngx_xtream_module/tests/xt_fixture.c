@@ -71,6 +71,7 @@ xt_fix_lines(size_t extra, void **buf, size_t *len)
     char                user[32], pass[32];
     size_t              i, n, nslots;
     uint32_t           *slots, *kicks, h;
+    xt_snap_line_mac_t  macs[2];
     xt_snap_line_t     *lines;
     xt_fix_line_t       bulk = { NULL, NULL, XT_LINE_ACTIVE, 0, 0,
                                  XT_OUT_TS, 1, { 1 } };
@@ -113,6 +114,13 @@ xt_fix_lines(size_t extra, void **buf, size_t *len)
         slots[h] = (uint32_t) i + 1;
     }
 
+    /* MAG boxes: demo 00:1A:79:00:00:01, trial 00:1A:79:00:00:05 */
+    memset(macs, 0, sizeof(macs));
+    memcpy(macs[0].mac, "\x00\x1a\x79\x00\x00\x01", 6);
+    macs[0].line = 0;
+    memcpy(macs[1].mac, "\x00\x1a\x79\x00\x00\x05", 6);
+    macs[1].line = 4;
+
     /* kick generations (admin "kill"): line i has i % 3 */
     kicks = calloc(n ? n : 1, sizeof(uint32_t));
     for (i = 0; kicks && i < n; i++) {
@@ -126,6 +134,8 @@ xt_fix_lines(size_t extra, void **buf, size_t *len)
                                    slots, nslots * sizeof(uint32_t)) != 0
          || xt_snap_writer_section(w, XT_SEC_LINE_KICKS, (uint32_t) n,
                                    kicks, n * sizeof(uint32_t)) != 0
+         || xt_snap_writer_section(w, XT_SEC_LINE_MACS, 2, macs,
+                                   sizeof(macs)) != 0
          || xt_snap_writer_finish(w, buf, len) != 0 ? -1 : 0;
 
     free(kicks);

@@ -16,7 +16,8 @@
  * lines: demo/demo-pass (active, bouquets 2,1), expired/pw1, banned/pw2,
  * disabled/pw3, trial/pw4 (trial, all outputs, exp in 2100, bouquets
  * 9,1), plus
- * "user0".."user<extra-1>" with password "pass<i>".
+ * "user0".."user<extra-1>" with password "pass<i>"; MAG boxes
+ * 00:1A:79:00:00:01 (demo) and 00:1A:79:00:00:05 (trial).
  */
 int xt_fix_lines(size_t extra, void **buf, size_t *len);
 

@@ -26,5 +26,6 @@ void test_args(void);
 void test_tz(void);
 void test_render(void);
 void test_api(void);
+void test_hdhr(void);
 
 #endif /* XT_TEST_H */

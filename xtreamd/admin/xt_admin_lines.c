@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "xt_json_gen.h"
+#include "xt_mac.h"
 #include "xt_secret.h"
 #include "admin/xt_admin_crud.h"
 #include "admin/xt_admin_fields.h"
@@ -42,6 +43,8 @@ static const xt_field_t  xt_line_fields[] = {
       .max = 1024 },
     { .name = "message", .col = "message", .type = XF_STR, .max = 1024 },
     { .name = "notes", .col = "notes", .type = XF_TEXT, .max = 1024 },
+    /* written by the hooks (normal form, null unbinds); shown here */
+    { .name = "mac", .col = "mac", .type = XF_STR, .flags = XF_RO },
     { .name = "created_at", .col = "created_at", .type = XF_INT,
       .flags = XF_RO },
     { .name = "kick", .col = "kick", .type = XF_INT, .flags = XF_RO },
@@ -63,7 +66,32 @@ static const xt_filter_t  xt_line_filters[] = {
     { NULL, NULL, 0, NULL }
 };
 
-static const char *const  xt_line_extra[] = { "password", "bouquets", NULL };
+static const char *const  xt_line_extra[] = { "password", "bouquets", "mac",
+                                               NULL };
+
+
+/* "mac": absent (*present 0), null (out ""), or a MAC in either case and
+   separator, given back in the stored form */
+static int
+xt_line_mac(xt_admin_req_t *rq, yajl_val body, char out[XT_MAC_TEXT_LEN + 1],
+    int *present)
+{
+    yajl_val  v;
+
+    v = xt_field_get(body, "mac");
+    *present = v != NULL;
+    out[0] = '\0';
+    if (v == NULL || YAJL_IS_NULL(v)) {
+        return 0;
+    }
+    if (!YAJL_IS_STRING(v)
+        || xt_mac_normalize(v->u.string, strlen(v->u.string), out) != 0)
+    {
+        return xt_admin_err(rq, 400, "bad_field", "mac", "mac: a MAC address "
+                            "such as 00:1A:79:AB:CD:EF (or null)");
+    }
+    return 0;
+}
 
 
 static int
@@ -115,10 +143,12 @@ xt_line_validate(xt_admin_req_t *rq, long long id, int create)
     long long    ids[XT_LINE_BOUQUETS_MAX];
     size_t       n;
     int          present;
+    char         mac[XT_MAC_TEXT_LEN + 1];
 
     (void) id;
     (void) create;
     if (xt_line_password_ok(rq, rq->json, &pw) != 0
+        || xt_line_mac(rq, rq->json, mac, &present) != 0
         || xt_field_ids(rq, rq->json, "bouquets", XT_LINE_BOUQUETS_MAX, ids,
                         &n, &present) != 0)
     {
@@ -137,10 +167,27 @@ xt_line_store(xt_admin_req_t *rq, long long id, int create)
     size_t       n, i;
     int          present;
     xt_binds_t   bs;
+    char         mac[XT_MAC_TEXT_LEN + 1];
 
     (void) xt_line_password_ok(rq, rq->json, &pw);
     if ((pw || create) && xt_line_set_password(rq, id, pw) != 0) {
         return -1;
+    }
+    (void) xt_line_mac(rq, rq->json, mac, &present);
+    if (present) {
+        /* the unique index answers a box bound twice: 409 naming "mac" */
+        xt_binds_reset(&bs);
+        if (mac[0]) {
+            xt_bind_cstr(&bs, mac);
+        } else {
+            xt_bind_null(&bs);
+        }
+        xt_bind_int(&bs, id);
+        if (xt_sql_exec(rq, "UPDATE `lines` SET mac = ? WHERE id = ?", &bs,
+                        "mac") < 0)
+        {
+            return -1;
+        }
     }
     (void) xt_field_ids(rq, rq->json, "bouquets", XT_LINE_BOUQUETS_MAX, ids,
                         &n, &present);

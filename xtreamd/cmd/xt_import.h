@@ -29,7 +29,8 @@ enum {
     XT_F_CRED,      /* [A-Za-z0-9._@-]{1,64} */
     XT_F_IDS,       /* array of XT_F_ID */
     XT_F_STRS,      /* array of strings of at most max bytes */
-    XT_F_OBJS       /* array of objects of entity sub */
+    XT_F_OBJS,      /* array of objects of entity sub */
+    XT_F_MAC        /* a MAC address, stored in its normal form */
 };
 
 /* how the apply step stores a field */

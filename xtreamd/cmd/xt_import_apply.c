@@ -373,7 +373,7 @@ xt_bind_field(xt_actx_t *a, xt_binds_t *bs, const xt_field_t *f,
         if (v->null || (!v->set && (f->flags & XT_NULLABLE))) {
             xt_bind_null(bs);
         } else if (f->type == XT_F_STR || f->type == XT_F_ENUM
-                   || f->type == XT_F_CRED)
+                   || f->type == XT_F_CRED || f->type == XT_F_MAC)
         {
             if (v->set) {
                 xt_bind_str(bs, v->s, v->len);

@@ -220,6 +220,8 @@ static const xt_field_t  xt_lines_f[] = {
     STR("notes", "notes", 0, 1024, ""),
     { "bouquets", XT_F_IDS, XT_S_CHILD, NULL, 0, 0, 0, 0, NULL, NULL, NULL },
     TIME("created_at"),
+    { "mac", XT_F_MAC, XT_S_COL, "mac", XT_NULLABLE, 0, 0, 0, NULL, NULL,
+      NULL },
 };
 
 static const xt_field_t  xt_epg_channels_f[] = {

@@ -10,6 +10,7 @@
 
 #include "xt_access.h"
 #include "xt_import.h"
+#include "xt_mac.h"
 #include "xt_secret.h"
 #include "xt_settings.h"
 
@@ -201,6 +202,7 @@ xt_validate_field(xt_vctx_t *c, const xt_field_t *f, yajl_val v,
 {
     size_t  i, l;
     long long  x;
+    char    mac[XT_MAC_TEXT_LEN + 1];
 
     out->set = 1;
     if (YAJL_IS_NULL(v)) {
@@ -231,6 +233,20 @@ xt_validate_field(xt_vctx_t *c, const xt_field_t *f, yajl_val v,
     case XT_F_ENUM:
     case XT_F_CRED:
         return xt_str_check(c, v, f, &out->s, &out->len);
+    case XT_F_MAC:
+        /* rewritten in place (the normal form has the same length), so
+           the apply step binds it as any string */
+        if (!YAJL_IS_STRING(v)
+            || xt_mac_normalize(v->u.string, strlen(v->u.string),
+                                mac) != 0)
+        {
+            return xt_verr(c, "must be a MAC address such as "
+                           "00:1A:79:AB:CD:EF");
+        }
+        memcpy(v->u.string, mac, XT_MAC_TEXT_LEN);
+        out->s = v->u.string;
+        out->len = XT_MAC_TEXT_LEN;
+        return 0;
     case XT_F_IDS:
     case XT_F_STRS:
         if (!YAJL_IS_ARRAY(v)) {

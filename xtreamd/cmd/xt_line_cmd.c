@@ -14,12 +14,12 @@
 
 /* one option per column; value NULL = not given */
 enum { O_PASSWORD, O_EXP, O_MAXC, O_STATUS, O_BOUQUETS, O_OUTPUTS, O_TRIAL,
-       O_IPS, O_UAS, O_MESSAGE, O_COUNT };
+       O_IPS, O_UAS, O_MESSAGE, O_MAC, O_COUNT };
 
 static const char *const  xt_opt_names[O_COUNT] = {
     "--password", "--exp-date", "--max-connections", "--status",
     "--bouquets", "--outputs", "--trial", "--allowed-ips", "--allowed-uas",
-    "--message"
+    "--message", "--mac"
 };
 
 typedef struct {
@@ -277,6 +277,15 @@ xt_line_body(const char *user, const xt_line_opts_t *o)
     if (o->v[O_MESSAGE]) {
         xt_gen_key(g, "message");
         xt_gen_cstr(g, o->v[O_MESSAGE]);
+    }
+    /* checked and normalised by the admin API; "" unbinds the box */
+    if (o->v[O_MAC]) {
+        xt_gen_key(g, "mac");
+        if (o->v[O_MAC][0]) {
+            xt_gen_cstr(g, o->v[O_MAC]);
+        } else {
+            yajl_gen_null(g);
+        }
     }
     if (o->v[O_BOUQUETS]) {
         xt_gen_key(g, "bouquets");

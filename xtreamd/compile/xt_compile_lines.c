@@ -9,6 +9,7 @@
 
 #include "xt_compile.h"
 #include "xt_grow.h"
+#include "xt_mac.h"
 #include "xt_snap_writer.h"
 
 /* line_bouquets as two parallel arrays: the bouquet ids of one line are
@@ -60,7 +61,15 @@ xt_load_line_bouquets(xt_db_t *db, xt_lb_t *lb)
 
 
 enum { C_ID, C_USER, C_SALT, C_HASH, C_STATUS, C_EXP, C_MAXC, C_TRIAL,
-       C_OUT, C_IPS, C_UAS, C_MSG, C_CREATED, C_KICK };
+       C_OUT, C_IPS, C_UAS, C_MSG, C_CREATED, C_KICK, C_MAC };
+
+
+static int
+xt_line_mac_cmp(const void *a, const void *b)
+{
+    return memcmp(((const xt_snap_line_mac_t *) a)->mac,
+                  ((const xt_snap_line_mac_t *) b)->mac, 6);
+}
 
 int
 xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
@@ -73,6 +82,8 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     xt_snap_line_t    *lines = NULL, *l;
     uint32_t          *slots = NULL, *uhash = NULL, slot;
     uint32_t          *kicks = NULL;
+    xt_snap_line_mac_t *macs = NULL;
+    size_t             nmacs = 0, mcap = 0;
     xt_snap_writer_t  *w = NULL;
     int                rc = -1, frc;
 
@@ -86,7 +97,8 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     st = xt_db_prepare(db, "SELECT id, username, password_salt, "
                        "password_hash, status + 0, COALESCE(exp_date, 0), "
                        "max_connections, is_trial, allowed_outputs + 0, "
-                       "allowed_ips, allowed_uas, message, created_at, kick "
+                       "allowed_ips, allowed_uas, message, created_at, kick, "
+                       "COALESCE(mac, '') "
                        "FROM `lines` ORDER BY id");
     if (st == NULL) {
         goto db_fail;
@@ -108,6 +120,9 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     }
     xt_row_int(&r);
     xt_row_int(&r);             /* kick */
+    if (xt_row_str(&r, 32) != 0) {  /* mac */
+        goto oom;
+    }
 
     stats->generation = xt_snap_next_generation(dir, XT_SNAP_FILE_LINES,
                                                 XT_SNAP_KIND_LINES);
@@ -150,6 +165,20 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
         l->allowed_ips = xt_snap_writer_str(w, r.sval[C_IPS], r.len[C_IPS]);
         l->allowed_uas = xt_snap_writer_str(w, r.sval[C_UAS], r.len[C_UAS]);
         kicks[n] = (uint32_t) r.ival[C_KICK];
+
+        /* the store keeps the normal form; anything else is skipped (a
+           hand-edited row cannot bind a box) */
+        if (r.len[C_MAC] != 0) {
+            if (xt_grow((void **) &macs, &mcap, nmacs, sizeof(*macs)) != 0) {
+                goto oom;
+            }
+            memset(&macs[nmacs], 0, sizeof(*macs));
+            if (xt_mac_parse(r.sval[C_MAC], r.len[C_MAC], macs[nmacs].mac)
+                == 0)
+            {
+                macs[nmacs++].line = (uint32_t) n;
+            }
+        }
         uhash[n] = xt_snap_hash((const unsigned char *) r.sval[C_USER],
                                 (uint32_t) r.len[C_USER]);
 
@@ -171,6 +200,16 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
     }
     mysql_stmt_close(st);
     st = NULL;
+
+    if (nmacs) {
+        qsort(macs, nmacs, sizeof(*macs), xt_line_mac_cmp);
+        for (i = 1; i < nmacs; i++) {
+            if (xt_line_mac_cmp(&macs[i - 1], &macs[i]) == 0) {
+                snprintf(err, errlen, "two lines with one mac");
+                goto fail;
+            }
+        }
+    }
 
     nslots = 16;
     while (nslots < 2 * n) {
@@ -197,7 +236,10 @@ xt_compile_lines(xt_db_t *db, const char *dir, xt_compile_stats_t *stats,
         || xt_snap_writer_section(w, XT_SEC_LINE_INDEX, (uint32_t) nslots,
                                   slots, nslots * sizeof(uint32_t)) != 0
         || xt_snap_writer_section(w, XT_SEC_LINE_KICKS, (uint32_t) n,
-                                  kicks, n * sizeof(uint32_t)) != 0)
+                                  kicks, n * sizeof(uint32_t)) != 0
+        || (nmacs
+            && xt_snap_writer_section(w, XT_SEC_LINE_MACS, (uint32_t) nmacs,
+                                      macs, nmacs * sizeof(*macs)) != 0))
     {
         snprintf(err, errlen, "%s", xt_snap_writer_error(w));
         goto fail;
@@ -224,6 +266,7 @@ out:
     free(lines);
     free(uhash);
     free(kicks);
+    free(macs);
     free(slots);
     xt_snap_writer_free(w);
     return rc;

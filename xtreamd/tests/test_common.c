@@ -3,6 +3,7 @@
 
 #include "xt_civil.h"
 #include "xt_hex.h"
+#include "xt_mac.h"
 #include "xt_test.h"
 
 
@@ -15,6 +16,23 @@ test_common(void)
     int64_t                     y, day;
     int32_t                     m, d;
     int                         ok = 1;
+    uint8_t                     mac[6];
+    char                        mtext[18];
+
+    /* MACs: either case and separator in, one form out */
+    CHECK(xt_mac_normalize("00:1a:79:ab:cd:ef", 17, mtext) == 0
+          && strcmp(mtext, "00:1A:79:AB:CD:EF") == 0);
+    CHECK(xt_mac_normalize("00-1A-79-0b-Cd-EF", 17, mtext) == 0
+          && strcmp(mtext, "00:1A:79:0B:CD:EF") == 0);
+    CHECK(xt_mac_parse("00:1A-79:AB:CD:EF", 17, mac) == -1);   /* mixed */
+    CHECK(xt_mac_parse("00:1A:79:AB:CD:E", 16, mac) == -1);
+    CHECK(xt_mac_parse("00:1A:79:AB:CD:EF ", 18, mac) == -1);
+    CHECK(xt_mac_parse("00:1A:79:AB:CD:EG", 17, mac) == -1);
+    CHECK(xt_mac_parse("001A79ABCDEF:::::", 17, mac) == -1);
+    CHECK(xt_mac_parse("00:00:00:00:00:00", 17, mac) == -1);   /* zero */
+    CHECK(xt_mac_parse("01:1A:79:AB:CD:EF", 17, mac) == -1);   /* multicast */
+    CHECK(xt_mac_parse("00:1A:79:AB:CD:EF", 17, mac) == 0
+          && mac[0] == 0 && mac[2] == 0x79 && mac[5] == 0xef);
 
     memset(hex, 'x', sizeof(hex));
     xt_hex_encode(hex, bin, sizeof(bin));
