@@ -1,15 +1,21 @@
 /*
  * ngx_xtream_cluster_module (issue 11): the two hooks the delivery
- * handler calls.  See ngx_xtream_cluster_module.c and DELIVERY.md
+ * handler calls.  See ngx_xtream_cluster_module.c and docs/DELIVERY.md
  * "Many servers".
  */
 
 #ifndef NGX_XTREAM_CLUSTER_H
 #define NGX_XTREAM_CLUSTER_H
 
-#include "ngx_xtream_delivery.h"
+#include "ngx_xtream_module.h"
 #include "xt_cluster.h"
 #include "xt_handoff.h"
+#include "xt_route.h"
+
+
+/* a delivery request (ngx_xtream_delivery.h); the player API includes
+   this header too and needs nothing else of delivery */
+struct ngx_xtream_dreq_s;
 
 
 #define NGX_XTREAM_CLUSTER_OFF   0
@@ -40,7 +46,7 @@ xt_cluster_t *ngx_xtream_cluster_get(ngx_http_request_t *r);
 /* main: after every check passed, a 302 to a node (the request is then
    answered), or NGX_DECLINED to serve it here */
 ngx_int_t ngx_xtream_cluster_redirect(ngx_http_request_t *r,
-    ngx_xtream_dreq_t *d, const xt_route_t *rt);
+    struct ngx_xtream_dreq_s *d, const xt_route_t *rt);
 
 /* main: the line's connections on the other servers (0 elsewhere), for
    user_info.active_cons */

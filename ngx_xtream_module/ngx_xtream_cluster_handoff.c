@@ -3,10 +3,11 @@
  * /series/_h/... accepted when TOKEN was signed with the cluster secret
  * for this node, this stream and this client address; the viewer is then
  * counted against the line like any other, the connections the other
- * servers report for the line taken off max_connections (DELIVERY.md
+ * servers report for the line taken off max_connections (docs/DELIVERY.md
  * "Many servers").
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 #include "xt_entitle.h"
 
@@ -79,8 +80,9 @@ ngx_xtream_cluster_handoff(ngx_http_request_t *r)
     cat = &cm->snap;
 
     /* the main checked everything; the status again, so a ban made since
-       (and replicated here) stops the hand-off too */
-    line = xt_cluster_line_by_id(lines, h.line_id);
+       (and replicated here) stops the hand-off too.  A hand-off names the
+       line by id, never by name. */
+    line = xt_snap_line_by_id(lines, h.line_id);
     if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -121,7 +123,7 @@ ngx_xtream_cluster_handoff(ngx_http_request_t *r)
 
     /* max_connections across servers: what the others reported (as of
        one load report + replication ago) is taken off; this node's own
-       count in the zone is exact (DELIVERY.md "Many servers") */
+       count in the zone is exact (docs/DELIVERY.md "Many servers") */
     max = line->max_connections;
 
     if (max) {

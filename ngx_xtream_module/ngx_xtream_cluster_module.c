@@ -20,6 +20,7 @@
  *   _handoff.c   node: the hand-off URL
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 
 

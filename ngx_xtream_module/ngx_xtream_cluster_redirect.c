@@ -1,10 +1,11 @@
 /*
  * Many servers, main side: a delivery request that passed every check is
  * answered with a 302 to the least-loaded healthy node carrying the
- * stream, the credentials replaced by a hand-off token (DELIVERY.md
+ * stream, the credentials replaced by a hand-off token (docs/DELIVERY.md
  * "Many servers").
  */
 
+#include "ngx_xtream_delivery.h"
 #include "ngx_xtream_cluster.h"
 
 

@@ -1,9 +1,9 @@
 /*
  * ngx_xtream_delivery_module: gated delivery of live HLS, continuous
- * MPEG-TS, VOD and episodes (DELIVERY.md).  A second HTTP module in the
+ * MPEG-TS, VOD and episodes (docs/DELIVERY.md).  A second HTTP module in the
  * same .so as ngx_xtream_module, whose snapshots it reads.
  *
- *   _module.c   directives, shared zone, variables, exported functions
+ *   _module.c   directives, per-request state, variables
  *   _handler.c  routing and the checks, in XC's order
  *   _hls.c      playlists (rewritten, token-carrying) and segments
  *   _ts.c       continuous TS from the live edge
@@ -21,10 +21,7 @@
 #include <ngx_http.h>
 
 #include "ngx_xtream_module.h"
-#include "xt_access.h"
-#include "xt_conns.h"
-#include "xt_flood.h"
-#include "xt_metrics.h"
+#include "ngx_xtream_zone.h"
 #include "xt_route.h"
 #include "xt_token.h"
 
@@ -37,11 +34,6 @@
 /* a catch-up VOD playlist's segment tokens last its window plus this much
    (pauses); the clock-step check allows for it */
 #define NGX_XTREAM_ARCHIVE_PAUSE  3600
-
-/* seconds on nginx's monotonic clock (ngx_current_msec), for the windows
-   that must not move when the wall clock is stepped (lock-out) */
-#define ngx_xtream_mono_sec()     ((int64_t) (ngx_current_msec / 1000))
-
 
 typedef enum {
     NGX_XTREAM_KIND_NONE = 0,
@@ -56,25 +48,7 @@ typedef enum {
 } ngx_xtream_kind_e;
 
 
-/* shared zone: both tables, found through shpool->data */
 typedef struct {
-    xt_conns_t              *conns;
-    xt_flood_t              *flood;
-    xt_metrics_t            *metrics;   /* xtream_metrics counters */
-} ngx_xtream_shm_t;
-
-typedef struct ngx_xtream_delivery_main_conf_s
-    ngx_xtream_delivery_main_conf_t;
-
-typedef struct {
-    ngx_slab_pool_t         *shpool;
-    ngx_xtream_shm_t        *sh;
-    ngx_xtream_delivery_main_conf_t *dmcf;
-} ngx_xtream_zone_t;
-
-
-struct ngx_xtream_delivery_main_conf_s {
-    ngx_shm_zone_t          *shm_zone;
     ngx_str_t                secret;
     xt_token_key_t          *token_key;         /* the secret, prepared */
     time_t                   token_ttl;
@@ -87,18 +61,15 @@ struct ngx_xtream_delivery_main_conf_s {
     ngx_msec_t               ts_poll;
     ngx_msec_t               ondemand_wait;     /* 0: answer at once */
     time_t                   ondemand_stale;    /* 0: off */
-    ngx_uint_t               flood_max;
-    time_t                   flood_window;
-    time_t                   flood_lock;
     ngx_str_t                event_socket;
     ngx_flag_t               used;
     ngx_str_t                archive_root;      /* catch-up; no trailing '/' */
-};
+} ngx_xtream_delivery_main_conf_t;
 
 
 /* one per delivery request, owned by a pool cleanup (survives an
    internal redirect, unlike r->ctx) */
-typedef struct {
+typedef struct ngx_xtream_dreq_s {
     ngx_http_request_t      *r;
     ngx_xtream_delivery_main_conf_t *dmcf;
     ngx_xtream_kind_e        kind;
@@ -151,21 +122,10 @@ extern ngx_module_t  ngx_xtream_delivery_module;
 
 
 /* _module.c */
-ngx_xtream_zone_t *ngx_xtream_delivery_zone(
-    ngx_xtream_delivery_main_conf_t *dmcf);
-int ngx_xtream_pid_alive(int32_t pid);
 ngx_int_t ngx_xtream_conf_secret(ngx_conf_t *cf, ngx_str_t *arg,
     ngx_str_t *secret);
-void ngx_xtream_client_addr(ngx_connection_t *c,
-    uint8_t out[XT_ACCESS_ADDR_LEN]);
 ngx_xtream_dreq_t *ngx_xtream_dreq(ngx_http_request_t *r);
 ngx_xtream_dreq_t *ngx_xtream_dreq_create(ngx_http_request_t *r);
-
-/* exported to ngx_xtream_module's API handler */
-ngx_uint_t ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id);
-ngx_int_t ngx_xtream_flood_check(ngx_http_request_t *r);
-void ngx_xtream_flood_fail(ngx_http_request_t *r);
-void ngx_xtream_flood_success(ngx_http_request_t *r);
 
 /* _handler.c */
 ngx_int_t ngx_xtream_delivery_handler(ngx_http_request_t *r);

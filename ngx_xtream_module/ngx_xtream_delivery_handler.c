@@ -171,7 +171,7 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     const xt_conn_t    *c;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -240,7 +240,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
     const xt_conn_t    *c;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL || !d->counted) {
         return 0;
     }
@@ -255,7 +255,7 @@ ngx_xtream_evicted(ngx_xtream_dreq_t *d)
 
 
 /*
- * On-demand start (DELIVERY.md "On-demand streams").  A live request whose
+ * On-demand start (docs/DELIVERY.md "On-demand streams").  A live request whose
  * media is not there (an on-demand stream nobody watches, or an always-on
  * stream that is (re)starting) sends {"ev":"start"} to xtreamd and waits
  * on a non-cancelable timer, polling every NGX_XTREAM_OD_POLL ms, for the

@@ -276,7 +276,7 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
     uint32_t            slot;
     ngx_xtream_zone_t  *zone;
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -38,7 +38,7 @@ ngx_xtream_revoked(ngx_xtream_dreq_t *d, uint64_t key)
         return 1;
     }
 
-    zone = ngx_xtream_delivery_zone(d->dmcf);
+    zone = ngx_xtream_zone_get(d->r);
     if (zone == NULL) {
         return 0;
     }

@@ -1,7 +1,7 @@
 /*
- * ngx_xtream_delivery_module: directives, the shared zone (connection and
- * failed-login tables), access-log variables and the functions the player
- * API calls (active_cons, brute-force lock-out).
+ * ngx_xtream_delivery_module: directives, per-request state and access-log
+ * variables.  The shared zone it counts connections in is
+ * ngx_xtream_zone.c's.
  */
 
 #include "ngx_xtream_delivery.h"
@@ -13,13 +13,10 @@ static ngx_int_t ngx_xtream_delivery_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_xtream_delivery_postconfiguration(ngx_conf_t *cf);
 static char *ngx_xtream_delivery(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_xtream_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_xtream_secret(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_xtream_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_xtream_vod_location(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-static char *ngx_xtream_login_failures(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_xtream_delivery_init_process(ngx_cycle_t *cycle);
 static void ngx_xtream_delivery_exit_process(ngx_cycle_t *cycle);
@@ -37,13 +34,6 @@ static ngx_command_t  ngx_xtream_delivery_commands[] = {
     { ngx_string("xtream_delivery"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_xtream_delivery,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("xtream_zone"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
-      ngx_xtream_zone,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -132,13 +122,6 @@ static ngx_command_t  ngx_xtream_delivery_commands[] = {
       offsetof(ngx_xtream_delivery_main_conf_t, ondemand_stale),
       NULL },
 
-    { ngx_string("xtream_login_failures"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE3,
-      ngx_xtream_login_failures,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      0,
-      NULL },
-
     { ngx_string("xtream_event_socket"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -201,7 +184,6 @@ ngx_xtream_delivery_create_main_conf(ngx_conf_t *cf)
     dmcf->ts_poll = NGX_CONF_UNSET_MSEC;
     dmcf->ondemand_wait = NGX_CONF_UNSET_MSEC;
     dmcf->ondemand_stale = NGX_CONF_UNSET;
-    dmcf->flood_max = NGX_CONF_UNSET_UINT;
 
     return dmcf;
 }
@@ -219,7 +201,8 @@ ngx_xtream_delivery_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_xtream_delivery_main_conf_t *dmcf = conf;
 
-    ngx_pool_cleanup_t  *cln;
+    ngx_pool_cleanup_t      *cln;
+    ngx_xtream_main_conf_t  *xmcf;
 
     ngx_conf_init_value(dmcf->token_ttl, 60);
     ngx_conf_init_msec_value(dmcf->hls_idle, 30000);
@@ -229,11 +212,9 @@ ngx_xtream_delivery_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_msec_value(dmcf->ondemand_wait, 10000);
     ngx_conf_init_value(dmcf->ondemand_stale, 30);
 
-    if (dmcf->flood_max == NGX_CONF_UNSET_UINT) {
-        dmcf->flood_max = 0;            /* off */
-        dmcf->flood_window = 60;
-        dmcf->flood_lock = 300;
-    }
+    /* idle HLS sessions end in the zone's connection table */
+    xmcf = ngx_http_conf_get_module_main_conf(cf, ngx_xtream_module);
+    xmcf->zone.hls_idle = dmcf->hls_idle;
 
     if (dmcf->token_ttl < 1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -443,386 +424,6 @@ ngx_xtream_vod_location(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-static char *
-ngx_xtream_login_failures(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_xtream_delivery_main_conf_t *dmcf = conf;
-
-    ngx_int_t   n;
-    time_t      w, l;
-    ngx_str_t  *value;
-
-    if (dmcf->flood_max != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    n = ngx_atoi(value[1].data, value[1].len);
-    w = ngx_parse_time(&value[2], 1);
-    l = ngx_parse_time(&value[3], 1);
-
-    if (n == NGX_ERROR || n > 1000000 || w == (time_t) NGX_ERROR || w < 1
-        || l == (time_t) NGX_ERROR || l < 1)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid \"xtream_login_failures\": "
-                           "want N WINDOW LOCK, e.g. 10 60s 5m");
-        return NGX_CONF_ERROR;
-    }
-
-    dmcf->flood_max = (ngx_uint_t) n;
-    dmcf->flood_window = w;
-    dmcf->flood_lock = l;
-
-    return NGX_CONF_OK;
-}
-
-
-/* ------------------------------------------------------------------ */
-/* shared zone */
-
-static ngx_int_t
-ngx_xtream_zone_init(ngx_shm_zone_t *shm_zone, void *data)
-{
-    ngx_xtream_zone_t *ozone = data;
-    ngx_xtream_zone_t *zone = shm_zone->data;
-
-    size_t                            size, fsize, csize;
-    uint32_t                          nslots, cap;
-    ngx_slab_pool_t                  *shpool;
-    ngx_xtream_shm_t                 *sh;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-    zone->shpool = shpool;
-
-    dmcf = zone->dmcf;
-
-    if (ozone) {
-        zone->sh = ozone->sh;
-        goto update;
-    }
-
-    if (shm_zone->shm.exists) {
-        zone->sh = shpool->data;
-        goto update;
-    }
-
-    size = shm_zone->shm.size;
-
-    sh = ngx_slab_alloc(shpool, sizeof(ngx_xtream_shm_t));
-    if (sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    /* an eighth for failed logins, most of the rest for connections */
-    for (nslots = 1; xt_flood_size(nslots * 2) <= size / 8; nslots *= 2) {
-        /* void */
-    }
-
-    fsize = xt_flood_size(nslots);
-    sh->flood = ngx_slab_alloc(shpool, fsize);
-    if (sh->flood == NULL) {
-        return NGX_ERROR;
-    }
-    xt_flood_init(sh->flood, nslots, 0, 60, 300);
-
-    cap = (uint32_t) ((size / 2) / (sizeof(xt_conn_t) + 2 * sizeof(uint32_t)));
-
-    for ( ;; ) {
-        if (cap < 16) {
-            return NGX_ERROR;
-        }
-
-        csize = xt_conns_size(cap);
-        sh->conns = ngx_slab_alloc(shpool, csize);
-        if (sh->conns) {
-            break;
-        }
-
-        cap /= 2;
-    }
-
-    xt_conns_init(sh->conns, cap, 30000);
-
-    shpool->data = sh;
-    zone->sh = sh;
-
-    shpool->log_ctx = ngx_slab_alloc(shpool,
-                                     sizeof(" in xtream zone \"\"")
-                                     + shm_zone->shm.name.len);
-    if (shpool->log_ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_sprintf(shpool->log_ctx, " in xtream zone \"%V\"%Z",
-                &shm_zone->shm.name);
-
-    ngx_log_error(NGX_LOG_NOTICE, shm_zone->shm.log, 0,
-                  "xtream zone \"%V\": %uD connections, %uD addresses",
-                  &shm_zone->shm.name, cap, nslots);
-
-update:
-
-    /* metrics counters (ngx_xtream_metrics_module.c): made with the zone,
-       kept across reloads */
-    ngx_shmtx_lock(&shpool->mutex);
-    if (zone->sh->metrics == NULL) {
-        zone->sh->metrics = ngx_slab_alloc_locked(shpool,
-                                                  sizeof(xt_metrics_t));
-        if (zone->sh->metrics) {
-            xt_metrics_init(zone->sh->metrics, (int64_t) ngx_time());
-        }
-
-    } else {
-        xt_metrics_add(&zone->sh->metrics->reloads, 1);
-    }
-    ngx_shmtx_unlock(&shpool->mutex);
-
-    /* settings of this configuration (a reload may change them) */
-    if (dmcf) {
-        ngx_shmtx_lock(&shpool->mutex);
-        zone->sh->conns->hls_idle_ms = (int64_t) dmcf->hls_idle;
-        zone->sh->flood->max_failures = (uint32_t) dmcf->flood_max;
-        zone->sh->flood->window = dmcf->flood_window;
-        zone->sh->flood->lock_time = dmcf->flood_lock;
-        ngx_shmtx_unlock(&shpool->mutex);
-    }
-
-    return NGX_OK;
-}
-
-
-static char *
-ngx_xtream_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_xtream_delivery_main_conf_t *dmcf = conf;
-
-    ssize_t             size;
-    ngx_str_t          *value;
-    ngx_xtream_zone_t  *zone;
-
-    if (dmcf->shm_zone) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    size = ngx_parse_size(&value[2]);
-    if (size == NGX_ERROR || size < (ssize_t) (128 * 1024)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid \"xtream_zone\" size \"%V\" "
-                           "(at least 128k)", &value[2]);
-        return NGX_CONF_ERROR;
-    }
-
-    zone = ngx_pcalloc(cf->pool, sizeof(ngx_xtream_zone_t));
-    if (zone == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    dmcf->shm_zone = ngx_shared_memory_add(cf, &value[1], (size_t) size,
-                                           &ngx_xtream_delivery_module);
-    if (dmcf->shm_zone == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (dmcf->shm_zone->data) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "xtream zone \"%V\" is already defined",
-                           &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    zone->dmcf = dmcf;
-    dmcf->shm_zone->init = ngx_xtream_zone_init;
-    dmcf->shm_zone->data = zone;
-
-    return NGX_CONF_OK;
-}
-
-
-ngx_xtream_zone_t *
-ngx_xtream_delivery_zone(ngx_xtream_delivery_main_conf_t *dmcf)
-{
-    ngx_xtream_zone_t  *zone;
-
-    if (dmcf == NULL || dmcf->shm_zone == NULL) {
-        return NULL;
-    }
-
-    zone = dmcf->shm_zone->data;
-
-    return (zone && zone->sh) ? zone : NULL;
-}
-
-
-int
-ngx_xtream_pid_alive(int32_t pid)
-{
-    if (pid <= 0) {
-        return 1;
-    }
-
-    return kill((pid_t) pid, 0) == 0 || ngx_errno == NGX_EPERM;
-}
-
-
-void
-ngx_xtream_client_addr(ngx_connection_t *c, uint8_t out[XT_ACCESS_ADDR_LEN])
-{
-    struct sockaddr_in   *sin;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6  *sin6;
-#endif
-
-    switch (c->sockaddr->sa_family) {
-
-    case AF_INET:
-        sin = (struct sockaddr_in *) c->sockaddr;
-        xt_access_addr_v4(out, (const uint8_t *) &sin->sin_addr.s_addr);
-        break;
-
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) c->sockaddr;
-        xt_access_addr_v6(out, sin6->sin6_addr.s6_addr);
-        break;
-#endif
-
-    default:
-        ngx_memzero(out, XT_ACCESS_ADDR_LEN);
-        break;
-    }
-}
-
-
-/* ------------------------------------------------------------------ */
-/* exported to the player API */
-
-ngx_uint_t
-ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id)
-{
-    uint32_t                          n;
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL) {
-        return 0;
-    }
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    n = xt_conns_count(zone->sh->conns, line_id, (int64_t) ngx_current_msec,
-                       ngx_xtream_pid_alive);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    return n;
-}
-
-
-/*
- * The zone when lock-out is on (NULL when off), with the client's address
- * in the table's form.
- */
-static ngx_xtream_zone_t *
-ngx_xtream_flood_zone(ngx_http_request_t *r, uint8_t *addr,
-    ngx_xtream_delivery_main_conf_t **dmcfp)
-{
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
-    if (zone == NULL || dmcf->flood_max == 0) {
-        return NULL;
-    }
-
-    ngx_xtream_client_addr(r->connection, addr);
-    *dmcfp = dmcf;
-
-    return zone;
-}
-
-
-ngx_int_t
-ngx_xtream_flood_check(ngx_http_request_t *r)
-{
-    int64_t                           left;
-    uint8_t                           addr[XT_ACCESS_ADDR_LEN];
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
-    if (zone == NULL) {
-        return NGX_OK;
-    }
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    left = xt_flood_locked(zone->sh->flood, addr, ngx_xtream_mono_sec());
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    if (left > 0) {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "xtream: address locked out for %L s after failed "
-                      "logins", left);
-        return NGX_HTTP_TOO_MANY_REQUESTS;
-    }
-
-    return NGX_OK;
-}
-
-
-void
-ngx_xtream_flood_fail(ngx_http_request_t *r)
-{
-    int64_t                           lock;
-    uint8_t                           addr[XT_ACCESS_ADDR_LEN];
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
-    if (zone == NULL) {
-        return;
-    }
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    lock = xt_flood_fail(zone->sh->flood, addr, ngx_xtream_mono_sec());
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-
-    if (zone->sh->metrics) {
-        xt_metrics_add(&zone->sh->metrics->login_failures, 1);
-        xt_metrics_add(&zone->sh->metrics->lockouts, lock ? 1 : 0);
-    }
-
-    if (lock) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "xtream: %ui failed logins, address locked out for "
-                      "%L s", dmcf->flood_max, lock);
-    }
-}
-
-
-void
-ngx_xtream_flood_success(ngx_http_request_t *r)
-{
-    uint8_t                           addr[XT_ACCESS_ADDR_LEN];
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
-
-    zone = ngx_xtream_flood_zone(r, addr, &dmcf);
-    if (zone == NULL) {
-        return;
-    }
-
-    ngx_shmtx_lock(&zone->shpool->mutex);
-    xt_flood_success(zone->sh->flood, addr);
-    ngx_shmtx_unlock(&zone->shpool->mutex);
-}
-
-
 /* ------------------------------------------------------------------ */
 /* per-request state, owned by a pool cleanup */
 
@@ -848,7 +449,7 @@ ngx_xtream_dreq_cleanup(void *data)
 
     if (d->counted) {
         d->counted = 0;
-        zone = ngx_xtream_delivery_zone(d->dmcf);
+        zone = ngx_xtream_zone_get(d->r);
 
         if (zone) {
             ngx_shmtx_lock(&zone->shpool->mutex);
@@ -1044,7 +645,7 @@ ngx_xtream_delivery_postconfiguration(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    if (dmcf->shm_zone == NULL) {
+    if (xmcf->zone.shm_zone == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"xtream_delivery\" requires \"xtream_zone\"");
         return NGX_ERROR;

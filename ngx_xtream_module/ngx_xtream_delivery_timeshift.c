@@ -1,5 +1,5 @@
 /*
- * Catch-up (DELIVERY.md "Catch-up"): the archive xtream-worker keeps under
+ * Catch-up (docs/DELIVERY.md "Catch-up"): the archive xtream-worker keeps under
  * xtream_archive_root (<root>/<stream>/<hour>/<start_ms>.ts + an index per
  * hour, CONTRACTS.md) served for a window of server-local wall clock:
  *

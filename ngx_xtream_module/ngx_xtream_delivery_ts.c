@@ -2,7 +2,7 @@
  * Continuous MPEG-TS: /live/U/P/ID.ts, /U/P/ID, /U/P/ID.ts stream the
  * finished segments of the stream's variant 0 one after another, from the
  * live edge (the newest segment its playlist lists), as the worker renames
- * new ones into place.  NGINX-NOTES §4(c): one ctx-owned buf and
+ * new ones into place.  One ctx-owned buf and
  * ngx_file_t reused per segment, sendfile, nginx's back-pressure with
  * send_timeout, ngx_http_test_reading for aborts, a non-cancelable wait
  * timer (so a reload waits for it and the stream ends cleanly), and an

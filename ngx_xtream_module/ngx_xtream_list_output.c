@@ -8,7 +8,7 @@
  * (the request holds the snapshot references until its pool goes).
  * Output goes in rounds; when the client is slow, generation stops until
  * the write event, so memory stays bounded by the busy bufs, not by the
- * response size (NGINX-NOTES §4(e)).
+ * response size.
  */
 
 #include "xt_render_list.h"
@@ -228,13 +228,10 @@ ngx_xtream_stream_round(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
 static ngx_int_t
 ngx_xtream_stream_pump(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
 {
-    ngx_int_t                  rc;
-    ngx_event_t               *wev;
-    ngx_connection_t          *c;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_int_t          rc;
+    ngx_connection_t  *c;
 
     c = r->connection;
-    wev = c->write;
 
     for ( ;; ) {
         rc = ngx_xtream_stream_round(r, ctx);
@@ -253,13 +250,8 @@ ngx_xtream_stream_pump(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
         }
     }
 
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-    if (!wev->delayed) {
-        ngx_add_timer(wev, clcf->send_timeout);
-    }
-
-    if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+    /* the client is slow: wait for it */
+    if (ngx_xtream_write_pending(r) == NGX_ERROR) {
         return NGX_ERROR;
     }
 
@@ -272,28 +264,15 @@ ngx_xtream_stream_writer(ngx_http_request_t *r)
 {
     ngx_int_t                   rc;
     ngx_chain_t                *none;
-    ngx_event_t                *wev;
-    ngx_connection_t           *c;
     ngx_xtream_stream_ctx_t    *ctx;
-    ngx_http_core_loc_conf_t   *clcf;
 
-    c = r->connection;
-    wev = c->write;
     ctx = ngx_http_get_module_ctx(r, ngx_xtream_module);
     none = NULL;
 
-    if (wev->timedout) {
-        ngx_log_error(NGX_LOG_INFO, c->log, NGX_ETIMEDOUT,
-                      "client timed out");
-        c->timedout = 1;
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_TIME_OUT);
-        return;
-    }
-
-    if (wev->delayed) {
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
-            ngx_http_finalize_request(r, NGX_ERROR);
+    rc = ngx_xtream_write_ready(r);
+    if (rc != NGX_OK) {
+        if (rc != NGX_AGAIN) {
+            ngx_http_finalize_request(r, rc);
         }
         return;
     }
@@ -309,18 +288,12 @@ ngx_xtream_stream_writer(ngx_http_request_t *r)
         return;
     }
 
-    if (r->buffered || c->buffered) {
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-        ngx_add_timer(wev, clcf->send_timeout);
-        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+    rc = ngx_xtream_write_pending(r);
+    if (rc != NGX_OK) {
+        if (rc == NGX_ERROR) {
             ngx_http_finalize_request(r, NGX_ERROR);
         }
         return;
-    }
-
-    /* a stale send_timeout would fire later as a false "timed out" */
-    if (wev->timer_set) {
-        ngx_del_timer(wev);
     }
 
     rc = ngx_xtream_stream_pump(r, ctx);

@@ -122,11 +122,9 @@ ngx_xtream_metrics_conn_tag(ngx_xtream_kind_e kind)
 static xt_metrics_t *
 ngx_xtream_metrics_shm(ngx_http_request_t *r, ngx_xtream_zone_t **zonep)
 {
-    ngx_xtream_zone_t                *zone;
-    ngx_xtream_delivery_main_conf_t  *dmcf;
+    ngx_xtream_zone_t  *zone;
 
-    dmcf = ngx_http_get_module_main_conf(r, ngx_xtream_delivery_module);
-    zone = ngx_xtream_delivery_zone(dmcf);
+    zone = ngx_xtream_zone_get(r);
     if (zone == NULL || zone->sh->metrics == NULL) {
         return NULL;
     }

@@ -45,6 +45,22 @@ static ngx_command_t  ngx_xtream_commands[] = {
       0,
       NULL },
 
+    /* the shared zone: the player API's lock-out and active_cons and the
+       delivery module's connections (ngx_xtream_zone.c) */
+    { ngx_string("xtream_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_xtream_zone_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_xtream_main_conf_t, zone),
+      NULL },
+
+    { ngx_string("xtream_login_failures"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE3,
+      ngx_xtream_login_failures,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_xtream_main_conf_t, zone),
+      NULL },
+
     { ngx_string("xtream_https_port"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_xtream_port,
@@ -119,6 +135,7 @@ ngx_xtream_create_main_conf(ngx_conf_t *cf)
     }
 
     xmcf->snapshot_poll = NGX_CONF_UNSET_MSEC;
+    ngx_xtream_zone_conf_create(&xmcf->zone);
 
     return xmcf;
 }
@@ -133,6 +150,7 @@ ngx_xtream_init_main_conf(ngx_conf_t *cf, void *conf)
 
     /* ~250 ms: a change in the store reaches players within a second */
     ngx_conf_init_msec_value(xmcf->snapshot_poll, 250);
+    ngx_xtream_zone_conf_init(&xmcf->zone);
 
     if (xmcf->snapshot_poll < 10) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -14,6 +14,7 @@
 #include "xt_sink.h"
 #include "xt_snapshot.h"
 #include "xt_tz.h"
+#include "ngx_xtream_zone.h"
 
 
 #define NGX_XTREAM_ZONEINFO     "/usr/share/zoneinfo"
@@ -34,6 +35,7 @@ typedef struct {
     ngx_msec_t               snapshot_poll;
     xt_tz_t                 *tz;
     ngx_flag_t               api_used;
+    ngx_xtream_zone_conf_t   zone;          /* xtream_zone and its tables */
 } ngx_xtream_main_conf_t;
 
 typedef struct {
@@ -96,5 +98,13 @@ ngx_int_t ngx_xtream_send_stream(ngx_http_request_t *r,
     xt_chunk_next_pt next, void *data);
 /* a spliced JSON list (an xt_list_chunk_t) */
 ngx_int_t ngx_xtream_send_list(ngx_http_request_t *r, void *list);
+
+/* ngx_xtream_write.c: back-pressure of answers sent in rounds.  After
+   output: NGX_OK all flushed, NGX_AGAIN the client still reading (write
+   event armed), NGX_ERROR.  A write handler's first step: NGX_OK to go
+   on, NGX_AGAIN while limit_rate delays it, else the status to finalize
+   with (a client timeout, NGX_ERROR) */
+ngx_int_t ngx_xtream_write_pending(ngx_http_request_t *r);
+ngx_int_t ngx_xtream_write_ready(ngx_http_request_t *r);
 
 #endif /* NGX_XTREAM_MODULE_H */

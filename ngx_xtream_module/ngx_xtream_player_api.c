@@ -10,7 +10,7 @@
 #include "xt_render_list.h"
 #include "xt_render_login.h"
 #include "ngx_xtream_player_api.h"
-#include "ngx_xtream_delivery.h"
+#include "ngx_xtream_zone.h"
 #include "ngx_xtream_cluster.h"
 
 

@@ -128,7 +128,9 @@ like($out, qr/^${\ (@files - 4)} migration\(s\) applied/m, 'old scheme at 4: the
 is(has_table('archive_usage') + has_table('server_load'), 2, 'old scheme at 4: 005 and 007 ran');
 is(recorded(), $all, 'old scheme at 4: every name recorded with its checksum');
 
-sql("DROP TABLE schema_migrations; UPDATE schema_version SET version = ${\ scalar @files}");
+# the last number, not the file count: two branches may each add an NNN
+my ($last) = sort { $b <=> $a } map { /^(\d+)_/ ? $1 + 0 : () } map { (split m{/})[-1] } @files;
+sql("DROP TABLE schema_migrations; UPDATE schema_version SET version = $last");
 ($rc, $out) = migrate();
 like($out, qr/^0 migration\(s\) applied/m, 'old scheme at the last number: nothing applied') or diag($out);
 is(recorded(), $all, 'old scheme at the last number: converted');

@@ -453,6 +453,14 @@ my $from = int($after[0][0] / 1000) + 1;
 my ($w, $exp) = window(41, $from, $from + 3);
 my ($st, $h, $b) = req("/live/demo/demo-pass/41.ts?utc=$from&lutc=" . ($from + 3));
 ok($st == 200 && $b eq $exp && @$w >= 3, 'a window of the live archive: ' . scalar(@$w) . ' segments, same bytes');
+# a catch-up window across the kill -9: counters run on, the restart is flagged
+my ($ws, $we) = (int($before[-2][0] / 1000), int($d->[0] / 1000) + 3);
+my ($st2, $h2, $b2) = req("/live/demo/demo-pass/41.ts?utc=$ws&lutc=$we");
+my ($bad, $fl, $np) = ts_cc_check($b2 // '');
+ok($st2 == 200 && $np > 100 && $bad == 0 && $fl >= 3,
+   "catch-up .ts across the restart: $np packets, $bad counter jumps without a flag, $fl flagged packets");
+my ($st3, $h3, $pl) = req("/live/demo/demo-pass/41.m3u8?utc=$ws&lutc=$we");
+like($pl // '', qr/#EXT-X-DISCONTINUITY\n/, 'its .m3u8 marks the restart with #EXT-X-DISCONTINUITY');
 --- no_error_log
 [alert]
 [crit]

@@ -234,6 +234,11 @@ my $sid = $j->{id};
 is_deeply($j->{sources}, ['file:///nonexistent/a.ts', 'http://127.0.0.1:1/b.ts'], 'sources in order');
 ok($j->{has_stream_key} && !exists $j->{stream_key}, 'stream key write-only');
 is($j->{status}{state}, 'stopped', 'status object, stopped');
+is($j->{read_native_rate} . ',' . ($j->{source_loop} ? 'loop' : 'no-loop'), 'auto,loop', 'reading defaults: auto, loop');
+($st, $j) = $C->call('PATCH', "/streams/$sid", { read_native_rate => 'sometimes' });
+is(err_of($j)->{field}, 'read_native_rate', 'read_native_rate outside auto|on|off: 400 naming it');
+($st, $j) = $C->call('PATCH', "/streams/$sid", { read_native_rate => 'off', source_loop => JSON::PP::false() });
+ok($st == 200 && $j->{read_native_rate} eq 'off' && !$j->{source_loop}, 'read_native_rate off, source_loop false saved');
 ok(exists $j->{status}{$_}, "status has $_") for qw(fps bitrate_kbps speed uptime restarts last_error);
 ($st, $j) = $C->call('POST', "/streams/$sid/start", {});
 is($st, 202, 'start 202');
@@ -328,7 +333,7 @@ is($st, 200, 'then the profile can be');
 
 # the audit log lists it all, newest first, filterable
 ($st, $j) = $C->call('GET', '/audit?resource=streams&limit=500');
-is_deeply([map { $_->{action} } @{ $j->{items} }], ['delete', 'stop', 'restart', 'start', 'create'],
+is_deeply([map { $_->{action} } @{ $j->{items} }], ['delete', 'stop', 'restart', 'start', 'update', 'create'],
           'audit of streams, newest first');
 is($j->{items}[-1]{detail}{stream_key}, '***', 'secrets masked in the audit detail');
 is($j->{items}[-1]{admin}, 'boss', 'audit names the admin');

@@ -173,4 +173,29 @@ sub dv_blocks {
     });
 }
 
+# MPEG-TS continuity, per PID: +1 (mod 16) on a packet with payload, the same without; another
+# value only on a packet flagged discontinuity_indicator.
+# Returns (jumps, flagged, packets, offset of the first flagged packet).
+sub ts_cc_check {
+    my ($d) = @_;
+    my (%last, $bad, $flagged, $n, $first);
+    ($bad, $flagged, $n) = (0, 0, 0);
+    for (my $i = 0; $i + 188 <= length $d; $i += 188) {
+        my @h = unpack('C6', substr($d, $i, 6));
+        $n++;
+        if ($h[0] != 0x47) { $bad++; next }
+        my $pid = (($h[1] & 0x1f) << 8) | $h[2];
+        next if $pid == 0x1fff;
+        my ($afc, $cc) = (($h[3] >> 4) & 3, $h[3] & 15);
+        my $di = ($afc & 2) && $h[4] > 0 && ($h[5] & 0x80);
+        if ($di) { $flagged++; $first //= $i }
+        if (exists $last{$pid} && !$di) {
+            my $want = ($afc & 1) ? ($last{$pid} + 1) & 15 : $last{$pid};
+            $bad++ if $cc != $want;
+        }
+        $last{$pid} = $cc;
+    }
+    return ($bad, $flagged, $n, $first);
+}
+
 1;

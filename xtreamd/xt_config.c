@@ -43,6 +43,7 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     U(worker_hang_seconds, 2, 3600),
     U(worker_stop_grace_ms, 100, 60000),
     U(restart_backoff_max_ms, 500, 600000),
+    U(source_error_after, 1, 86400),
     S(event_socket_group, K_STR),
     S(archive_root, K_PATH),
     U(archive_scan_seconds, 1, 86400),
@@ -86,6 +87,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->worker_hang_seconds = 20;
     cf->worker_stop_grace_ms = 3000;
     cf->restart_backoff_max_ms = 30000;
+    cf->source_error_after = 20;
     cf->archive_scan_seconds = 60;
     cf->epg_past_days = 7;
     cf->epg_future_days = 14;

@@ -29,6 +29,7 @@ typedef struct {
     unsigned  worker_hang_seconds;    /* no health line / no new segment */
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;
+    unsigned  source_error_after;     /* s every source failed: "error" */
     char      event_socket_group[64]; /* "" = socket mode 0666 */
 
     /* catch-up archives (xt_archive_prune.c, xt_archive_policy.h) */

@@ -31,9 +31,9 @@ measure() {
 }
 
 for i in $(seq "$RUNS"); do
-  measure remux_worker "$W" --stream-id 1 --output out --mode copy --input src.mp4
+  measure remux_worker "$W" --stream-id 1 --output out --mode copy --read-native-rate off --input src.mp4
   measure remux_cli ffmpeg -v error -y -i src.mp4 -map 0 -c copy $HLSF -hls_segment_filename 'out/0/%d.ts' out/0/index.m3u8
-  measure abr_worker "$W" --stream-id 1 --output out --mode abr --preset veryfast --ladder "$LADDER" --input src.mp4
+  measure abr_worker "$W" --stream-id 1 --output out --mode abr --read-native-rate off --preset veryfast --ladder "$LADDER" --input src.mp4
   measure abr_cli ffmpeg -v error -y -i src.mp4 \
     -filter_complex "[0:v]split=2[a][b];[a]scale=-2:480[a2];[b]scale=-2:360[b2]" \
     -map "[a2]" -map "[b2]" -map 0:a -map 0:a $X264 \

@@ -275,27 +275,3 @@ xt_cluster_line_conns(const xt_cluster_t *c, uint32_t line_id,
 
     return n;
 }
-
-
-const xt_snap_line_t *
-xt_cluster_line_by_id(const xt_snap_t *lines, uint32_t id)
-{
-    uint32_t  lo = 0, hi = lines->nlines, mid;
-
-    while (lo < hi) {
-        mid = lo + (hi - lo) / 2;
-
-        if (lines->lines[mid].id == id) {
-            return &lines->lines[mid];
-        }
-
-        if (lines->lines[mid].id < id) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
-        }
-    }
-
-    return NULL;
-}

@@ -48,11 +48,6 @@ int xt_cluster_pick(const xt_cluster_t *c, uint32_t stream_id, int any_node,
 uint32_t xt_cluster_line_conns(const xt_cluster_t *c, uint32_t line_id,
     uint32_t exclude_id);
 
-/* a line of a lines snapshot by id (LINES is sorted by id), or NULL: a
-   hand-off names the line by id, never by name */
-const xt_snap_line_t *xt_cluster_line_by_id(const xt_snap_t *lines,
-    uint32_t id);
-
 /* 1 when the server record is healthy at now */
 int xt_cluster_healthy(const xt_snap_cl_server_t *sv, int64_t now,
     int64_t timeout);

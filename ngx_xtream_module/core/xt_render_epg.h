@@ -3,7 +3,7 @@
  * limit) and get_simple_data_table (the whole stored schedule with
  * now_playing and has_archive).  Rows are rendered with yajl; titles and
  * descriptions are base64 of (repaired) UTF-8, date strings are the server
- * zone's wall clock, timestamps are digit strings (see API-CHOICES.md).
+ * zone's wall clock, timestamps are digit strings (see docs/API-CHOICES.md).
  */
 
 #ifndef XT_RENDER_EPG_H

@@ -157,7 +157,7 @@ main(void)
         free(buf);
     }
 
-    /* lines by id */
+    /* lines by id: the look-up a hand-off uses (xt_snapshot.c) */
     {
         xt_snap_t       ls;
         xt_snap_line_t  l[3];
@@ -169,13 +169,13 @@ main(void)
         l[2].id = 900;
         ls.lines = l;
         ls.nlines = 3;
-        CHECK(xt_cluster_line_by_id(&ls, 7) == &l[1]);
-        CHECK(xt_cluster_line_by_id(&ls, 2) == &l[0]);
-        CHECK(xt_cluster_line_by_id(&ls, 900) == &l[2]);
-        CHECK(xt_cluster_line_by_id(&ls, 8) == NULL);
-        CHECK(xt_cluster_line_by_id(&ls, 0) == NULL);
+        CHECK(xt_snap_line_by_id(&ls, 7) == &l[1]);
+        CHECK(xt_snap_line_by_id(&ls, 2) == &l[0]);
+        CHECK(xt_snap_line_by_id(&ls, 900) == &l[2]);
+        CHECK(xt_snap_line_by_id(&ls, 8) == NULL);
+        CHECK(xt_snap_line_by_id(&ls, 0) == NULL);
         ls.nlines = 0;
-        CHECK(xt_cluster_line_by_id(&ls, 7) == NULL);
+        CHECK(xt_snap_line_by_id(&ls, 7) == NULL);
     }
 
     printf("test_cluster: %d passed, %d failed\n", passed, failed);

@@ -1,6 +1,6 @@
 /*
  * /admin/api/lines: subscribers.  Passwords are write-only (the store keeps
- * salt + SHA-256, see README "Security notes"); a generated one is shown
+ * salt + SHA-256, see docs/SECURITY.md); a generated one is shown
  * once.  Actions: password, extend, ban, unban, kill (a per-line kick
  * generation compiled into lines.snap ends the line's open connections).
  */

@@ -17,6 +17,8 @@
 #define XT_SOURCES_MAX  8
 #define XT_SERVERS_MAX  256
 
+static const char *const  xt_stream_rates[] = { "auto", "on", "off", NULL };
+
 static const xt_field_t  xt_stream_fields[] = {
     { .name = "name", .col = "name", .type = XF_STR,
       .flags = XF_REQ | XF_SEARCH, .min = 1, .max = 255 },
@@ -33,6 +35,9 @@ static const xt_field_t  xt_stream_fields[] = {
       .ref = "SELECT 1 FROM transcode_profiles WHERE id = ?",
       .hint = "transcode profile" },
     { .name = "on_demand", .col = "on_demand", .type = XF_BOOL, .max = 1 },
+    { .name = "read_native_rate", .col = "read_native_rate", .type = XF_ENUM,
+      .enums = xt_stream_rates },
+    { .name = "source_loop", .col = "source_loop", .type = XF_BOOL, .max = 1 },
     { .name = "enabled", .col = "enabled", .type = XF_BOOL, .max = 1 },
     { .name = "is_adult", .col = "is_adult", .type = XF_BOOL, .max = 1 },
     { .name = "tv_archive", .col = "tv_archive", .type = XF_BOOL, .max = 1 },

@@ -25,6 +25,7 @@
 
 static const char *const  xt_cat_types[] = { "live", "movie", "series", NULL };
 static const char *const  xt_modes[] = { "copy", "abr", NULL };
+static const char *const  xt_rates[] = { "auto", "on", "off", NULL };
 static const char *const  xt_presets[] = { "ultrafast", "superfast",
     "veryfast", "faster", "fast", "medium", "slow", NULL };
 static const char *const  xt_statuses[] = { "active", "disabled", "banned",
@@ -85,6 +86,8 @@ static const xt_field_t  xt_streams_f[] = {
     UINT("tv_archive_duration", 0, 3650, 0),
     ID("transcode_profile_id", "transcode_profile_id", XT_NULLABLE),
     BOOL("on_demand", 0),
+    ENUM("read_native_rate", 0, "auto", xt_rates),
+    BOOL("source_loop", 1),
     BOOL("enabled", 1),
     INT("sort_order", 0),
     TIME("added"),

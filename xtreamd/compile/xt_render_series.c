@@ -1,6 +1,6 @@
 /*
  * Series: the get_series item (without "num") and the whole
- * get_series_info answer (XTREAM-PROTOCOL.md §3.4, §3.5).  "episodes" is
+ * get_series_info answer (docs/API-CHOICES.md).  "episodes" is
  * always an object keyed by season number strings ({} when empty, "0"
  * for specials); "seasons" has exactly one entry per episodes key, taken
  * from series_seasons or synthesised.

@@ -1,7 +1,7 @@
 /*
  * Movies: the get_vod_streams item (without "num") and the whole
  * get_vod_info answer.  Key order and JSON types follow
- * XTREAM-PROTOCOL.md §3.3 and §3.6 (XC2 keys first, XUI-era additions
+ * the XC answers (docs/API-CHOICES.md; XC2 keys first, XUI-era additions
  * after); the same key has the same type in every item.
  */
 #include "xt_json_gen.h"

@@ -1,5 +1,5 @@
 /*
- * When a stream advertises catch-up (ngx_xtream_module/API-CHOICES.md
+ * When a stream advertises catch-up (docs/API-CHOICES.md
  * "Catch-up"): only when it really archives on this server.  That is
  * tv_archive with a duration, always-on (an on-demand stream has no
  * worker most of the time, so no continuous archive), and this xtreamd

@@ -41,6 +41,7 @@ typedef struct {
     int          restart_now;     /* stopped for a new command */
     int          held;            /* stopped by an admin until started */
     double       t_spawn, t_health, t_progress, t_term, t_next, t_running;
+    double       t_failing;       /* wanted and not running since, or 0 */
     unsigned     backoff, restarts, segs;
     long long    started_at;
     xt_health_t  h;
@@ -83,6 +84,20 @@ xt_job_set_state(xt_job_t *j, const char *state)
         j->state = state;
         j->dirty = 1;
     }
+}
+
+
+/* Not running: "starting" while the sources have failed for less than
+   source_error_after seconds (retries, worker restarts included), then
+   "error" with the last reason, until a source answers. */
+static void
+xt_job_not_running(const xt_config_t *cf, xt_job_t *j, double now)
+{
+    if (j->t_failing == 0) {
+        j->t_failing = now;
+    }
+    xt_job_set_state(j, now - j->t_failing >= cf->source_error_after * 1000.0
+                        ? "error" : "starting");
 }
 
 
@@ -322,7 +337,7 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
     j->segs = 0;
     memset(&j->h, 0, sizeof(j->h));
     j->started_at = (long long) time(NULL);
-    xt_job_set_state(j, "starting");
+    xt_job_not_running(sup->cf, j, now);
     j->dirty = 1;
     xt_log(XT_LOG_INFO, "stream %u: worker started, pid %ld", j->spec.id,
            (long) pid);
@@ -330,7 +345,8 @@ xt_job_spawn(xt_sup_t *sup, xt_job_t *j, double now)
 
 
 static void
-xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
+xt_job_line(const xt_config_t *cf, xt_job_t *j, const char *line,
+    size_t len, double now)
 {
     xt_health_t  h;
 
@@ -355,26 +371,25 @@ xt_job_line(xt_job_t *j, const char *line, size_t len, double now)
                    h.last_error);
         }
         memcpy(j->err, h.last_error, sizeof(j->err));
+    } else if (h.state == XT_WS_RUNNING && j->err[0]) {
+        /* the source answers again: the old reason stays in the log only */
+        xt_log(XT_LOG_INFO, "stream %u: running again (was: %s)", j->spec.id,
+               j->err);
+        j->err[0] = '\0';
     }
     j->h = h;
     j->dirty = 1;
-    switch (h.state) {
-    case XT_WS_RUNNING:
+    if (h.state == XT_WS_RUNNING) {
+        j->t_failing = 0;
         xt_job_set_state(j, "running");
-        break;
-    case XT_WS_FAILED:
-        xt_job_set_state(j, "error");
-        break;
-    default:
-        if (!j->stopping) {
-            xt_job_set_state(j, "starting");
-        }
+    } else if (!j->stopping) {
+        xt_job_not_running(cf, j, now);
     }
 }
 
 
 static void
-xt_job_drain(xt_job_t *j, double now)
+xt_job_drain(const xt_config_t *cf, xt_job_t *j, double now)
 {
     ssize_t  n;
     char    *nl, *p;
@@ -396,7 +411,7 @@ xt_job_drain(xt_job_t *j, double now)
         p = j->buf;
         while ((nl = memchr(p, '\n', j->blen - (size_t) (p - j->buf)))) {
             if (!j->skipping) {
-                xt_job_line(j, p, (size_t) (nl - p), now);
+                xt_job_line(cf, j, p, (size_t) (nl - p), now);
             }
             j->skipping = 0;
             p = nl + 1;
@@ -419,7 +434,7 @@ xt_sup_read(xt_sup_t *sup, int fd, double now)
 
     for (i = 0; i < sup->njobs; i++) {
         if (sup->jobs[i]->fd == fd) {
-            xt_job_drain(sup->jobs[i], now);
+            xt_job_drain(sup->cf, sup->jobs[i], now);
             return;
         }
     }
@@ -453,7 +468,7 @@ xt_job_exited(xt_sup_t *sup, xt_job_t *j, int status, double now)
     int       intended = j->stopping && !j->hung;
 
     if (j->fd >= 0) {
-        xt_job_drain(j, now);
+        xt_job_drain(sup->cf, j, now);
         if (j->fd >= 0) {
             close(j->fd);
             j->fd = -1;
@@ -497,7 +512,7 @@ xt_job_exited(xt_sup_t *sup, xt_job_t *j, int status, double now)
     }
     xt_log(XT_LOG_WARN, "stream %u: worker pid %ld ended (%s; %s), restart "
            "in %u ms", j->spec.id, (long) pid, how, j->err, delay);
-    xt_job_set_state(j, "error");
+    xt_job_not_running(sup->cf, j, now);
     j->stopping = 0;
     j->hung = 0;
 }
@@ -635,6 +650,13 @@ xt_sup_tick(xt_sup_t *sup, xt_db_t *db, double now)
             xt_job_spawn(sup, j, now);
         } else if (!j->wanted && strcmp(j->state, "error") == 0) {
             xt_job_set_state(j, "stopped");
+        }
+        if (!j->wanted) {
+            j->t_failing = 0;
+        } else if (j->t_failing != 0 && !j->stopping
+                   && strcmp(j->state, "running") != 0)
+        {
+            xt_job_not_running(cf, j, now);   /* the window may end here */
         }
         xt_job_flush(sup, j, &b, &open, db, now, 0);
     }

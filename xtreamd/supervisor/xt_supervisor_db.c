@@ -18,7 +18,7 @@
 #define XT_WORKER_LADDER_MAX  4096
 
 enum { C_ID, C_OD, C_PUSH, C_MODE, C_LADDER, C_PRESET, C_SEG, C_WIN, C_ARCH,
-       C_DAYS };
+       C_DAYS, C_RATE, C_LOOP };
 
 
 static char *
@@ -93,7 +93,8 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
         "SELECT s.id, s.on_demand, s.stream_key_hash IS NOT NULL, "
         "COALESCE(p.mode, 'copy'), p.ladder, COALESCE(p.preset, ''), "
         "COALESCE(p.segment_seconds, 0), COALESCE(p.window_segments, 0), "
-        "s.tv_archive, s.tv_archive_duration "
+        "s.tv_archive, s.tv_archive_duration, s.read_native_rate, "
+        "s.source_loop "
         "FROM streams s LEFT JOIN transcode_profiles p "
         "ON p.id = s.transcode_profile_id "
         "WHERE s.enabled = 1 AND (NOT EXISTS (SELECT 1 FROM stream_servers a "
@@ -114,6 +115,10 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
     xt_row_int(&r);
     xt_row_int(&r);
     xt_row_int(&r);
+    if (xt_row_str(&r, 8) != 0) {
+        goto oom;
+    }
+    xt_row_int(&r);
     if (xt_db_run(db, st, &bs) != 0 || xt_db_bind_row(db, st, &r) != 0) {
         goto done;
     }
@@ -133,6 +138,10 @@ xt_sup_db_load(xt_db_t *db, unsigned server_id, xt_spec_t **specs,
         }
         strcpy(s->mode, strcmp(xt_col(&r, C_MODE), "abr") == 0 ? "abr"
                                                                : "copy");
+        snprintf(s->read_native_rate, sizeof(s->read_native_rate), "%s",
+                 strcmp(xt_col(&r, C_RATE), "on") == 0 ? "on"
+                 : strcmp(xt_col(&r, C_RATE), "off") == 0 ? "off" : "auto");
+        s->loop = r.ival[C_LOOP] != 0;
         s->segment_seconds = (unsigned) r.ival[C_SEG];
         s->window_segments = (unsigned) r.ival[C_WIN];
         /* placed here: the query keeps only streams this server runs */

@@ -26,6 +26,8 @@ typedef struct {
     unsigned   segment_seconds;
     unsigned   window_segments;
     unsigned   archive_days;          /* > 0: the worker gets --archive */
+    char       read_native_rate[8];   /* auto | on | off */
+    unsigned   loop;                  /* a file-like source starts again */
     char      *ladder;                /* JSON text (abr), or NULL */
     unsigned   nsources;
     char      *sources[XT_SPEC_MAX_SOURCES];

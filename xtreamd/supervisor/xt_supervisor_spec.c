@@ -42,6 +42,8 @@ xt_spec_equal(const xt_spec_t *a, const xt_spec_t *b)
         || a->segment_seconds != b->segment_seconds
         || a->window_segments != b->window_segments
         || !a->archive_days != !b->archive_days
+        || a->loop != b->loop
+        || strcmp(a->read_native_rate, b->read_native_rate) != 0
         || a->nsources != b->nsources
         || strcmp(a->mode, b->mode) != 0
         || strcmp(a->preset, b->preset) != 0
@@ -56,13 +58,6 @@ xt_spec_equal(const xt_spec_t *a, const xt_spec_t *b)
     }
     /* on_demand alone does not change the command */
     return 1;
-}
-
-
-static int
-xt_is_file(const char *url)
-{
-    return url[0] == '/' || strncmp(url, "file:", 5) == 0;
 }
 
 
@@ -118,9 +113,17 @@ xt_spec_argv(const xt_spec_t *s, const char *worker, const char *media_root,
     }
     ARG("--status-fd");
     FMT("%d", status_fd);
-    if (!s->push && xt_is_file(s->sources[0])) {
-        ARG("--loop");              /* a file acting as a live channel */
+    if (!s->push && s->loop) {
+        ARG("--loop");              /* a file-like source: a live channel */
     }
+    if (s->read_native_rate[0]) {
+        ARG("--read-native-rate");
+        ARG(s->read_native_rate);
+    }
+    /* the worker keeps trying its sources (back-off up to 5 s), so one that
+       comes back is used within seconds; the state is ours to tell */
+    ARG("--retries");
+    ARG("1000");
     if (s->push) {
         ARG("--input");
         FMT("rtmp://127.0.0.1:%u/live/%u", rtmp_port ? rtmp_port : 1935,

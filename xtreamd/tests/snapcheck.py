@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Validate snapshot files against common/xt_snap_format.h and check the
-catalog's pre-rendered fragments (XTREAM-PROTOCOL.md types):
+catalog's pre-rendered fragments (the JSON types docs/API-CHOICES.md gives):
     snapcheck.py SNAPDIR [--dump]"""
 import json, struct, sys, zlib
 

@@ -182,6 +182,8 @@ test_argv(void)
     char        buf[2048], *argv[XT_WORKER_ARGV_MAX], joined[2048] = "";
     int         argc, i;
 
+    s.loop = 1;                         /* the column's default */
+    strcpy(s.read_native_rate, "auto");
     argc = xt_spec_argv(&s, "/b/xtream-worker", "/m", 1935, 3, buf,
                         sizeof(buf), argv);
     for (i = 0; i < argc; i++) {
@@ -191,7 +193,23 @@ test_argv(void)
     CHECK(argv[argc] == NULL);
     CHECK(strcmp(joined, "/b/xtream-worker --stream-id 42 --output /m/42 "
                  "--mode copy --segment-seconds 2 --window 6 --status-fd 3 "
-                 "--loop --input file:///src/a.ts ") == 0);
+                 "--loop --read-native-rate auto --retries 1000 "
+                 "--input file:///src/a.ts ") == 0);
+
+    /* the stream's reading settings change the command */
+    {
+        xt_spec_t  t = mk(42, "file:///src/a.ts", 2);
+
+        t.loop = 1;
+        strcpy(t.read_native_rate, "auto");
+        CHECK(xt_spec_equal(&s, &t));
+        strcpy(t.read_native_rate, "off");
+        CHECK(!xt_spec_equal(&s, &t));
+        strcpy(t.read_native_rate, "auto");
+        t.loop = 0;
+        CHECK(!xt_spec_equal(&s, &t));
+        xt_spec_free(&t);
+    }
 
     /* push: the local RTMP name first, sources as backups, no --loop */
     s.push = 1;

@@ -17,7 +17,8 @@ void xtw_usage(FILE *f)
 {
     fputs("usage: xtream-worker --stream-id N --output DIR --mode copy|abr\n"
           "         [--ladder JSON] [--preset veryfast] [--segment-seconds 4] [--window 6]\n"
-          "         [--status-fd FD] [--loop] [--realtime] [--rw-timeout-ms 5000]\n"
+          "         [--status-fd FD] [--loop] [--read-native-rate auto|on|off] [--realtime]\n"
+          "         [--rw-timeout-ms 5000]\n"
           "         [--retries 3] [--archive DIR] --input URL [--input URL2 ...]\n", f);
 }
 
@@ -181,7 +182,7 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--loop")) { a->loop = 1; continue; }
-        if (!strcmp(o, "--realtime")) { a->realtime = 1; continue; }
+        if (!strcmp(o, "--realtime")) { a->rate = XTW_RATE_ON; continue; } /* older spelling */
         if (!strcmp(o, "--help") || !strcmp(o, "-h"))
             return fail(err, errlen, "help requested");
         if (i + 1 >= argc)
@@ -214,6 +215,11 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
             if (!strcmp(val, "copy")) a->mode = XTW_COPY;
             else if (!strcmp(val, "abr")) a->mode = XTW_ABR;
             else return fail(err, errlen, "--mode: must be copy or abr");
+        } else if (!strcmp(o, "--read-native-rate")) {
+            if (!strcmp(val, "auto")) a->rate = XTW_RATE_AUTO;
+            else if (!strcmp(val, "on")) a->rate = XTW_RATE_ON;
+            else if (!strcmp(val, "off")) a->rate = XTW_RATE_OFF;
+            else return fail(err, errlen, "--read-native-rate: must be auto, on or off");
         } else if (!strcmp(o, "--ladder")) {
             ladder = val;
         } else if (!strcmp(o, "--preset")) {
@@ -245,7 +251,5 @@ int xtw_args_parse(struct xtw_args *a, int argc, char **argv, char *err, size_t 
     }
     if (a->status_fd >= 0 && fcntl(a->status_fd, F_GETFD) < 0)
         return fail(err, errlen, "--status-fd: %d is not an open descriptor", a->status_fd);
-    if (a->loop)
-        a->realtime = 1;
     return 0;
 }

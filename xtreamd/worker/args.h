@@ -12,6 +12,8 @@
 #define XTW_NAME_MAX 16
 
 enum xtw_mode { XTW_MODE_NONE, XTW_COPY, XTW_ABR };
+/* native-rate reading: auto paces inputs that can run ahead of real time */
+enum xtw_rate { XTW_RATE_AUTO, XTW_RATE_ON, XTW_RATE_OFF };
 
 struct xtw_rung {
     char name[XTW_NAME_MAX + 1];
@@ -31,8 +33,8 @@ struct xtw_args {
     int segment_seconds;
     int window;
     int status_fd;       /* -1 = none */
-    int loop;
-    int realtime;        /* pace reading at 1x (implied by --loop) */
+    int loop;            /* a file-like input starts again at its end */
+    enum xtw_rate rate;  /* --read-native-rate */
     int rw_timeout_ms;
     int retries;         /* failed rounds over all inputs before giving up */
     const char *inputs[XTW_MAX_INPUTS];

@@ -1,5 +1,6 @@
 #include "input.h"
 #include "control.h"
+#include "reason.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +34,7 @@ int input_is_hls(const char *url)
     return (n >= 5 && !strncasecmp(url + n - 5, ".m3u8", 5)) || (n >= 4 && !strncasecmp(url + n - 4, ".m3u", 4));
 }
 
-/* Protocol options (MEDIA-NOTES 2.4). rw_timeout bounds every read for all
+/* Protocol options. rw_timeout bounds every read for all
  * of them; "timeout" means "listen" for rtmp and is never set there. */
 static void set_protocol_options(AVDictionary **o, const char *url, int rw_timeout_ms)
 {
@@ -65,6 +66,17 @@ static void set_protocol_options(AVDictionary **o, const char *url, int rw_timeo
     }
 }
 
+/* The HLS demuxer gives a duration only to a finished (VOD) playlist, and
+ * its pb is the playlist, so only the duration counts there; elsewhere a
+ * known duration or a body of known length means a file, not a live feed. */
+static int input_finite(AVFormatContext *ic)
+{
+    int has_duration = ic->duration > 0 && ic->duration != AV_NOPTS_VALUE;
+    if (!strcmp(ic->iformat->name, "hls"))
+        return has_duration;
+    return has_duration || (ic->pb && avio_size(ic->pb) > 0);
+}
+
 static int pick(AVFormatContext *ic, enum AVMediaType type)
 {
     int i = av_find_best_stream(ic, type, -1, -1, NULL, 0);
@@ -93,18 +105,28 @@ int input_open(struct input *in, const char *url, int rw_timeout_ms, char *err, 
     ret = avformat_open_input(&in->ic, url, NULL, &opts); /* frees ic on failure */
     av_dict_free(&opts);
     if (ret < 0) {
-        snprintf(err, errlen, "open: %s%s", ctl_timed_out() ? "timed out: " : "", av_err2str(ret));
+        xtw_reason(ret, url, ctl_timed_out(), err, errlen);
         ctl_disarm();
         return ret;
     }
+    /* Over the network the probe must not seek: lavf's duration estimate for
+     * MPEG-TS reads the end of the file and then seeks back past its buffer,
+     * two more fetches of the body per open. Hidden from it only while it
+     * probes (the duration then comes from the bitrate). */
+    int seekable = in->ic->pb ? in->ic->pb->seekable : 0;
+    if (!in->is_file && in->ic->pb)
+        in->ic->pb->seekable = 0;
     ctl_arm(rw_timeout_ms + PROBE_EXTRA_MS);
     ret = avformat_find_stream_info(in->ic, NULL);
+    if (in->ic->pb)
+        in->ic->pb->seekable = seekable;
     ctl_disarm();
     if (ret < 0) {
-        snprintf(err, errlen, "probe: %s%s", ctl_timed_out() ? "timed out: " : "", av_err2str(ret));
+        xtw_reason(ret, url, ctl_timed_out(), err, errlen);
         input_close(in);
         return ret;
     }
+    in->finite = in->is_file || input_finite(in->ic);
     in->vidx = pick(in->ic, AVMEDIA_TYPE_VIDEO);
     in->aidx = pick(in->ic, AVMEDIA_TYPE_AUDIO);
     if (in->vidx < 0 && in->aidx < 0) {

@@ -9,6 +9,8 @@ struct input {
     AVFormatContext *ic;
     int vidx, aidx;      /* selected streams, -1 if absent */
     int is_file;         /* EOF means the end, not a failure */
+    int finite;          /* can run ahead of real time: a file, a file over
+                            HTTP (known length), an HLS VOD playlist */
 };
 
 int input_open(struct input *in, const char *url, int rw_timeout_ms, char *err, size_t errlen);

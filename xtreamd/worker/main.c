@@ -4,6 +4,8 @@
 #include "control.h"
 #include "copy.h"
 #include "input.h"
+#include "pace.h"
+#include "reason.h"
 #include "segmenter.h"
 #include "status.h"
 #include "timeline.h"
@@ -15,8 +17,7 @@
 #include <sys/stat.h>
 
 #define BACKOFF_MIN_MS 500
-#define BACKOFF_MAX_MS 8000
-#define PACE_LEAD_US 300000 /* realtime pacing may run this far ahead */
+#define BACKOFF_MAX_MS 5000 /* a source that comes back is used within this */
 static const AVRational tb90k = {1, 90000};
 
 struct worker {
@@ -27,7 +28,8 @@ struct worker {
     struct timeline tl;
     AVPacket *pkt;
     int master_written;
-    int64_t pace_wall0, pace_ts0;       /* realtime pacing anchor */
+    struct xtw_pace pace;
+    int64_t pace_lead_us;               /* for the current input, 0 = none */
 };
 
 static void log_msg(const char *fmt, const char *a, const char *b)
@@ -64,25 +66,16 @@ static void write_master_if_ready(struct worker *w)
         w->master_written = 1;
 }
 
-/* Sleeps while the output is more than PACE_LEAD_US ahead of the wall clock,
- * so a looped file behaves like a live channel. */
-static void pace(struct worker *w, int64_t dts)
+/* How far the current input may run ahead of the wall clock (0: unpaced).
+ * auto: a file-like input is paced closely; any other one only when it runs
+ * away (a live source never gets that far ahead, so it is never held). */
+static int64_t pace_lead(const struct xtw_args *a, const struct input *in)
 {
-    if (!w->args.realtime)
-        return;
-    int64_t now = ctl_now_us();
-    if (!w->pace_wall0) {
-        w->pace_wall0 = now;
-        w->pace_ts0 = dts;
-    }
-    int64_t media_us = av_rescale(dts - w->pace_ts0, 1000000, 90000);
-    int64_t ahead = media_us - (now - w->pace_wall0);
-    if (ahead > 10 * 1000000LL || ahead < -10 * 1000000LL) {
-        w->pace_wall0 = now; /* a re-based or stalled timeline: re-anchor */
-        w->pace_ts0 = dts;
-    } else if (ahead > PACE_LEAD_US) {
-        ctl_sleep_ms((int)((ahead - PACE_LEAD_US) / 1000) + 1);
-    }
+    if (a->rate == XTW_RATE_OFF)
+        return 0;
+    if (a->rate == XTW_RATE_ON || in->finite)
+        return XTW_PACE_LEAD_US;
+    return XTW_PACE_LIVE_LEAD_US;
 }
 
 static void handle_packet(struct worker *w, const struct input *in, AVPacket *pkt)
@@ -102,7 +95,8 @@ static void handle_packet(struct worker *w, const struct input *in, AVPacket *pk
     av_packet_rescale_ts(pkt, st->time_base, tb90k);
     if (tl_map(&w->tl, pkt, slot) < 0)
         return;
-    pace(w, pkt->dts);
+    if (w->pace_lead_us)
+        xtw_pace_wait(&w->pace, av_rescale(pkt->dts, 1000000, 90000), w->pace_lead_us);
     if (w->abr) {
         abr_packet(w->abr, pkt, is_video);
     } else {
@@ -129,13 +123,16 @@ static int read_input(struct worker *w, struct input *in, int64_t *got, char *er
                 snprintf(err, errlen, "end of input");
                 return 1;
             }
-            snprintf(err, errlen, "read: %s%s", ctl_timed_out() ? "timed out: " : "", av_err2str(ret));
+            xtw_reason(ret, in->ic->url ? in->ic->url : "", ctl_timed_out(), err, errlen);
             return 0;
         }
         if (w->pkt->stream_index == in->vidx || w->pkt->stream_index == in->aidx) {
             (*got)++;
-            if (*got == 1)
+            if (*got == 1) {
                 status_set_state("running");
+                status_set_error("%s", ""); /* this source works: old reasons go */
+                status_emit();
+            }
             handle_packet(w, in, w->pkt);
         }
         av_packet_unref(w->pkt);
@@ -148,6 +145,8 @@ static int run(struct worker *w)
     const struct xtw_args *a = &w->args;
     int cur = 0, backoff = BACKOFF_MIN_MS;
     int failures = 0, max_failures = (a->retries + 1) * a->nb_inputs;
+    int last_ok = -1; /* the input that last delivered packets */
+    int relooping = 0;
     char err[512];
     int finished = 0;
 
@@ -155,16 +154,28 @@ static int run(struct worker *w)
         struct input in;
         const char *url = a->inputs[cur];
         int64_t got = 0;
-        status_set_state("connecting");
+        int looped = 0;
+        err[0] = 0;
+        if (!relooping) /* a loop's reopen is no change of state */
+            status_set_state("connecting");
+        relooping = 0;
         int ret = input_open(&in, url, a->rw_timeout_ms, err, sizeof err);
         if (ret >= 0) {
             tl_reanchor(&w->tl);
+            w->pace_lead_us = pace_lead(a, &in); /* the output timeline goes on: so does the anchor */
+            /* copy mode splices another source's bytes: flag it (an ABR
+             * worker's encoders carry on, its output stays continuous) */
+            if (!w->abr && last_ok >= 0 && last_ok != cur)
+                seg_mark_discontinuity(&w->segs[0]);
             ret = w->abr ? abr_open_input(w->abr, &in, err, sizeof err) : copy_open_input(&w->segs[0], &in);
             if (ret < 0 && !w->abr)
                 snprintf(err, sizeof err, "segmenter: %s", av_err2str(ret));
+            else if (ret < 0 && !err[0])
+                xtw_reason(ret, url, 0, err, sizeof err);
             if (ret >= 0) {
                 int eof = read_input(w, &in, &got, err, sizeof err);
                 finished = eof && in.is_file && !a->loop;
+                looped = eof && in.finite && a->loop && got;
             }
             if (w->abr)
                 abr_close_input(w->abr);
@@ -173,14 +184,20 @@ static int run(struct worker *w)
         if (ctl_stopping() || finished)
             break;
         if (got) {
+            last_ok = cur;
             failures = 0;
             backoff = BACKOFF_MIN_MS;
-            if (in.is_file && a->loop && !strcmp(err, "end of input"))
-                continue; /* loop: same file again, the timeline continues */
+            if (looped) { /* loop: same file again, the timeline continues */
+                relooping = 1;
+                continue;
+            }
         } else {
             failures++;
         }
-        status_set_error("input %d: %s", cur, err);
+        if (a->nb_inputs > 1)
+            status_set_error("source %d: %s", cur + 1, err);
+        else
+            status_set_error("%s", err);
         log_msg("input %s: %s", url, err);
         if (failures >= max_failures) {
             status_set_state("failed");

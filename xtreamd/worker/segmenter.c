@@ -56,12 +56,32 @@ static void unlink_seq(struct segmenter *s, int64_t seq)
         unlink(path);
 }
 
+/* Drops the reloaded entries up to the last one whose file is missing, so
+ * the playlist keeps a contiguous run of segments that exist. */
+static void drop_missing(struct segmenter *s)
+{
+    int first = 0;
+    for (int i = 0; i < s->pl.n; i++) {
+        char path[SEG_PATH_MAX];
+        struct stat sb;
+        if (snprintf(path, sizeof path, "%s/%lld.ts", s->dir, (long long)s->pl.e[i].seq) >= (int)sizeof path ||
+            stat(path, &sb))
+            first = i + 1;
+    }
+    for (int i = 0; i < first; i++)
+        if (s->pl.e[i].disc)
+            s->pl.disc_seq++; /* as if they had left the window */
+    memmove(&s->pl.e[0], &s->pl.e[first], sizeof s->pl.e[0] * (size_t)(s->pl.n - first));
+    s->pl.n -= first;
+}
+
 int seg_init(struct segmenter *s, const char *outdir, int index, int seg_seconds, int window)
 {
     memset(s, 0, sizeof *s);
     s->index = index;
     s->target = (int64_t)seg_seconds * 90000;
     s->last_dts[0] = s->last_dts[1] = INT64_MIN;
+    tscc_init(&s->cc);
     pl_init(&s->pl, window, seg_seconds);
     if (snprintf(s->dir, sizeof s->dir, "%s/%d", outdir, index) >= (int)sizeof s->dir ||
         snprintf(s->playlist_path, sizeof s->playlist_path, "%s/index.m3u8", s->dir) >= (int)sizeof s->playlist_path)
@@ -78,6 +98,7 @@ int seg_init(struct segmenter *s, const char *outdir, int index, int seg_seconds
         max_seq = s->pl.e[s->pl.n - 1].seq;
         const struct pl_entry *last = &s->pl.e[s->pl.n - 1];
         s->resume_end_ms = last->pdt_ms + (int64_t)(last->duration * 1000);
+        drop_missing(s);
     } else {
         pl_init(&s->pl, window, seg_seconds);
     }
@@ -85,7 +106,8 @@ int seg_init(struct segmenter *s, const char *outdir, int index, int seg_seconds
     if (!d)
         return -1;
     struct dirent *de;
-    int64_t keep_from = s->pl.n ? s->pl.e[0].seq - SEG_KEEP_EXTRA : -1;
+    int have_pl = s->pl.n > 0;
+    int64_t keep_from = have_pl ? s->pl.e[0].seq - SEG_KEEP_EXTRA : 0;
     while ((de = readdir(d))) {
         int tmp;
         int64_t q = seq_of(de->d_name, &tmp);
@@ -96,10 +118,15 @@ int seg_init(struct segmenter *s, const char *outdir, int index, int seg_seconds
             continue;
         if (q > max_seq && !tmp)
             max_seq = q; /* a .tmp was never published: its number is free */
-        if (tmp || keep_from < 0 || q < keep_from)
+        if (tmp || !have_pl || q < keep_from)
             unlink(path); /* partial, or not referenced by the playlist */
     }
     closedir(d);
+    /* The playlist on disk now names exactly the segments kept (the window
+     * may have shrunk, files may be gone): a viewer arriving before our
+     * first segment never gets a name we deleted. */
+    if (have_pl ? pl_write(&s->pl, s->playlist_path) : (unlink(s->playlist_path) && errno != ENOENT))
+        return -1;
     s->next_seq = max_seq + 1;
     s->pending_disc = max_seq >= 0;
     return 0;
@@ -144,11 +171,11 @@ static void abort_segment(struct segmenter *s)
 {
     if (!s->oc)
         return;
-    if (s->oc->pb)
-        avio_closep(&s->oc->pb);
+    tscc_close(&s->cc, &s->oc->pb);
     avformat_free_context(s->oc);
     s->oc = NULL;
     unlink(s->tmp_path);
+    s->pending_disc = 1; /* its packets advanced the counters: flag the gap */
 }
 
 static int open_segment(struct segmenter *s, int64_t start)
@@ -169,8 +196,19 @@ static int open_segment(struct segmenter *s, int64_t start)
         st->time_base = tb90k;
     }
     s->oc->max_delay = 700000; /* as the CLI's -muxdelay 0.7: fewer, larger PES */
-    if ((ret = avio_open(&s->oc->pb, s->tmp_path, AVIO_FLAG_WRITE)) < 0 ||
-        (ret = avformat_write_header(s->oc, NULL)) < 0) {
+    AVDictionary *opts = NULL;
+    if (s->pending_disc) {
+        /* first packet of every PID flagged: the muxer does the PES PIDs,
+         * tscc the sections (and any PID the muxer leaves out) */
+        tscc_mark_discontinuity(&s->cc);
+        av_dict_set(&opts, "mpegts_flags", "+initial_discontinuity", 0);
+    }
+    if (!(s->oc->pb = tscc_open(&s->cc, s->tmp_path)))
+        ret = AVERROR(errno);
+    else
+        ret = avformat_write_header(s->oc, &opts);
+    av_dict_free(&opts);
+    if (ret < 0) {
         abort_segment(s);
         return ret;
     }
@@ -193,9 +231,10 @@ static int finish_segment(struct segmenter *s, int64_t end)
     if (!s->oc)
         return 0;
     int ret = av_write_trailer(s->oc);
-    int64_t bytes = s->oc->pb ? avio_tell(s->oc->pb) : 0;
+    int cret = tscc_close(&s->cc, &s->oc->pb);
+    int64_t bytes = s->cc.bytes;
     if (ret >= 0)
-        ret = avio_closep(&s->oc->pb);
+        ret = cret;
     if (ret < 0) {
         status_set_error("segment %s: %s", s->final_path, av_err2str(ret));
         abort_segment(s);
@@ -242,6 +281,13 @@ static int finish_segment(struct segmenter *s, int64_t end)
 int seg_close(struct segmenter *s)
 {
     return finish_segment(s, s->seg_end);
+}
+
+int seg_mark_discontinuity(struct segmenter *s)
+{
+    int ret = seg_close(s);
+    s->pending_disc = 1;
+    return ret;
 }
 
 static void learn_codecs(struct segmenter *s, const AVPacket *pkt)

@@ -6,6 +6,7 @@
 
 #include <libavformat/avformat.h>
 #include "playlist.h"
+#include "tscc.h"
 
 #define SEG_PATH_MAX 4096
 
@@ -31,6 +32,7 @@ struct segmenter {
     char codecs[64];                 /* video[,audio] for the master, "" unknown */
     int codecs_known;
     const char *archive_dir;         /* catch-up archive (variant 0), or NULL */
+    struct tscc cc;                  /* continuity counters across segments */
 };
 
 /* Prepares DIR/<index>: loads an earlier playlist to continue its numbering
@@ -43,6 +45,9 @@ int seg_set_streams(struct segmenter *s, const AVCodecParameters *video, const A
 /* Writes pkt (timestamps in 1/90000, stream_index = slot); takes no ownership.
  * Cuts at a video keyframe (or any packet if audio only) at/after the target. */
 int seg_write(struct segmenter *s, const AVPacket *pkt);
+/* Continuity is broken (another source): completes the open segment; the
+ * next one starts with discontinuity flags (playlist and TS). */
+int seg_mark_discontinuity(struct segmenter *s);
 /* Completes the open segment, if any. */
 int seg_close(struct segmenter *s);
 void seg_free(struct segmenter *s);

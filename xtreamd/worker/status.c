@@ -44,8 +44,8 @@ void status_set_error(const char *fmt, ...)
 
 void status_set_video(int width, int height, const char *codec)
 {
-    st.width = width;
-    st.height = height;
+    st.width = width < 0 || width > 65535 ? 0 : width;
+    st.height = height < 0 || height > 65535 ? 0 : height;
     snprintf(st.vcodec, sizeof st.vcodec, "%s", codec ? codec : "");
 }
 
@@ -78,6 +78,11 @@ static void ascii_copy(char *dst, const char *src, size_t n)
     dst[i] = 0;
 }
 
+static double clampd(double v, double lo, double hi)
+{
+    return !(v >= lo) ? lo : v > hi ? hi : v; /* NaN -> lo */
+}
+
 void status_emit(void)
 {
     int64_t now = ctl_now_us();
@@ -89,6 +94,11 @@ void status_emit(void)
     double speed = 0;
     if (st.media_ts != INT64_MIN && st.last_media_ts != INT64_MIN)
         speed = (st.media_ts - st.last_media_ts) / 90000.0 / dt;
+    /* within the supervisor's bounds whatever the source does (a timeline
+     * re-based backwards, a burst): a refused line would hide the state */
+    fps = clampd(fps, 0, 9999);
+    speed = clampd(speed, 0, 9999);
+    kbps = clampd(kbps, 0, 9999999);
     st.last_us = now;
     st.last_frames = st.frames;
     st.last_bytes = st.bytes;

@@ -7,7 +7,8 @@ export async function streamForm(stream, onSaved) {
   const [cats, profiles, servers] = await Promise.all([
     api.all('/categories', { type: 'live' }), api.all('/profiles'), api.all('/servers')]);
   const ro = !canWrite();
-  const v = stream || { enabled: true, on_demand: false, sources: [], servers: [], category_id: null,
+  const v = stream || { enabled: true, on_demand: false, read_native_rate: 'auto', source_loop: true,
+    sources: [], servers: [], category_id: null,
     transcode_profile_id: null, tv_archive_duration: 0, sort_order: 0 };
   const fields = [
     { name: 'name', label: 'Name', required: true, maxlength: 255, readonly: ro },
@@ -19,6 +20,10 @@ export async function streamForm(stream, onSaved) {
       options: [{ value: null, label: 'copy (remux)' },
         ...profiles.map((p) => ({ value: p.id, label: `${p.name} (${p.mode}${p.ladder ? `, ${p.ladder.map((r) => r.name).join('+')}` : ''})` }))] },
     { name: 'on_demand', label: 'On demand (start on first viewer)', type: 'bool', readonly: ro },
+    { name: 'read_native_rate', label: 'Read at native rate', type: 'select', readonly: ro,
+      options: [{ value: 'auto', label: 'auto (files and VOD sources: 1x; live sources: as they come)' },
+        { value: 'on', label: 'on (every source at 1x)' }, { value: 'off', label: 'off (as fast as it comes)' }] },
+    { name: 'source_loop', label: 'Loop a file source at its end', type: 'bool', readonly: ro },
     { name: 'enabled', label: 'Enabled', type: 'bool', readonly: ro },
     { name: 'is_adult', label: 'Adult', type: 'bool', readonly: ro },
     { name: 'tv_archive', label: 'Catch-up archive', type: 'bool', readonly: ro },

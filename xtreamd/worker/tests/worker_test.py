@@ -132,6 +132,41 @@ def packets(ts, raw=False):
             out.append((int(f[0]), int(f[1]), int(f[2])))
     return out
 
+def cc_check(data):
+    """MPEG-TS continuity per PID over 188-byte packets: the counter goes up by
+    one (mod 16) on each packet with payload and stays on one without; any
+    other value is allowed only on a packet whose adaptation field has
+    discontinuity_indicator. Returns (problems, flagged packets, packets)."""
+    last, bad, flagged, n = {}, [], 0, 0
+    for i in range(0, len(data) - 187, 188):
+        p = data[i:i + 188]
+        n += 1
+        if p[0] != 0x47:
+            bad.append((i, "sync"))
+            continue
+        pid = ((p[1] & 0x1F) << 8) | p[2]
+        if pid == 0x1FFF:
+            continue
+        afc, cc = (p[3] >> 4) & 3, p[3] & 15
+        di = bool((afc & 2) and p[4] > 0 and (p[5] & 0x80))
+        flagged += di
+        if pid in last and not di:
+            want = (last[pid] + 1) & 15 if afc & 1 else last[pid]
+            if cc != want:
+                bad.append((i, hex(pid), last[pid], cc))
+        last[pid] = cc
+    if len(data) % 188:
+        bad.append((len(data), "partial packet"))
+    return bad, flagged, n
+
+def joined(files):
+    return b"".join(open(f, "rb").read() for f in files)
+
+def ffmpeg_complaints(path):
+    """Lines of ffmpeg decoding path that report TS damage."""
+    r = run(["ffmpeg", "-hide_banner", "-v", "verbose", "-i", path, "-f", "null", "-"])
+    return [l for l in r.stderr.splitlines() if re.search(r"corrupt|continuity|discontinuity", l, re.I)]
+
 def variant_files(d):
     return [os.path.join(d, f"{e['seq']}.ts") for e in playlist(os.path.join(d, "index.m3u8"))[2]]
 
@@ -355,9 +390,9 @@ def main():
     os.close(st_r)
     last = json.loads(status.splitlines()[-1])
     check(f"bad input: exit 1 after retries ({time.time() - t0:.1f}s)", p.returncode == 1, err)
-    check("bad input: clear message on stderr", "No such file or directory" in err and "giving up" in err, err)
-    check("bad input: status line says failed with the error",
-          last["state"] == "failed" and last["last_error"].startswith("input "), str(last))
+    check("bad input: clear message on stderr", "no such file" in err and "giving up" in err, err)
+    check("bad input: status line says failed with the reason in plain words (source 2: connection refused)",
+          last["state"] == "failed" and last["last_error"] == "source 2: connection refused", str(last))
 
     # --- live RTMP from nginx-rtmp on a free loopback port
     rtmp_test()
@@ -385,6 +420,10 @@ def main():
 
     # --- HTTP progressive (nginx, and a server dropping mid-file), HLS vod/live, UDP unicast/multicast
     http_tests()
+    cc_test(ladder)
+    restart_playlist_test()
+    switch_test()
+    native_rate_test()
     udp_test()
     multicast_test()
 
@@ -677,6 +716,191 @@ http {{ access_log off; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/
     check(f"rtmp: SIGTERM exit 0 ({time.time() - t0:.2f}s)", rc == 0 and time.time() - t0 < 1.5)
     check_variant("rtmp", "rtmp/0", 1, 4, contiguous_pts=False)
     stop(pub)
+    stop(ng, signal.SIGQUIT)
+
+def cc_test(ladder):
+    """Continuity counters run on across segment files within a worker's life;
+    a kill -9 + restart is flagged (discontinuity_indicator on each PID's first
+    packet, #EXT-X-DISCONTINUITY); the same for every ABR variant."""
+    make_media("cc_src.mp4", 6)
+    for mode, extra in (("copy", []), ("abr", ["--ladder", ladder, "--preset", "ultrafast"])):
+        out = f"cc_{mode}"
+        cmd = [BIN, "--stream-id", "31", "--output", out, "--mode", mode, "--segment-seconds", "1",
+               "--window", "60", "--loop", *extra, "--input", "cc_src.mp4"]
+        w = spawn(cmd, stderr=subprocess.DEVNULL)
+        wait_for(lambda: seg_count(f"{out}/0") >= 4, 30)
+        stop(w, signal.SIGKILL)
+        first = seg_count(f"{out}/0")
+        w = spawn(cmd, stderr=subprocess.DEVNULL)
+        wait_for(lambda: seg_count(f"{out}/0") >= first + 4, 30)
+        rc = stop(w)
+        variants = sorted(int(v) for v in os.listdir(out) if v.isdigit())
+        for v in variants:
+            d = f"{out}/{v}"
+            _, _, ents = playlist(f"{d}/index.m3u8")
+            files = [f"{d}/{e['seq']}.ts" for e in ents]
+            missing = [f for f in files if not os.path.exists(f)]
+            check(f"cc {mode} v{v}: every segment the playlist names exists", not missing, str(missing))
+            files = [f for f in files if f not in missing]
+            data = joined(files)
+            bad, flagged, n = cc_check(data)
+            discs = [e["seq"] for e in ents if e["disc"]]
+            check(f"cc {mode} v{v}: {len(files)} segments over a kill -9 (rc {rc}), {n} packets, "
+                  f"counters continuous across files, {flagged} flagged packets",
+                  len(files) >= first + 3 and not bad and len(discs) == 1 and flagged >= 3, f"{bad[:5]} {discs}")
+            # the flags sit on the first packets of the segment after the restart
+            i = [e["seq"] for e in ents].index(discs[0]) if discs else 0
+            before = joined(files[:i])
+            _, fl_before, _ = cc_check(before)
+            _, fl_seg, _ = cc_check(open(files[i], "rb").read())
+            check(f"cc {mode} v{v}: flags only at the restart ({fl_before} before, {fl_seg} there)",
+                  fl_before == 0 and fl_seg == flagged)
+            open(f"{out}/joined{v}.ts", "wb").write(data)
+            c = ffmpeg_complaints(f"{out}/joined{v}.ts")
+            check(f"cc {mode} v{v}: ffmpeg reads the joined segments without damage reports", not c, str(c[:3]))
+
+class OnceServer:
+    """HTTP server that serves one file to the first GET, 404 afterwards."""
+    def __init__(self, path):
+        import http.server, threading
+        data, outer = open(path, "rb").read(), self
+        self.gets = 0
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+            def do_GET(self):
+                outer.gets += 1
+                if outer.gets > 1:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp2t")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+        self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.srv.daemon_threads = True
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+def switch_test():
+    """Copy mode, the first source disappears (404 after one pass): the
+    worker fails over to the backup; that splice is flagged in the TS
+    (discontinuity_indicator) and the playlist (#EXT-X-DISCONTINUITY), the
+    counters are otherwise continuous, and the reason is in plain words."""
+    make_ts("sw_a.ts", "320x180", 3)
+    make_ts("sw_b.ts", "320x180", 3, freq=600)
+    srv = OnceServer("sw_a.ts")
+    r, wfd = os.pipe()
+    lines = status_reader(r)
+    w = spawn([BIN, "--stream-id", "33", "--output", "sw", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--loop", "--rw-timeout-ms", "2000", "--status-fd", str(wfd),
+               "--input", f"http://127.0.0.1:{srv.port}/a.ts", "--input", "sw_b.ts"],
+              pass_fds=(wfd,), stderr=subprocess.DEVNULL)
+    os.close(wfd)
+    wait_for(lambda: seg_count("sw/0") >= 6, 20)
+    rc = stop(w)
+    srv.close()
+    _, _, ents = playlist("sw/0/index.m3u8")
+    files = [f"sw/0/{e['seq']}.ts" for e in ents]
+    bad, flagged, n = cc_check(joined(files))
+    discs = [i for i, e in enumerate(ents) if e["disc"]]
+    fl_at = cc_check(open(files[discs[0]], "rb").read())[1] if discs else 0
+    errs = [l["last_error"] for _, l in lines if l and l["last_error"]]
+    check(f"switch: {len(ents)} segments (rc {rc}), {n} packets, counters continuous, one "
+          f"#EXT-X-DISCONTINUITY at the switch with {fl_at} of {flagged} flagged packets",
+          len(ents) >= 5 and not bad and len(discs) == 1 and 0 < discs[0] and fl_at == flagged >= 3,
+          f"{bad[:3]} {discs}")
+    check(f"switch: the failed source's reason in plain words ({errs[:1]})", "source 1: HTTP 404" in errs)
+
+def restart_playlist_test():
+    """A restarted worker (kill -9, a smaller window, a source that never
+    answers) rewrites index.m3u8 at once: it never names a deleted segment."""
+    make_media("rp_src.mp4", 6)
+    cmd = [BIN, "--stream-id", "32", "--output", "rp", "--mode", "copy", "--segment-seconds", "1", "--loop"]
+    w = spawn([*cmd, "--window", "8", "--input", "rp_src.mp4"], stderr=subprocess.DEVNULL)
+    wait_for(lambda: seg_count("rp/0") >= 8, 30)
+    stop(w, signal.SIGKILL)
+    w = spawn([*cmd, "--window", "3", "--retries", "1000", "--input", f"http://127.0.0.1:{free_port()}/x.ts"],
+              stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    _, _, ents = playlist("rp/0/index.m3u8")
+    missing = [e["seq"] for e in ents if not os.path.exists(f"rp/0/{e['seq']}.ts")]
+    check(f"restart: playlist of {len(ents)} entries names no deleted segment (missing {missing})",
+          ents and not missing and len(ents) <= 3 and w.poll() is None)
+    stop(w)
+
+def status_reader(fd):
+    """Collects the worker's health lines (parsed; None for an unparsable one)."""
+    import threading
+    lines = []
+    def rd():
+        with os.fdopen(fd, "r", errors="replace") as f:
+            for l in f:
+                try:
+                    lines.append((time.time(), json.loads(l)))
+                except ValueError:
+                    lines.append((time.time(), None))
+    threading.Thread(target=rd, daemon=True).start()
+    return lines
+
+def pdt_epoch(s):
+    import datetime
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+
+def native_rate_test():
+    """A 20 s file behind a real HTTP server (nginx) is read at ~1x with the
+    default --read-native-rate auto: speed 0.8..1.25 over 20 s, PDT follows
+    the wall clock, one GET per loop; --read-native-rate off still runs ahead."""
+    os.makedirs("www_nr", exist_ok=True)
+    make_ts("www_nr/lobby.ts", "320x180", 20)
+    ng, port, up = start_http_nginx(os.path.join(TMP, "www_nr"))
+    log = os.path.join(TMP, "nginx-http", "access.log")
+    before = open(log).read().count("GET /lobby.ts") if os.path.exists(log) else 0
+    r, wfd = os.pipe()
+    lines = status_reader(r)
+    t0 = time.time()
+    # no --loop (that used to imply pacing): auto must find the file by itself
+    w = spawn([BIN, "--stream-id", "41", "--output", "nr", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--status-fd", str(wfd), "--input", f"http://127.0.0.1:{port}/lobby.ts"],
+              pass_fds=(wfd,), stderr=subprocess.DEVNULL)
+    os.close(wfd)
+    time.sleep(4)
+    _, _, e0 = playlist("nr/0/index.m3u8")
+    m0, t1 = sum(e["dur"] for e in e0), time.time()
+    time.sleep(20)
+    _, _, e1 = playlist("nr/0/index.m3u8")
+    m1, t2 = sum(e["dur"] for e in e1), time.time()
+    speed = (m1 - m0) / (t2 - t1)
+    last = e1[-1]
+    pdt_err = pdt_epoch(last["pdt"]) + last["dur"] - t2
+    running = w.poll() is None
+    stop(w)
+    time.sleep(0.3)
+    gets = open(log).read().count("GET /lobby.ts") - before
+    media = m1
+    check(f"native rate: http file read at {speed:.3f}x over 20 s (0.8..1.25)", running and 0.8 <= speed <= 1.25)
+    check(f"native rate: PDT of the newest segment {pdt_err:+.1f} s from the wall clock (within 5 s)", abs(pdt_err) <= 5)
+    check(f"native rate: {gets} GETs for {media:.0f} s of a 20 s file (one per loop)",
+          1 <= gets <= int(media // 20) + 1)
+    bad = [l for _, l in lines if l is None]
+    states = [l["state"] for _, l in lines if l]
+    check(f"native rate: {len(lines)} health lines, all parse, running, speeds <= 1.5 after 3 s",
+          not bad and "running" in states and
+          all(l["speed"] <= 1.5 for t, l in lines if l and t > t0 + 3 and l["state"] == "running"),
+          str([l for _, l in lines][-5:]))
+    # off: the same source runs ahead of real time (the override works)
+    w = spawn([BIN, "--stream-id", "42", "--output", "nr_off", "--mode", "copy", "--segment-seconds", "1",
+               "--window", "60", "--loop", "--read-native-rate", "off", "--input", f"http://127.0.0.1:{port}/lobby.ts"],
+              stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    stop(w)
+    _, _, e = playlist("nr_off/0/index.m3u8")
+    m = sum(x["dur"] for x in e)
+    check(f"native rate off: {m:.0f} s of media in 4 s (runs ahead)", m > 12)
     stop(ng, signal.SIGQUIT)
 
 def only(names):
