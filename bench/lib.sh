@@ -3,7 +3,7 @@
 # pass/fail thresholds: these machines are shared and noisy.
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$repo/build
+build=${BUILD:-$repo/build}   # BUILD: another build dir, e.g. a copy to bench while rebuilding
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
