@@ -63,7 +63,10 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = type;
-    r->headers_out.content_type_len = type.len;
+    /* the length of the type without its parameters, as
+       ngx_http_set_content_type() sets it: gzip_types and the other
+       *_types lists match on it (the whole string never matched) */
+    r->headers_out.content_type_len = sizeof("application/xml") - 1;
     r->headers_out.content_type_lowcase = NULL;
     r->headers_out.content_length_n = -1;
 
