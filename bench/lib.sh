@@ -16,11 +16,11 @@ median() {      # numbers on stdin -> median
 # every bench client says the same User-Agent (HLS tokens are bound to it)
 BENCH_UA=xtream-bench/1
 
-# wrk_rps URL SECONDS CONNECTIONS -> requests/s; fails when any answer was
-# not 2xx/3xx, so an error page is never measured as speed
+# wrk_rps URL SECONDS CONNECTIONS [HEADER] -> requests/s; fails when any
+# answer was not 2xx/3xx, so an error page is never measured as speed
 wrk_rps() {
     local out
-    out=$(wrk -t1 -c"$3" -d"$2"s -H "User-Agent: $BENCH_UA" "$1" 2>&1)
+    out=$(wrk -t1 -c"$3" -d"$2"s -H "User-Agent: $BENCH_UA" ${4:+-H "$4"} "$1" 2>&1)
     if grep -q 'Non-2xx or 3xx' <<<"$out"; then
         echo "wrk: error answers from $1: $(grep 'Non-2xx' <<<"$out")" >&2
         return 1
