@@ -5,10 +5,38 @@
 # Accept-Encoding get it uncompressed; HEAD gets the gzip headers and no
 # body; a Range request on a list still gets the whole (compressed) list;
 # curl --compressed and Python's urllib + gzip decode it.
+# The catalogue is generated (5 000 channels, 2 000 movies: lists of
+# megabytes, far past the gzip filter's buffers, where a producer that
+# waited on c->buffered stalled until send_timeout); streams on demand.
 use strict;
 use warnings;
 use lib 't/lib';
-use XtreamTest fixture => 't/fixtures/slice.json';
+use JSON::PP ();
+use File::Temp ();
+our $Fixture;
+BEGIN {
+    my ($nl, $nv) = (5_000, 2_000);
+    my %d = (
+        categories => [{ id => 1, type => 'live', name => 'Live', parent_id => 0, sort_order => 1 },
+                       { id => 2, type => 'movie', name => 'Films', parent_id => 0, sort_order => 2 }],
+        transcode_profiles => [{ id => 1, name => 'copy', mode => 'copy' }],
+        streams => [map { { id => $_, name => "Live \x{e9} $_", category_id => 1, epg_channel_id => "l$_.tv",
+                            sort_order => $_, added => 1700000000, on_demand => JSON::PP::true,
+                            sources => ["file:///nonexistent/$_.ts"], transcode_profile_id => 1 } } 1 .. $nl],
+        movies => [map { { id => $_, name => "Movie $_", category_id => 2, container_extension => 'mp4',
+                           path => "v/$_.mp4", added => 1700000000 } } 1 .. $nv],
+        bouquets => [{ id => 1, name => 'All', sort_order => 1, live => [1 .. $nl], movies => [1 .. $nv],
+                       series => [] }],
+        lines => [{ username => 'demo', password => 'demo-pass', status => 'active', exp_date => undef,
+                    bouquets => [1], allowed_outputs => ['ts', 'm3u8'] }],
+    );
+    my $fh = File::Temp->new(TEMPLATE => '/tmp/xt-gzip-lists.XXXXXX', SUFFIX => '.json', UNLINK => 1);
+    binmode $fh;
+    print $fh JSON::PP->new->utf8->canonical->encode(\%d);
+    close $fh;
+    $Fixture = $fh;
+}
+use XtreamTest fixture => "$Fixture";
 use Test::Nginx::Socket 'no_plan';
 use IO::Uncompress::Gunzip ();
 require './t/api-helpers.pl';
@@ -36,6 +64,7 @@ __DATA__
 --- http_config
     xtream_snapshot_dir $TEST_NGINX_XT_SNAPDIR;
     xtream_timezone $TEST_NGINX_XT_TZ;
+    send_timeout 10s;
     gzip on;
     gzip_http_version 1.0;
     gzip_vary on;
