@@ -16,7 +16,7 @@ CONNS=${CONNS:-8}
 AE="Accept-Encoding: gzip"
 
 bench_start
-trap 'stop_nginx "$work/nginx"; bench_stop' EXIT
+trap 'rc=$?; [ $rc = 0 ] || tail -n 5 "$work/nginx/logs/error.log" 2>/dev/null; stop_nginx "$work/nginx"; bench_stop' EXIT
 xtreamd_conf "$work/xtreamd.conf" xtbench "$work/snap"
 python3 "$repo/bench/gen-catalog.py" --lines 10 --channels "$CHANNELS" --bouquets 1 > "$work/catalog.json"
 "$build/xtreamctl" -c "$work/xtreamd.conf" import "$work/catalog.json" >/dev/null
