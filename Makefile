@@ -60,5 +60,15 @@ fuzz-regress: deps
 asan:
 	scripts/asan.sh
 
+# Debian packages into dist/ (docs/INSTALL.md); test-install installs them
+# on this machine, runs them against the Debian nginx and MariaDB, and
+# purges them again (root; separate from `make test`)
+.PHONY: deb test-install
+deb: deps panel
+	scripts/build-deb.sh
+
+test-install: deb
+	scripts/test-install.sh
+
 clean:
 	rm -rf $(BUILD)

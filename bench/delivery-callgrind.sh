@@ -7,10 +7,13 @@
 # machine (bench/delivery.sh measures req/s).  Also counts the system calls
 # per request of each kind (strace -c on the same nginx, no valgrind).
 #   N=2000 bench/delivery-callgrind.sh
+# KIND=login measures a player_api login (lock-out on) against the same
+# bytes as a static file instead.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 N=${N:-2000}
+KIND=${KIND:-segment}
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 1; }
 
 bench_start
@@ -59,8 +62,10 @@ http {
     xtream_secret bench-secret-0123456789abcdef;
     xtream_media_root $work/media;
     xtream_token_ttl 3600s;
+    xtream_login_failures 10 60s 5m;
     server {
         listen 127.0.0.1:$port;
+        location = /player_api.php { xtream_api; }
         location /static/ { root $work/nginx/html; types { video/mp2t ts; } }
         location / { xtream_delivery; }
     }
@@ -75,7 +80,7 @@ import http.client, sys
 port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 c = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
 for _ in range(n):
-    c.request('GET', path)
+    c.request('GET', path, headers={'User-Agent': 'xtream-bench/1'})
     r = c.getresponse(); r.read()
     if r.status != 200:
         sys.exit(f'{path}: {r.status}')
@@ -91,7 +96,13 @@ wait_port() {
 }
 
 segurl() {
-    curl -fsS "http://127.0.0.1:$port/live/$user/$pass/1.m3u8" | grep '^/hls/' | tail -1
+    if [ "$KIND" = login ]; then
+        curl -fsS -o "$work/nginx/html/static/seg.ts" \
+            "http://127.0.0.1:$port/player_api.php?username=$user&password=$pass"
+        echo "/player_api.php?username=$user&password=$pass"
+        return
+    fi
+    curl -fsS -A xtream-bench/1 "http://127.0.0.1:$port/live/$user/$pass/1.m3u8" | grep '^/hls/' | tail -1
 }
 
 # 1. callgrind

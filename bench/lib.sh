@@ -13,7 +13,7 @@ median() {      # numbers on stdin -> median
     sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }
 
-# every bench client says the same User-Agent (HLS tokens are bound to it)
+# every bench client says the same User-Agent (a line may lock its UAs)
 BENCH_UA=xtream-bench/1
 
 # wrk_rps URL SECONDS CONNECTIONS [HEADER] -> requests/s; fails when any

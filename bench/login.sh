@@ -52,6 +52,10 @@ http {
     client_body_temp_path tmp/body; proxy_temp_path tmp/proxy;
     fastcgi_temp_path tmp/fcgi; uwsgi_temp_path tmp/uwsgi; scgi_temp_path tmp/scgi;
     xtream_snapshot_dir $work/snap;
+    # the zone and the lock-out on, as in production: their cost counts
+    xtream_zone xtream 8m;
+    xtream_secret bench-secret-0123456789abcdef;
+    xtream_login_failures 10 60s 5m;
     server {
         listen 127.0.0.1:$port;
         location = /player_api.php { xtream_api; }

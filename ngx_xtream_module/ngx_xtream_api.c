@@ -4,6 +4,7 @@
  * arguments strictly and hands over to the endpoint.
  */
 
+#include "xt_access.h"
 #include "xt_args.h"
 #include "ngx_xtream_module.h"
 #include "ngx_xtream_player_api.h"
@@ -104,6 +105,19 @@ ngx_xtream_process(ngx_http_request_t *r)
     ngx_xtream_endpoint_pt   handler;
 
     handler = ngx_xtream_route(r);
+
+    /* the Host name goes into URLs of our answers (M3U, server_info): a
+       name nginx let through but that is no DNS name or address literal
+       (quotes, "=", "<") is refused rather than written out */
+    if (r->headers_in.server.len
+        && !xt_access_host_valid((const char *) r->headers_in.server.data,
+                                 r->headers_in.server.len))
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: bad request: invalid Host header");
+        return ngx_xtream_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                     "invalid Host header");
+    }
 
     rc = ngx_xtream_body(r, &body);
     if (rc != NGX_OK) {

@@ -62,7 +62,7 @@ ngx_xtream_cluster_handoff(ngx_http_request_t *r)
         /* a forgery counts toward the address's lock-out, a late player
            does not */
         if (rc == XT_HO_BAD_MAC || rc == XT_HO_MALFORMED) {
-            ngx_xtream_flood_fail(r);
+            ngx_xtream_flood_fail(r, "", 0);
         }
 
         return ngx_xtream_send_status(r, rc == XT_HO_ERROR

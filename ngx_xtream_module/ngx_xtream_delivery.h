@@ -85,6 +85,8 @@ typedef struct ngx_xtream_dreq_s {
     uint64_t                 key;
     time_t                   start;
     unsigned                 counted:1;
+    unsigned                 slotted:1;         /* slot and key are set */
+    unsigned                 quiet:1;           /* not reported (events) */
     unsigned                 connect_sent:1;
 
     /* VOD: in this worker's list of transfers checked for eviction */
@@ -190,6 +192,8 @@ ngx_int_t ngx_xtream_vod_start(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     const char *path, size_t path_len, uint32_t max_conns);
 /* from the dreq cleanup: the transfer ended, stop watching it */
 void ngx_xtream_vod_forget(ngx_xtream_dreq_t *d);
+/* checked every 250 ms for eviction or revocation, ended when so */
+void ngx_xtream_vod_watch(ngx_xtream_dreq_t *d);
 
 /* counting (in _handler.c): NGX_OK, or an HTTP status to answer */
 ngx_int_t ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
@@ -201,6 +205,15 @@ int ngx_xtream_evicted(ngx_xtream_dreq_t *d);
 /* _kick.c: 1 when the connection of key must end: its line is banned,
    disabled, expired or gone, or was killed (kick generation) */
 int ngx_xtream_revoked(ngx_xtream_dreq_t *d, uint64_t key);
+/* the line's allowed_uas let the request's User-Agent in (else logged) */
+int ngx_xtream_line_ua_allowed(ngx_http_request_t *r, const xt_snap_t *lines,
+    const xt_snap_line_t *line);
+/* the line's kick generation in the current lines snapshot (0 without) */
+uint32_t ngx_xtream_line_kick(uint32_t line_id);
+/* the viewer's HLS session id (xt_token_session_key): 0 on error */
+uint64_t ngx_xtream_hls_session(ngx_http_request_t *r,
+    ngx_xtream_delivery_main_conf_t *dmcf, uint32_t line_id,
+    uint32_t stream_id, uint32_t kick);
 
 /* _events.c */
 ngx_int_t ngx_xtream_events_init_process(ngx_cycle_t *cycle,

@@ -50,6 +50,38 @@ ngx_xtream_events_init_process(ngx_cycle_t *cycle,
 }
 
 
+/*
+ * A connection's "open" makes an activity row in xtreamd: a line reports
+ * at most XT_CONNS_REPORTS new connections a minute (xt_conns_report);
+ * once reported, a connection's later events always go.  0 when this one
+ * must stay quiet.
+ */
+static int
+ngx_xtream_event_report(ngx_xtream_dreq_t *d)
+{
+    int                 rc;
+    ngx_xtream_zone_t  *zone;
+
+    zone = ngx_xtream_zone_get(d->r);
+    if (zone == NULL) {
+        return 1;
+    }
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+    rc = xt_conns_report_slot(zone->sh->conns, d->slot, d->key,
+                              (int64_t) ngx_current_msec);
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    if (rc == 0) {
+        ngx_log_error(NGX_LOG_INFO, d->r->connection->log, 0,
+                      "xtream: line %uD opens connections faster than %d a "
+                      "minute, not reported", d->line_id, XT_CONNS_REPORTS);
+    }
+
+    return rc != 0;
+}
+
+
 void
 ngx_xtream_events_exit_process(void)
 {
@@ -93,6 +125,16 @@ ngx_xtream_event(ngx_xtream_dreq_t *d, const char *type)
 
     if (ngx_xtream_event_fd == (ngx_socket_t) -1) {
         return;
+    }
+
+    if (type[0] == 'o' && d->slotted && !d->quiet
+        && !ngx_xtream_event_report(d))
+    {
+        d->quiet = 1;
+    }
+
+    if (d->quiet) {
+        return;         /* not reported: neither its open nor its close */
     }
 
     ngx_memzero(&ev, sizeof(xt_event_t));

@@ -164,7 +164,7 @@ ngx_int_t
 ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     xt_conn_kind_e kind, uint32_t max_conns)
 {
-    uint32_t            slot;
+    uint32_t            slot, kick;
     uint64_t            key;
     xt_conn_t           victim;
     xt_acq_rc_e         rc;
@@ -177,8 +177,14 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     }
 
     key = 0;
+    kick = ngx_xtream_line_kick(d->line_id);
 
     ngx_shmtx_lock(&zone->shpool->mutex);
+
+    /* connections killed since they were admitted stop counting now, even
+       when nothing of theirs asks again (a killed HLS viewer's tokens are
+       refused before its record is looked at) */
+    xt_conns_kick_line(zone->sh->conns, d->line_id, kick);
 
     rc = xt_conns_acquire(zone->sh->conns, d->line_id, d->stream_id, kind,
                           kind == XT_CONN_HLS ? d->session : 0, max_conns,
@@ -208,6 +214,7 @@ ngx_xtream_count(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     case XT_ACQ_OK:
         d->slot = slot;
         d->key = key;
+        d->slotted = 1;
         /* records the line's kick generation it is admitted under */
         (void) ngx_xtream_revoked(d, kind == XT_CONN_HLS ? d->session : key);
         return NGX_OK;
@@ -501,7 +508,6 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
 {
     u_char                  addr[XT_ACCESS_ADDR_LEN];
     ngx_int_t               rc;
-    ngx_str_t              *ua;
     const char             *path;
     size_t                  path_len;
     uint32_t                idx;
@@ -526,11 +532,11 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: authentication failed for \"%*s\"",
                       rt->username.len, rt->username.data);
-        ngx_xtream_flood_fail(r);
+        ngx_xtream_flood_fail(r, rt->username.data, rt->username.len);
         return ngx_xtream_send_status(r, NGX_HTTP_UNAUTHORIZED);
     }
 
-    ngx_xtream_flood_success(r);
+    ngx_xtream_flood_success(r, rt->username.data, rt->username.len);
 
     d = ngx_xtream_dreq_create(r);
     if (d == NULL) {
@@ -578,15 +584,7 @@ ngx_xtream_delivery_line(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
-    ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
-
-    if (!xt_access_ua_allowed(xt_snap_strp(lines, line->allowed_uas),
-                              line->allowed_uas.len,
-                              ua ? (const char *) ua->data : "",
-                              ua ? ua->len : 0))
-    {
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "xtream: line %uD: user agent not allowed", line->id);
+    if (!ngx_xtream_line_ua_allowed(r, lines, line)) {
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 

@@ -5,8 +5,9 @@
  *   one variant   the variant's media playlist, segments
  *                 /hls/ID/V/SEQ.ts?t=TOKEN
  *   several       the master playlist, variants /hls/ID/V/index.m3u8?t=TOKEN
- * Segment and variant-playlist requests are checked by the token alone
- * (constant time), and keep the viewer's session alive in the zone.
+ * Segment and variant-playlist requests are checked by the token (constant
+ * time) and the line's state in the current snapshot (a binary search),
+ * and keep the viewer's session alive in the zone.
  */
 
 #include "xt_entitle.h"
@@ -286,32 +287,41 @@ ngx_xtream_hls_touch(ngx_xtream_dreq_t *d, xt_acq_rc_e *touched)
                               (int64_t) ngx_current_msec, &slot);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
+    if (*touched == XT_ACQ_OK) {
+        d->slot = slot;
+        d->key = d->session;
+        d->slotted = 1;
+    }
+
     return (*touched == XT_ACQ_ENDED) ? NGX_HTTP_FORBIDDEN : NGX_OK;
 }
 
 
 /*
  * Admits the viewer's HLS session (live or catch-up): its id from line,
- * address, User-Agent and stream, a refresh when it is live in the zone,
- * else counted under max_conns; then the "open" event (an HLS session
- * has no close: xtreamd ends it when these stop).  NGX_OK, or the status
- * to answer.
+ * address, kick generation and stream, a refresh when it is live in the
+ * zone, else counted under max_conns; then the "open" event (an HLS
+ * session has no close: xtreamd ends it when these stop).  A viewer whose
+ * session of the previous kick generation is still in the zone was killed
+ * by an admin: refused until that session idles out (xtream_hls_idle), as
+ * for a replace-oldest eviction.  NGX_OK, or the status to answer (nothing
+ * is sent here).
  */
 ngx_int_t
 ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     uint32_t max_conns)
 {
-    ngx_int_t     rc;
-    ngx_str_t    *ua;
-    xt_acq_rc_e   touched;
+    int                  killed;
+    uint32_t             kick;
+    uint64_t             prev;
+    ngx_int_t            rc;
+    xt_acq_rc_e          touched;
+    ngx_xtream_zone_t   *zone;
 
-    ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
+    kick = ngx_xtream_line_kick(d->line_id);
 
-    d->session = xt_token_session_key(d->dmcf->token_key, d->line_id,
-                                  (const char *) r->connection->addr_text.data,
-                                  r->connection->addr_text.len,
-                                  ua ? (const char *) ua->data : "",
-                                  ua ? ua->len : 0, d->stream_id);
+    d->session = ngx_xtream_hls_session(r, d->dmcf, d->line_id, d->stream_id,
+                                        kick);
     if (d->session == 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -321,15 +331,32 @@ ngx_xtream_hls_admit(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
         return rc;
     }
 
-    if (touched != XT_ACQ_OK) {
-        rc = ngx_xtream_count(r, d, XT_CONN_HLS, max_conns);
-        if (rc != NGX_OK) {
-            return rc;
-        }
+    if (touched == XT_ACQ_OK) {
+        ngx_xtream_event(d, "open");
+        return NGX_OK;
+    }
 
-    } else if (ngx_xtream_revoked(d, d->session)) {
-        /* killed from the admin API since the session began */
-        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    if (kick != 0) {
+        prev = ngx_xtream_hls_session(r, d->dmcf, d->line_id, d->stream_id,
+                                      kick - 1);
+        zone = ngx_xtream_zone_get(d->r);
+
+        ngx_shmtx_lock(&zone->shpool->mutex);
+        killed = xt_conns_has(zone->sh->conns, d->line_id, prev,
+                              (int64_t) ngx_current_msec);
+        ngx_shmtx_unlock(&zone->shpool->mutex);
+
+        if (killed) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "xtream: line %uD: hls session killed by an "
+                          "admin", d->line_id);
+            return NGX_HTTP_FORBIDDEN;
+        }
+    }
+
+    rc = ngx_xtream_count(r, d, XT_CONN_HLS, max_conns);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     ngx_xtream_event(d, "open");
@@ -527,13 +554,13 @@ ngx_int_t
 ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
 {
     ngx_int_t                rc;
-    ngx_str_t                arg, *ua;
+    ngx_str_t                arg;
     ngx_uint_t               stale;
     int64_t                  ahead;
     xt_token_t               t;
     xt_acq_rc_e              touched;
     xt_token_rc_e            trc;
-    ngx_xtream_map_t        *lm;
+    ngx_xtream_map_t        *m;
     ngx_xtream_dreq_t       *d;
     const xt_snap_line_t    *line;
     ngx_xtream_delivery_main_conf_t  *dmcf;
@@ -585,23 +612,43 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
-    /* the token belongs to the viewer it was issued to: its session id is
-       HMAC(line | client address | User-Agent | stream), so a token used
-       from another address or by another player is refused (it would
-       otherwise ride on that viewer's session past max_connections and
-       the line's allowed_ips / allowed_uas) */
-    ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
+    /*
+     * Every request, segments included (live and catch-up), re-checks the
+     * line in the current lines snapshot: a ban, expiry, disable or
+     * deletion refuses the next request once the snapshot arrives.  The
+     * token belongs to the viewer it was issued to: its session id is
+     * HMAC(line | client address | kick generation | stream), so a token
+     * used from another address is refused (it would otherwise ride on
+     * that viewer's session past max_connections and the line's
+     * allowed_ips), and so is every token issued before an admin kill.
+     */
+    m = ngx_xtream_snap_peek(NGX_XTREAM_SNAP_LINES);
+    if (m == NULL) {
+        return ngx_xtream_send_status(r, NGX_HTTP_SERVICE_UNAVAILABLE);
+    }
 
-    if (xt_token_session_key(dmcf->token_key, t.line_id,
-                             (const char *) r->connection->addr_text.data,
-                             r->connection->addr_text.len,
-                             ua ? (const char *) ua->data : "",
-                             ua ? ua->len : 0, rt->id)
+    line = xt_snap_line_by_id(&m->snap, t.line_id);
+    if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: hls token of line %uD refused (line no "
+                      "longer active)", t.line_id);
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    }
+
+    /* the User-Agent is not part of the session: the line's UA lock is
+       checked on every request instead */
+    if (!ngx_xtream_line_ua_allowed(r, &m->snap, line)) {
+        return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
+    }
+
+    if (ngx_xtream_hls_session(r, dmcf, t.line_id, rt->id,
+                               xt_snap_line_kick(&m->snap, line))
         != t.session)
     {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: hls token of line %uD refused (another "
-                      "address or user agent)", t.line_id);
+                      "address, or killed by an admin)", t.line_id);
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
     }
 
@@ -629,27 +676,6 @@ ngx_xtream_hls_token_request(ngx_http_request_t *r, xt_route_t *rt)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "xtream: hls token refused (expired, session idle)");
         return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
-    }
-
-    /*
-     * Segments go by the token alone.  A playlist fetch (every target
-     * duration) also re-checks the line by id, so a ban, an expiry or a
-     * deletion stops a running session within one playlist refresh
-     * rather than when the session idles out.
-     */
-    if (touched != XT_ACQ_OK || rt->kind == XT_ROUTE_HLS_PLAYLIST) {
-        lm = ngx_xtream_snap_acquire(r, NGX_XTREAM_SNAP_LINES);
-        if (lm == NULL) {
-            return ngx_xtream_send_status(r, NGX_HTTP_SERVICE_UNAVAILABLE);
-        }
-
-        line = xt_snap_line_by_id(&lm->snap, d->line_id);
-        if (line == NULL
-            || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE
-            || (touched == XT_ACQ_OK && ngx_xtream_revoked(d, d->session)))
-        {
-            return ngx_xtream_send_status(r, NGX_HTTP_FORBIDDEN);
-        }
     }
 
     if (touched != XT_ACQ_OK) {

@@ -566,6 +566,10 @@ ngx_xtream_ts_body(ngx_http_request_t *r, ngx_xtream_dreq_t *d,
     d->counted = 1;
     ngx_xtream_event(d, "open");
 
+    /* a ban, kill or delete ends it within 250 ms of reaching the
+       snapshot, not at the next archive segment */
+    ngx_xtream_vod_watch(d);
+
     rc = ngx_http_send_header(r);
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
         return rc;

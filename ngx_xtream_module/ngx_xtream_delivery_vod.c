@@ -17,7 +17,9 @@
  * terminate handler, posted on r->main), and ngx_http_run_posted_requests
  * closes it at once: the log phase runs, the connection is closed, its
  * timers and events are deleted, r->pool is destroyed, and the cleanup
- * releases the record and sends the one "close".  The timer is cancelable
+ * releases the record and sends the one "close".  Catch-up TS bodies are
+ * watched the same way (a slow reader may sit in one archive segment for
+ * long; revocation must not wait for the next one).  The timer is cancelable
  * (a reload never waits for it) and its data is a dummy connection (timers
  * are logged with ev->data read as a connection at debug level).
  */
@@ -76,7 +78,7 @@ ngx_xtream_vod_tick_handler(ngx_event_t *ev)
 }
 
 
-static void
+void
 ngx_xtream_vod_watch(ngx_xtream_dreq_t *d)
 {
     if (!ngx_xtream_vod_ready) {

@@ -12,6 +12,7 @@ ngx_int_t
 ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args)
 {
     int                    plus;
+    ngx_int_t              rc;
     void                  *scratch;
     u_char                *p;
     xt_m3u_t              *m;
@@ -56,12 +57,12 @@ ngx_xtream_get_php(ngx_http_request_t *r, xt_args_t *args)
         return ngx_xtream_send_empty(r, NGX_HTTP_SERVICE_UNAVAILABLE);
     }
 
-    if (!args->username.set || !args->password.set) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_NOT_FOUND);
+    rc = ngx_xtream_login(r, &lm->snap, args, &line);
+    if (rc == NGX_HTTP_TOO_MANY_REQUESTS) {
+        return ngx_xtream_send_empty(r, NGX_HTTP_TOO_MANY_REQUESTS);
     }
 
-    line = ngx_xtream_authenticate(&lm->snap, args);
-    if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
+    if (rc != NGX_OK || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
     {
         return ngx_xtream_send_empty(r, NGX_HTTP_NOT_FOUND);
     }

@@ -25,12 +25,13 @@ ngx_xtream_panel_api(ngx_http_request_t *r, xt_args_t *args)
                                      "snapshots not available yet");
     }
 
-    if (!args->username.set || !args->password.set) {
-        return ngx_xtream_send_auth_failed(r);
-    }
-
-    line = ngx_xtream_authenticate(&lm->snap, args);
-    if (line == NULL) {
+    switch (ngx_xtream_login(r, &lm->snap, args, &line)) {
+    case NGX_OK:
+        break;
+    case NGX_HTTP_TOO_MANY_REQUESTS:
+        return ngx_xtream_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                     "too many failed logins");
+    default:
         return ngx_xtream_send_auth_failed(r);
     }
 

@@ -73,8 +73,9 @@ ngx_xtream_action(xt_args_t *args)
 }
 
 
-const xt_snap_line_t *
-ngx_xtream_authenticate(xt_snap_t *lines, xt_args_t *args)
+ngx_int_t
+ngx_xtream_login(ngx_http_request_t *r, xt_snap_t *lines, xt_args_t *args,
+    const xt_snap_line_t **found)
 {
     int                    ok;
     const xt_snap_line_t  *line;
@@ -82,13 +83,34 @@ ngx_xtream_authenticate(xt_snap_t *lines, xt_args_t *args)
     static const uint8_t   dummy_salt[XT_SALT_LEN];
     static const uint8_t   dummy_hash[XT_HASH_LEN];
 
+    if (ngx_xtream_flood_check(r) != NGX_OK) {
+        return NGX_HTTP_TOO_MANY_REQUESTS;
+    }
+
+    if (!args->username.set || !args->password.set) {
+        return NGX_DECLINED;
+    }
+
     line = xt_snap_line_find(lines, args->username.data, args->username.len);
 
     ok = xt_password_check(line ? line->salt : dummy_salt,
                            line ? line->hash : dummy_hash,
                            args->password.data, args->password.len);
 
-    return (line && ok) ? line : NULL;
+    if (line == NULL || !ok) {
+        ngx_xtream_flood_fail(r, (const char *) args->username.data,
+                              args->username.len);
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "xtream: authentication failed for \"%s\"",
+                      args->username.data);
+        return NGX_DECLINED;
+    }
+
+    ngx_xtream_flood_success(r, (const char *) args->username.data,
+                             args->username.len);
+    *found = line;
+
+    return NGX_OK;
 }
 
 
@@ -177,7 +199,8 @@ ngx_xtream_base_url(ngx_http_request_t *r, ngx_str_t *base)
         return NGX_OK;
     }
 
-    /* headers_in.server was validated by nginx (no "/", no spaces) */
+    /* headers_in.server was validated by nginx (no "/", no spaces) and
+       by ngx_xtream_process (a DNS name or an address literal) */
     if (ngx_xtream_server_addr(r, &url, &port) != NGX_OK
         || url.len > 255)
     {
@@ -521,25 +544,15 @@ ngx_xtream_player_api(ngx_http_request_t *r, xt_args_t *args)
                                      "lines not available yet");
     }
 
-    if (ngx_xtream_flood_check(r) != NGX_OK) {
+    switch (ngx_xtream_login(r, &lm->snap, args, &line)) {
+    case NGX_OK:
+        break;
+    case NGX_HTTP_TOO_MANY_REQUESTS:
         return ngx_xtream_send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
                                      "too many failed logins");
-    }
-
-    if (!args->username.set || !args->password.set) {
+    default:
         return ngx_xtream_send_auth_failed(r);
     }
-
-    line = ngx_xtream_authenticate(&lm->snap, args);
-    if (line == NULL) {
-        ngx_xtream_flood_fail(r);
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "xtream: authentication failed for \"%s\"",
-                      args->username.data);
-        return ngx_xtream_send_auth_failed(r);
-    }
-
-    ngx_xtream_flood_success(r);
 
     a = ngx_xtream_action(args);
 

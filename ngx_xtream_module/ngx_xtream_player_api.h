@@ -21,10 +21,16 @@ ngx_int_t ngx_xtream_panel_api(ngx_http_request_t *r, xt_args_t *args);
 
 /* shared by the endpoints (ngx_xtream_player_api.c) */
 
-/* the line when username and password match, else NULL (same work for
-   an unknown user as for a wrong password) */
-const xt_snap_line_t *ngx_xtream_authenticate(xt_snap_t *lines,
-    xt_args_t *args);
+/*
+ * The login of every endpoint that takes a password (player_api, get.php,
+ * xmltv.php, panel_api), under the brute-force lock-out (docs/SECURITY.md
+ * "Login lock-out"): NGX_HTTP_TOO_MANY_REQUESTS when the client's address
+ * is locked out (the password is not even looked at); NGX_DECLINED when
+ * username or password are missing, or wrong (then counted; an unknown user
+ * costs the same work as a wrong password); NGX_OK with *line.
+ */
+ngx_int_t ngx_xtream_login(ngx_http_request_t *r, xt_snap_t *lines,
+    xt_args_t *args, const xt_snap_line_t **line);
 ngx_int_t ngx_xtream_server_addr(ngx_http_request_t *r, ngx_str_t *url,
     ngx_str_t *port);
 ngx_int_t ngx_xtream_login_input(ngx_http_request_t *r, xt_snap_t *lines,

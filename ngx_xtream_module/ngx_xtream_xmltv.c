@@ -12,6 +12,7 @@ ngx_int_t
 ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
 {
     void                     *scratch;
+    ngx_int_t                 rc;
     uint32_t                  prev, next;
     xt_xmltv_t               *x;
     ngx_xtream_map_t         *lm, *cat, *epg;
@@ -29,12 +30,12 @@ ngx_xtream_xmltv_php(ngx_http_request_t *r, xt_args_t *args)
         return ngx_xtream_send_empty(r, NGX_HTTP_SERVICE_UNAVAILABLE);
     }
 
-    if (!args->username.set || !args->password.set) {
-        return ngx_xtream_send_empty(r, NGX_HTTP_UNAUTHORIZED);
+    rc = ngx_xtream_login(r, &lm->snap, args, &line);
+    if (rc == NGX_HTTP_TOO_MANY_REQUESTS) {
+        return ngx_xtream_send_empty(r, NGX_HTTP_TOO_MANY_REQUESTS);
     }
 
-    line = ngx_xtream_authenticate(&lm->snap, args);
-    if (line == NULL || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
+    if (rc != NGX_OK || xt_line_status(line, ngx_time()) != XT_STATUS_ACTIVE)
     {
         return ngx_xtream_send_empty(r, NGX_HTTP_UNAUTHORIZED);
     }

@@ -314,7 +314,7 @@ ngx_xtream_flood_check(ngx_http_request_t *r)
 
 
 void
-ngx_xtream_flood_fail(ngx_http_request_t *r)
+ngx_xtream_flood_fail(ngx_http_request_t *r, const char *user, size_t len)
 {
     int64_t                           lock;
     uint8_t                           addr[XT_ACCESS_ADDR_LEN];
@@ -325,7 +325,8 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
         return;
     }
 
-    lock = xt_flood_fail(zone->sh->flood, addr, ngx_xtream_mono_sec());
+    lock = xt_flood_fail(zone->sh->flood, addr, user, len,
+                         ngx_xtream_mono_sec());
     ngx_shmtx_unlock(&zone->shpool->mutex);
 
     if (zone->sh->metrics) {
@@ -342,7 +343,7 @@ ngx_xtream_flood_fail(ngx_http_request_t *r)
 
 
 void
-ngx_xtream_flood_success(ngx_http_request_t *r)
+ngx_xtream_flood_success(ngx_http_request_t *r, const char *user, size_t len)
 {
     uint8_t                           addr[XT_ACCESS_ADDR_LEN];
     ngx_xtream_zone_t                *zone;
@@ -352,7 +353,7 @@ ngx_xtream_flood_success(ngx_http_request_t *r)
         return;
     }
 
-    xt_flood_success(zone->sh->flood, addr);
+    xt_flood_success(zone->sh->flood, addr, user, len);
     ngx_shmtx_unlock(&zone->shpool->mutex);
 }
 

@@ -66,9 +66,11 @@ void ngx_xtream_client_addr(ngx_connection_t *c,
 ngx_uint_t ngx_xtream_active_cons(ngx_http_request_t *r, uint32_t line_id);
 
 /* brute-force lock-out of the client's address: check (NGX_OK or 429),
-   a failed login, a good one */
+   a failed login of user (len bytes), a good one (docs/SECURITY.md) */
 ngx_int_t ngx_xtream_flood_check(ngx_http_request_t *r);
-void ngx_xtream_flood_fail(ngx_http_request_t *r);
-void ngx_xtream_flood_success(ngx_http_request_t *r);
+void ngx_xtream_flood_fail(ngx_http_request_t *r, const char *user,
+    size_t len);
+void ngx_xtream_flood_success(ngx_http_request_t *r, const char *user,
+    size_t len);
 
 #endif /* NGX_XTREAM_ZONE_H */

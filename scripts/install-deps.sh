@@ -19,6 +19,8 @@ pkgs+=(libmicrohttpd-dev nodejs chromium)   # nodejs ships npm
 pkgs+=(clang libclang-rt-14-dev faketime)
 # catch-up: tests and make run seed a past archive with a worker under faketime
 pkgs+=(faketime)
+# Debian packages (make deb, make test-install): debhelper, dh_nginx (nginx-dev), lintian
+pkgs+=(debhelper dpkg-dev lintian fakeroot)
 # streaming nodes: nothing beyond MariaDB (replication is built in)
 
 missing=()

@@ -46,6 +46,12 @@ perl "$repo/scripts/demo-seed.pl" --var "$var" --base "http://127.0.0.1:$HTTP_PO
 # the secret that signs HLS segment tokens (made once, kept private)
 [ -s "$var/run/secret" ] || { mkdir -p "$var/run"; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$var/run/secret"; }
 chmod 600 "$var/run/secret"
+# the key nginx sends xtreamd with each admin API request (X-Xtream-Proxy-Key):
+# only with it is nginx's X-Real-IP believed, so a local process cannot claim
+# another client address (docs/SECURITY.md "Local users")
+[ -s "$var/run/admin-proxy.key" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$var/run/admin-proxy.key")
+(umask 077; printf 'proxy_set_header X-Xtream-Proxy-Key %s;\n' "$(cat "$var/run/admin-proxy.key")" > "$var/run/admin-proxy-key.conf")
+chmod 600 "$var/run/admin-proxy.key" "$var/run/admin-proxy-key.conf"
 
 # 1. MariaDB
 "$repo/scripts/db.sh" start "$var/mysql" >/dev/null
@@ -69,6 +75,10 @@ poll_interval_ms = 250
 server_id        = 1
 archive_root     = $var/archive
 admin_listen     = 127.0.0.1:$ADMIN_PORT
+# nginx proxies /admin/api/ from here, with this key: its X-Real-IP is believed
+admin_trusted_proxies = 127.0.0.1
+admin_proxy_key_file = $var/run/admin-proxy.key
+token_secret_file = $var/run/secret
 CONF
 mv -f "$conf.tmp" "$conf"
 ctl() { "$build/xtreamctl" -c "$conf" "$@"; }

@@ -87,10 +87,13 @@ is((req("/hls/11/0/77.ts?t=$fresh"))[0], 404, "a segment that is not there: 404"
 # one viewer = one session: the same client gets the same session id
 my ($st2, $h2, $b2) = req("/live/demo/demo-pass/11.m3u8");
 my ($sess2) = $b2 =~ m{\?t=\d+_\d+_([0-9a-f]{16})_};
-is($sess2, $sess, "same line, address, UA, stream: same session");
+is($sess2, $sess, "same line, address, stream: same session");
 my ($st3, $h3, $b3) = req("/live/demo/demo-pass/11.m3u8", ua => "OtherPlayer/2");
 my ($sess3) = $b3 =~ m{\?t=\d+_\d+_([0-9a-f]{16})_};
-isnt($sess3, $sess, "another user agent: another session");
+is($sess3, $sess, "another user agent: the same session (a client sets its UA per request)");
+my ($st4, $h4, $b4) = req("/live/demo/demo-pass/11.m3u8", from => '127.0.0.2');
+my ($sess4) = $b4 =~ m{\?t=\d+_\d+_([0-9a-f]{16})_};
+isnt($sess4, $sess, "another address: another session");
 is((req("/demo/demo-pass/11.m3u8"))[0], 200, "short form /U/P/ID.m3u8: 200");
 --- no_error_log
 [alert]

@@ -85,7 +85,7 @@ sleep 0.5;
 is((req("/live/one/one-pass/11.m3u8"))[0], 200, "HLS viewer: 200");
 is((req("/live/one/one-pass/11.m3u8"))[0], 200, "same HLS viewer again: 200 (one session)");
 is((req("/live/one/one-pass/11.ts", secs => 1))[0], 403, "a TS stream beside the HLS session: 403");
-is((req("/live/one/one-pass/11.m3u8", ua => 'Other/1'))[0], 403, "a second HLS viewer: 403");
+is((req("/live/one/one-pass/11.m3u8", from => '127.0.0.2'))[0], 403, "a second HLS viewer (another address): 403");
 --- no_error_log
 [alert]
 [crit]
@@ -133,13 +133,13 @@ ok($alive <= 3, "at most 3 still streaming ($alive)");
 ok($alive >= 1, "the newest still stream ($alive)");
 close $_ for @s;
 # HLS: a new viewer ends the old session; its next fetch gets 403
-my ($st, $h, $pl) = req("/live/one/one-pass/11.m3u8", ua => 'A/1');
+my ($st, $h, $pl) = req("/live/one/one-pass/11.m3u8", from => '127.0.0.3');
 is($st, 200, "HLS viewer A: 200");
 my ($seg) = $pl =~ m{^(/hls/\S+)$}m;
 sleep 0.1;
-is((req("/live/one/one-pass/11.m3u8", ua => 'B/1'))[0], 200, "HLS viewer B: 200");
-is((req($seg))[0], 403, "A's segment after being replaced: 403");
-is((req("/live/one/one-pass/11.m3u8", ua => 'A/1'))[0], 403, "A's playlist after being replaced: 403");
+is((req("/live/one/one-pass/11.m3u8", from => '127.0.0.4'))[0], 200, "HLS viewer B: 200");
+is((req($seg, from => '127.0.0.3'))[0], 403, "A's segment after being replaced: 403");
+is((req("/live/one/one-pass/11.m3u8", from => '127.0.0.3'))[0], 403, "A's playlist after being replaced: 403");
 --- no_error_log
 [alert]
 [crit]

@@ -23,7 +23,7 @@ XtreamTest::import_json({
 sleep 1;    # the catalog change reaches the supervisor
 ok(!XtreamSup::worker_pids(21), 'on-demand stream is not running before a request');
 ok(-S XtreamSup::event_socket(), 'event socket exists');
-is((stat XtreamSup::event_socket())[2] & 07777, 0666, 'event socket mode 0666');
+is((stat XtreamSup::event_socket())[2] & 07777, 0600, 'event socket mode 0600: only the daemon user (the nginx workers) may write');
 
 # 1. start by datagram; time to first segment
 my $t0 = time;

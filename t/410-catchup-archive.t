@@ -286,8 +286,8 @@ ok($st2 == 200 && $s2 eq slurp_b($Win->[-1][4]), 'last segment = its archive fil
 (my $bad = $uris[0]) =~ s/(t=\d+_\d+_)/${1}0/;
 my ($st3) = req($bad, ua => 'Lavf/59');
 is($st3, 403, 'a forged token: 403');
-my ($st4) = req($uris[0], ua => 'OtherPlayer/1');
-is($st4, 403, 'the token from another player: 403');
+my ($st4) = req($uris[0], ua => 'Lavf/59', from => '127.0.0.2');
+is($st4, 403, 'the token from another address: 403');
 (my $moved = $uris[0]) =~ s{/hls/41/archive/}{/hls/41/0/};
 my ($st5) = req($moved, ua => 'Lavf/59');
 is($st5, 403, 'an archive token on a live segment URL: 403');

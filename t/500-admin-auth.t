@@ -135,13 +135,15 @@ is($st, 401, 'the old cookie is refused after logout');
 like(XtreamTest::sql("SELECT GROUP_CONCAT(action ORDER BY id) FROM admin_audit WHERE admin = 'boss'"),
      qr/^login,create,logout$/m, 'audit: login, create, logout');
 
-=== TEST 2: wrong password, lock-out per username and per address
+=== TEST 2: wrong password, lock-out per address+username and per address
 --- request
 GET /admin/api/session
 --- error_code: 401
 --- timeout: 120
 --- dv_check
-my $c = AdminClient->new;
+# clients on other loopback addresses: nginx (a trusted proxy, 127.0.0.1)
+# passes each one's address to xtreamd in X-Real-IP
+my $c = AdminClient->new(local => '127.0.0.2');
 my ($st, $j) = $c->login('victim', 'wrong');
 is($st, 401, 'wrong password 401');
 is(err_of($j)->{code}, 'bad_login', 'code bad_login');
@@ -151,33 +153,49 @@ is(err_of($j)->{message}, 'wrong username or password', 'same message for both')
 $c->login('victim', 'wrong') for 2 .. 5;
 my $hd;
 ($st, $j, $hd) = $c->login('victim', 'victim-pass-1');
-is($st, 429, 'after 5 failures the right password is refused: 429');
+is($st, 429, 'after 5 failures from 127.0.0.2 the right password is refused there: 429');
 is(err_of($j)->{code}, 'locked', 'code locked');
 ok(($hd->{'retry-after'} // 0) > 800, 'Retry-After about 15 min');
-($st) = $c->login('boss', 'boss-password-1');
-is($st, 200, 'another username from the same address still logs in');
-is(XtreamTest::sql("SELECT COUNT(*) FROM admin_audit WHERE action = 'login_fail' AND admin = 'victim'"), "5\n",
-   'five failed logins audited');
 
-# per address: straight to xtreamd from loopback, which trusts X-Real-IP
-my $d = AdminClient->new;
-for my $i (1 .. 20) {
-    $d->call('POST', '/login', { username => "ghost$i", password => 'x' },
-             port => $main::AdminPort, headers => { 'X-Real-IP' => '10.9.8.7' });
-}
-($st, $j) = $d->call('POST', '/login', { username => 'boss', password => 'boss-password-1' },
-                     port => $main::AdminPort, headers => { 'X-Real-IP' => '10.9.8.7' });
+# the owner, from an address that did not fail, still gets in (issue 18:
+# the old per-username lock let anyone lock the owner out)
+my $owner = AdminClient->new(local => '127.0.0.3');
+($st) = $owner->login('victim', 'victim-pass-1');
+is($st, 200, 'the right password from 127.0.0.3 logs in');
+($st) = $c->login('victim', 'victim-pass-1');
+is($st, 429, '127.0.0.2 stays locked for victim');
+($st) = $c->login('boss', 'boss-password-1');
+is($st, 200, 'another username from the locked address still logs in');
+is(XtreamTest::sql("SELECT COUNT(*) FROM admin_audit WHERE action = 'login_fail' AND admin = 'victim' "
+                   . "AND address = '127.0.0.2'"), "5\n",
+   'five failed logins audited under the client address nginx passed on');
+
+# per address: 20 failures with any usernames lock the address for all
+my $d = AdminClient->new(local => '127.0.0.4');
+$d->login("ghost$_", 'x') for 1 .. 20;
+($st) = $d->login('boss', 'boss-password-1');
 is($st, 429, 'after 20 failures from one address, that address is locked');
-($st, $j) = $d->call('POST', '/login', { username => 'boss', password => 'boss-password-1' },
-                     port => $main::AdminPort, headers => { 'X-Real-IP' => '10.9.8.6' });
+($st) = AdminClient->new(local => '127.0.0.5')->login('boss', 'boss-password-1');
 is($st, 200, 'another address is not');
 
+# a success does not clear the address counter (else interleaved own
+# logins would allow unlimited guesses)
+my $e = AdminClient->new(local => '127.0.0.8');
+$e->login("ghost$_", 'x') for 1 .. 4;
+($st) = $e->login('boss', 'boss-password-1');
+is($st, 200, 'a success after 4 failures');
+is(XtreamTest::sql("SELECT failures FROM admin_login_failures WHERE scope_key = 'a:127.0.0.8'"), "4\n",
+   'the address still counts its 4 failures');
+
 # the lock lifts: (simulate 15 min passing in the table)
-XtreamTest::sql("UPDATE admin_login_failures SET locked_until = 0, window_start = 0 WHERE scope_key = 'u:victim'");
+my $pair = "CONCAT('p:', SHA2(CONCAT('127.0.0.2', '\\n', 'victim'), 256))";
+is(XtreamTest::sql("SELECT failures FROM admin_login_failures WHERE scope_key = $pair"), "5\n",
+   'the address+username counter holds the failures');
+XtreamTest::sql("UPDATE admin_login_failures SET locked_until = 0, window_start = 0 WHERE scope_key = $pair");
 ($st) = $c->login('victim', 'victim-pass-1');
 is($st, 200, 'after the lock time the right password works');
-is(XtreamTest::sql("SELECT COUNT(*) FROM admin_login_failures WHERE scope_key = 'u:victim'"), "0\n",
-   'a success resets the username counter');
+is(XtreamTest::sql("SELECT COUNT(*) FROM admin_login_failures WHERE scope_key = $pair"), "0\n",
+   'a success resets the address+username counter');
 
 # a session expired by idleness or age is refused
 ($st, $j) = $c->call('GET', '/session');
@@ -185,3 +203,51 @@ is($st, 200, 'fresh session works');
 XtreamTest::sql("UPDATE admin_sessions SET last_seen = last_seen - 3600");
 ($st, $j) = $c->call('GET', '/session');
 is($st, 401, 'after 30 min idle: 401');
+
+=== TEST 3: X-Real-IP is believed from admin_trusted_proxies holding nginx's key only
+--- request
+GET /admin/api/session
+--- error_code: 401
+--- timeout: 120
+--- dv_check
+# a local process straight to xtreamd's port from 127.0.0.6, claiming to
+# be 10.9.8.7: counted, locked and audited as 127.0.0.6 (issue 18)
+my $d = AdminClient->new(local => '127.0.0.6');
+my %forged = (port => $main::AdminPort, headers => { 'X-Real-IP' => '10.9.8.7' });
+for my $i (1 .. 20) {
+    $d->call('POST', '/login', { username => "spoof$i", password => 'x' }, %forged);
+}
+my ($st) = $d->call('POST', '/login', { username => 'boss', password => 'boss-password-1' },
+                    port => $main::AdminPort, headers => { 'X-Real-IP' => '10.9.8.8' });
+is($st, 429, 'the real address is locked after 20 failures, whatever X-Real-IP says');
+is(XtreamTest::sql("SELECT COUNT(*) FROM admin_audit WHERE action = 'login_fail' AND admin LIKE 'spoof%' "
+                   . "AND address = '127.0.0.6'"), "20\n", 'audited under the real address');
+is(XtreamTest::sql("SELECT COUNT(*) FROM admin_audit WHERE address LIKE '10.9.8.%'"), "0\n",
+   'the forged address is nowhere in the audit log');
+is(XtreamTest::sql("SELECT COUNT(*) FROM admin_login_failures WHERE scope_key LIKE 'a:10.9.8.%'"), "0\n",
+   'nor in the lock-out table');
+($st) = AdminClient->new(local => '127.0.0.7')->login('boss', 'boss-password-1');
+is($st, 200, 'through nginx, another address logs in');
+
+# from the trusted address itself, without nginx's key (a local process can
+# connect from 127.0.0.1 too): still not believed
+$d = AdminClient->new;
+for my $key (undef, 'f' x 64, substr($main::AdminProxyKey, 0, 63)) {
+    $d->call('POST', '/login', { username => 'forger', password => 'x' }, port => $main::AdminPort,
+             headers => { 'X-Real-IP' => '10.9.8.9', defined $key ? ('X-Xtream-Proxy-Key' => $key) : () });
+}
+is(XtreamTest::sql("SELECT GROUP_CONCAT(address) FROM admin_audit WHERE admin = 'forger'"),
+   "127.0.0.1,127.0.0.1,127.0.0.1\n", 'from 127.0.0.1 without the key (none, wrong, short): audited as 127.0.0.1');
+# with the key, the forwarded address is believed (what nginx does)
+$d->call('POST', '/login', { username => 'keyholder', password => 'x' }, port => $main::AdminPort,
+         headers => { 'X-Real-IP' => '10.9.8.10', 'X-Xtream-Proxy-Key' => $main::AdminProxyKey });
+is(XtreamTest::sql("SELECT address FROM admin_audit WHERE admin = 'keyholder'"), "10.9.8.10\n",
+   'with the key from a trusted address: the forwarded address');
+# a client of nginx cannot pass a key of its own: nginx replaces the header
+($st) = AdminClient->new(local => '127.0.0.9')->call('POST', '/login', { username => 'via-nginx', password => 'x' },
+    headers => { 'X-Real-IP' => '10.9.8.11', 'X-Xtream-Proxy-Key' => 'f' x 64 });
+is(XtreamTest::sql("SELECT address FROM admin_audit WHERE admin = 'via-nginx'"), "127.0.0.9\n",
+   "a client's own X-Real-IP and key headers through nginx change nothing");
+my ($st2, $j2) = AdminClient->new(local => '127.0.0.6')->login('boss', 'boss-password-1');
+is($st2, 429, 'through nginx, 127.0.0.6 is the locked address (nginx sets X-Real-IP)');
+

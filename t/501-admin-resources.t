@@ -318,10 +318,10 @@ is(err_of($j)->{field}, 'load_clients', 'load is read-only');
 ($st, $j) = $C->call('PATCH', '/settings', { server_name => 'renamed', 'Bad-Name' => 'x' });
 is(err_of($j)->{field}, 'Bad-Name', 'bad setting name');
 is(XtreamTest::sql("SELECT value FROM settings WHERE name = 'server_name'"), "xtream-test\n", 'nothing written');
-($st, $j) = $C->call('PATCH', '/settings', { server_name => 'renamed', motd => 'hi' });
+($st, $j) = $C->call('PATCH', '/settings', { server_name => 'renamed', timezone => 'Europe/Paris' });
 is($j->{items}{server_name}, 'renamed', 'settings patched');
-($st, $j) = $C->call('PATCH', '/settings', { motd => undef });
-ok(!exists $j->{items}{motd}, 'null deletes a setting');
+($st, $j) = $C->call('PATCH', '/settings', { timezone => undef });
+ok(!exists $j->{items}{timezone}, 'null deletes a setting');
 
 # deletes with references
 ($st, $j) = $C->call('DELETE', "/profiles/$prof");

@@ -141,11 +141,11 @@ my $dt = hls_refused_within(10);
 ok(defined $dt, sprintf('the HLS playlist refresh is refused %.2f s after the kill', $dt // -1));
 is((req($seg, ua => 'hls-player'))[0], 403, 'and its segments too');
 
-# another player (other User-Agent, so another session) still plays: kill
+# another player (another address, so another session) still plays: kill
 # ended what was open, it did not ban the line
-is((req('/live/viewer/viewer-pass/71.m3u8', ua => 'other-player'))[0], 200, 'a new session plays');
+is((req('/live/viewer/viewer-pass/71.m3u8', ua => 'other-player', from => '127.0.0.2'))[0], 200, 'a new session plays');
 ($st2, $j) = $C->call('POST', "/lines/$LineId/ban", {});
-ok(defined XtreamSup::wait_for(10, sub { (req('/live/viewer/viewer-pass/71.m3u8', ua => 'other-player'))[0] == 403 }),
+ok(defined XtreamSup::wait_for(10, sub { (req('/live/viewer/viewer-pass/71.m3u8', ua => 'other-player', from => '127.0.0.2'))[0] == 403 }),
    'a ban ends the HLS session too');
 
 === TEST 3: stop, start and restart reach the supervisor

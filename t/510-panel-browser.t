@@ -37,7 +37,33 @@ if (@missing) {
 
 my ($http_port, $rtmp_port, $admin_port) = map { XtreamSup::free_port() } 1 .. 3;
 my $src = XtreamSup::make_media("$Tmp/src.ts", 4);
-XtreamSup::reconfigure(admin_listen => "127.0.0.1:$admin_port", rtmp_port => $rtmp_port);
+# the admin API proxy key, as scripts/run.sh writes it
+my $proxy_key = join('', map { sprintf '%02x', int rand 256 } 1 .. 32);
+XtreamTest::spew("$Tmp/run/admin-proxy.key", "$proxy_key\n");
+XtreamTest::spew("$Tmp/run/admin-proxy-key.conf", "proxy_set_header X-Xtream-Proxy-Key $proxy_key;\n");
+chmod 0600, "$Tmp/run/admin-proxy.key", "$Tmp/run/admin-proxy-key.conf";
+# the EPG scheduler looks for due sources every second (the EPG page's import)
+XtreamSup::reconfigure(admin_listen => "127.0.0.1:$admin_port", rtmp_port => $rtmp_port,
+                       admin_proxy_key_file => "$Tmp/run/admin-proxy.key",
+                       epg_check_seconds => 1,
+                       # the file nginx's xtream_secret reads (XtreamRunNginx
+                       # writes it): stream previews are signed with it
+                       token_secret_file => "$Tmp/run/secret");
+
+# a guide file for the EPG page: two channels, programmes around now
+my $guide = "$Tmp/panel-guide.xml";
+{
+    my $h0 = int(time) - int(time) % 3600;
+    my $fmt = sub { POSIX::strftime('%Y%m%d%H%M%S +0000', gmtime $_[0]) };
+    my $x = qq{<?xml version="1.0" encoding="UTF-8"?>\n<tv>\n};
+    $x .= qq{<channel id="$_->[0]"><display-name>$_->[1]</display-name></channel>\n}
+        for ['panel1.tv', 'Panel One'], ['panel2.tv', 'Panel Two'];
+    for my $c ('panel1.tv', 'panel2.tv') {
+        $x .= sprintf(qq{<programme start="%s" stop="%s" channel="%s"><title>Hour %d</title></programme>\n},
+                      $fmt->($h0 + 3600 * $_), $fmt->($h0 + 3600 * ($_ + 1)), $c, $_) for -1 .. 4;
+    }
+    XtreamTest::spew_raw($guide, "$x</tv>\n");
+}
 
 # the store the operator starts from: a 1 s copy profile (so the stream is
 # live in seconds), a bouquet, a category, a movie and a series to list
@@ -68,6 +94,9 @@ is($rc, 0, "xtreamctl admin add $admin_user") or diag($out);
 my $viewer_pass = "$admin_pass-viewer";
 ($rc, $out) = XtreamTest::xtctl('admin', 'add', 'watcher', '--password', $viewer_pass, '--role', 'viewer');
 is($rc, 0, 'xtreamctl admin add watcher (viewer)') or diag($out);
+# an admin the browser locks out with wrong passwords, then releases
+($rc, $out) = XtreamTest::xtctl('admin', 'add', 'lockme', '--password', "$admin_pass-lock", '--role', 'viewer');
+is($rc, 0, 'xtreamctl admin add lockme') or diag($out);
 
 # nginx from conf/nginx.run.conf.in, as scripts/run.sh renders it
 $NginxPid = XtreamRunNginx::start(http_port => $http_port, rtmp_port => $rtmp_port,
@@ -89,13 +118,15 @@ local $ENV{XT_PROFILE} = 'copy1s';
 local $ENV{XT_BOUQUET} = 'Basic';
 local $ENV{XT_EXPIRING_LINE} = 'expires-soon';
 local $ENV{XT_SHOTS} = $shots;
+local $ENV{XT_LOCK_USER} = 'lockme';
+local $ENV{XT_GUIDE} = $guide;
 my $t0 = time;
 my $pid = open(my $node, '-|');
 die "fork: $!" unless defined $pid;
 if (!$pid) {
     open STDERR, '>&', \*STDOUT;
     open STDIN, '<', '/dev/null';
-    exec 'timeout', '-k', '10', '400', 'node', "$Repo/t/browser/panel.test.mjs" or POSIX::_exit(127);
+    exec 'timeout', '-k', '10', '700', 'node', "$Repo/t/browser/panel.test.mjs" or POSIX::_exit(127);
 }
 my ($seen, $plan, @notes) = (0, undef);
 while (my $l = <$node>) {
@@ -121,12 +152,15 @@ is($node_rc, 0, sprintf('the browser run exits 0 (%.0f s)', time - $t0));
 ok(defined $plan && $plan == $seen && $seen >= 15, "the browser run finished its plan ($seen of " . ($plan // '?') . ')');
 
 # what the browser did is in the store, done by that admin (audit log)
-($rc, $out) = XtreamTest::xtctl('api', 'GET', '/audit?limit=100');
+($rc, $out) = XtreamTest::xtctl('api', 'GET', '/audit?limit=500');
 my $audit = $rc == 0 ? eval { JSON::PP->new->decode($out) } : undef;
 my %did = map { ("$_->{resource}:$_->{action}" => 1) } grep { $_->{admin} eq $admin_user } @{ $audit->{items} || [] };
 ok($did{'lines:create'} && $did{'streams:create'} && $did{'bouquets:update'}, 'the audit log has the line, stream and bouquet changes by the admin')
     or diag("audit: $out");
 ok($did{'connections:kill'} || $did{'lines:kill'}, 'the audit log has the kill') or diag(join ' ', sort keys %did);
+ok($did{'epg-sources:create'} && $did{'epg-sources:import'} && $did{'categories:create'} && $did{'profiles:create'}
+   && $did{'admins:unlock'} && $did{'settings:update'}, 'and the new pages\' changes: EPG source, import, category, profile, unlock, settings')
+    or diag(join ' ', sort keys %did);
 
 if (!Test::More->builder->is_passing) {
     for my $f ('log/nginx-error.log', 'log/xtreamd.log') {

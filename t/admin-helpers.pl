@@ -11,10 +11,19 @@ use Time::HiRes qw(sleep time);
 our $AdminPort = XtreamSup::free_port();
 $ENV{TEST_NGINX_ADMIN_PORT} = $AdminPort;
 
+# the key nginx sends in X-Xtream-Proxy-Key, as make run does: only with
+# it is nginx's X-Real-IP believed (docs/SECURITY.md "Local users")
+our $AdminProxyKey = join '', map { sprintf '%02x', int rand 256 } 1 .. 32;
+our $AdminProxyKeyFile = "$XtreamTest::Tmp/admin-proxy.key";
+XtreamTest::spew($AdminProxyKeyFile, "$AdminProxyKey\n");
+chmod 0600, $AdminProxyKeyFile;
+$ENV{TEST_NGINX_ADMIN_PROXY_KEY} = $AdminProxyKey;
+
 # restart xtreamd with the admin API on (and extra config lines)
 sub admin_daemon {
     my %kv = @_;
-    XtreamSup::reconfigure(admin_listen => "127.0.0.1:$AdminPort", %kv);
+    XtreamSup::reconfigure(admin_listen => "127.0.0.1:$AdminPort",
+                           admin_proxy_key_file => $AdminProxyKeyFile, %kv);
     XtreamSup::wait_for(10, sub {
         my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $AdminPort,
                                       Proto => 'tcp', Timeout => 1);
@@ -26,6 +35,7 @@ our $AdminLocation = <<'CONF';
     location /admin/api/ {
         proxy_pass http://127.0.0.1:$TEST_NGINX_ADMIN_PORT;
         proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Xtream-Proxy-Key $TEST_NGINX_ADMIN_PROXY_KEY;
         proxy_set_header Host $host;
         client_max_body_size 1m;
     }
@@ -37,8 +47,10 @@ our $Json = JSON::PP->new->canonical->utf8->allow_nonref;
 sub http_raw {
     my ($method, $target, %o) = @_;
     my $port = $o{port} // $ENV{TEST_NGINX_SERVER_PORT};
+    # local: the loopback source address (127.0.0.2 ...), to be another client
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Proto => 'tcp', Timeout => 5)
+                                  Proto => 'tcp', Timeout => 5,
+                                  $o{local} ? (LocalAddr => $o{local}) : ())
         or return (0, {}, "connect: $!");
     my $body = $o{body} // '';
     my $h = "$method $target HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
@@ -72,7 +84,7 @@ sub http_raw {
     return ($st // 0, \%hd, $b);
 }
 
-# an admin session through nginx
+# an admin session through nginx (new(local => '127.0.0.2'): from that address)
 package AdminClient;
 
 sub new { my ($c, %o) = @_; return bless { cookie => undef, csrf => undef, %o }, $c }
@@ -86,7 +98,8 @@ sub call {
         && !$o{no_csrf} && !exists $h{'X-CSRF-Token'};
     my $body = defined $o{raw} ? $o{raw} : defined $data ? $main::Json->encode($data) : '';
     my ($st, $hd, $b) = main::http_raw($method, "/admin/api$path", body => $body,
-                                       headers => \%h, port => $o{port});
+                                       headers => \%h, port => $o{port},
+                                       local => $o{local} // $self->{local});
     my $j = eval { $main::Json->decode($b) };
     return ($st, $j, $hd, $b);
 }

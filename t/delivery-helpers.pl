@@ -64,18 +64,22 @@ sub master {
     rename "$Media/$id/master.m3u8.tmp", "$Media/$id/master.m3u8" or die "rename: $!";
 }
 
+# from => '127.x.y.z': the client's own address (another viewer)
 sub connect_srv {
+    my %o = @_;
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $ENV{TEST_NGINX_SERVER_PORT},
-                                  Proto => 'tcp', Timeout => 3);
+                                  Proto => 'tcp', Timeout => 3,
+                                  (defined $o{from} ? (LocalAddr => $o{from}) : ()));
     die "connect: $!" unless $s;
     return $s;
 }
 
 sub send_req {
     my ($target, %o) = @_;
-    my $s = connect_srv();
+    my $s = connect_srv(%o);
     my $m = $o{method} || 'GET';
-    my $h = "$m $target HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
+    my $host = $o{host} // 'localhost';
+    my $h = "$m $target HTTP/1.1\r\nHost: $host\r\nConnection: close\r\n";
     $h .= "User-Agent: $o{ua}\r\n" if defined $o{ua};
     $h .= "Range: $o{range}\r\n" if defined $o{range};
     print $s "$h\r\n";

@@ -3,12 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xt_access.h"
 #include "xt_config.h"
 
 #define XT_CONF_FILE_MAX  (1024 * 1024)
 #define XT_CONF_LINE_MAX  4096
 
-enum { K_STR, K_PATH, K_NAME, K_UINT };
+enum { K_STR, K_PATH, K_NAME, K_UINT, K_CIDRS };
 
 typedef struct {
     const char  *key;
@@ -58,6 +59,9 @@ static const xt_conf_key_t  xt_conf_keys[] = {
     S(admin_listen, K_STR),
     U(admin_threads, 1, 16),
     U(admin_cookie_secure, 0, 1),
+    S(admin_trusted_proxies, K_CIDRS),
+    S(admin_proxy_key_file, K_PATH),
+    S(token_secret_file, K_PATH),
     S(db_write_socket, K_PATH),
     S(db_write_host, K_STR),
     U(db_write_port, 1, 65535),
@@ -96,6 +100,7 @@ xt_conf_defaults(xt_config_t *cf)
     cf->epg_timeout_s = 900;
     cf->epg_check_seconds = 60;
     cf->admin_threads = 2;
+    strcpy(cf->admin_trusted_proxies, "127.0.0.1");
     cf->db_write_port = 3306;
     cf->load_report_ms = 0;             /* a single box reports nothing */
 }
@@ -151,6 +156,17 @@ xt_conf_set(xt_config_t *cf, const xt_conf_key_t *k, const char *v,
             {
                 goto bad_name;
             }
+        }
+        break;
+
+    case K_CIDRS:
+        /* the module's reading (xt_access.c): a typo must not trust
+           nobody, or everybody, silently */
+        if (!xt_access_ip_list_valid(v, vlen)) {
+            snprintf(err, errlen, "line %u: %s must be a comma list of "
+                     "addresses or CIDR blocks (127.0.0.1, 10.0.0.0/8, ::1)",
+                     lineno, k->key);
+            return -1;
         }
         break;
 

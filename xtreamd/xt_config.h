@@ -30,7 +30,8 @@ typedef struct {
     unsigned  worker_stop_grace_ms;   /* SIGTERM .. SIGKILL */
     unsigned  restart_backoff_max_ms;
     unsigned  source_error_after;     /* s every source failed: "error" */
-    char      event_socket_group[64]; /* "" = socket mode 0666 */
+    char      event_socket_group[64]; /* "" = socket mode 0600 (nginx
+                                         workers run as this user) */
 
     /* catch-up archives (xt_archive_prune.c, xt_archive_policy.h) */
     char      archive_root[XT_CONF_PATH_MAX];   /* "" = no archives */
@@ -49,6 +50,14 @@ typedef struct {
     unsigned  admin_threads;          /* HTTP threads, each with its own
                                          database connection */
     unsigned  admin_cookie_secure;    /* 1: cookies carry "Secure" */
+    char      admin_trusted_proxies[512]; /* peers whose X-Real-IP is
+                                         believed: the proxy in front */
+    char      admin_proxy_key_file[XT_CONF_PATH_MAX]; /* "" = no key:
+                                         the key nginx sends in
+                                         X-Xtream-Proxy-Key */
+    /* the file nginx's xtream_secret reads: the admin API signs stream
+       preview tokens with it; "" = no previews */
+    char      token_secret_file[XT_CONF_PATH_MAX];
     /* many servers (issue 11, xt_db_write.c, xt_load_report.c): writes
        go to the primary when db_write_host or db_write_socket is set,
        while the db_* connection (a local replica) compiles snapshots */

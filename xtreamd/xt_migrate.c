@@ -256,6 +256,13 @@ xt_migrate_convert(xt_db_t *db, MYSQL_STMT *ins, xt_migration_rec_t **recs,
 int
 xt_migrate(xt_db_t *db, unsigned *applied)
 {
+    return xt_migrate_only(db, NULL, applied);
+}
+
+
+int
+xt_migrate_only(xt_db_t *db, const unsigned char *only, unsigned *applied)
+{
     MYSQL_STMT          *lock, *unlock, *ins = NULL;
     xt_migration_rec_t  *recs = NULL;
     unsigned char       *todo = NULL;
@@ -322,7 +329,7 @@ xt_migrate(xt_db_t *db, unsigned *applied)
     for (i = 0; i < xt_nmigrations; i++) {
         const xt_migration_t  *m = &xt_migrations[i];
 
-        if (!todo[i]) {
+        if (!todo[i] || (only != NULL && !only[i])) {
             continue;
         }
         if (xt_migrate_split(m->sql, xt_migrate_exec, db) != 0) {

@@ -55,6 +55,11 @@ int xt_migrate_legacy(const xt_migration_t *list, unsigned n,
    them; 0, -1 or XT_MIGRATE_REFUSED, with db->err set */
 int xt_migrate(xt_db_t *db, unsigned *applied);
 
+/* the same, limited to xt_migrations[i] with only[i] set (restore: the
+   schema a backup was made with, before its rows go in) */
+int xt_migrate_only(xt_db_t *db, const unsigned char *only,
+    unsigned *applied);
+
 /* split sql into statements: ";" at the end of a line ends one, lines
    starting with "--" are skipped; calls fn for each (NUL-terminated) */
 int xt_migrate_split(const char *sql, int (*fn)(void *ctx, const char *stmt),

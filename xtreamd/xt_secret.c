@@ -78,19 +78,21 @@ xt_secret_check(const uint8_t salt[XT_SALT_LEN],
 int
 xt_secret_generate(char *out, size_t n)
 {
+    /* no look-alikes (I, O, l, 0, 1): these passwords are read off a
+       screen or a printed card and typed on a TV remote */
     static const char  set[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     unsigned char      b;
-    size_t             i = 0;
+    size_t             i = 0, k = sizeof(set) - 1;
 
-    /* rejection sampling: 62 * 4 = 248, so bytes >= 248 are redrawn and
-       every character is equally likely */
+    /* rejection sampling: bytes >= k * (256 / k) are redrawn, so every
+       character is equally likely (57 characters: 5.8 bits each) */
     while (i < n) {
         if (xt_random(&b, 1) != 0) {
             return -1;
         }
-        if (b < 248) {
-            out[i++] = set[b % 62];
+        if (b < k * (256 / k)) {
+            out[i++] = set[b % k];
         }
     }
     out[n] = '\0';

@@ -25,7 +25,8 @@ int xt_secret_make(const char *secret, size_t len,
 int xt_secret_check(const uint8_t salt[XT_SALT_LEN],
     const uint8_t hash[XT_HASH_LEN], const char *secret, size_t len);
 
-/* a printable credential of n characters (n < size) from [A-Za-z0-9] */
+/* a printable credential of n characters (n < size) from [A-Za-z0-9]
+   without the look-alikes I O l 0 1 */
 int xt_secret_generate(char *out, size_t n);
 
 /* 1 when s is a valid username/password: 1..64 bytes of [A-Za-z0-9._@-] */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xt_config.h"
 #include "xt_db.h"
@@ -20,13 +21,16 @@
 #include "xt_log.h"
 #include "xt_migrate.h"
 #include "xt_server_cmd.h"
+#include "xt_setup_cmd.h"
 
 
 static void
 xt_usage(FILE *f)
 {
     fprintf(f,
-"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF)\n"
+"usage: xtreamctl [-c CONF] [--json] COMMAND (CONF defaults to $XTREAM_CONF,\n"
+"  then " XT_SETUP_CONF ")\n"
+"  help, --help, -h             this text\n"
 "  migrate                      apply pending schema migrations\n"
 "  import FILE.json             import a document (docs/CONTRACTS.md), one\n"
 "                               transaction, strict\n"
@@ -34,8 +38,9 @@ xt_usage(FILE *f)
 "                               password when --password is not given)\n"
 "  line set USERNAME [OPTIONS]  change the given fields of a line\n"
 "  line del USERNAME\n"
-"  line list                    id, username, status, exp_date,\n"
-"                               max_connections, bouquets (tab-separated)\n"
+"  line list                    a header row, then id, username, status,\n"
+"                               expires (UTC, ISO 8601), max_connections,\n"
+"                               bouquets (tab-separated)\n"
 "  epg demo [--days N]          hourly demo programmes (N days back and\n"
 "                               ahead, default 2) for every channel with an\n"
 "                               epg_channel_id\n"
@@ -62,6 +67,14 @@ xt_usage(FILE *f)
 "                               seconds, default 10), replication state\n"
 "  server place|unplace NAME STREAM_ID...   stream placement\n"
 "  server streams NAME          the streams placed on NAME\n"
+"  setup [--site F] [--secret-group G] [--db-admin-user U]\n"
+"        [--db-admin-password P] [--admin NAME]\n"
+"                               first run on a server, as root: database,\n"
+"                               its user, CONF's password, token secret,\n"
+"                               schema, first admin (docs/INSTALL.md);\n"
+"                               CONF defaults to /etc/xtream/xtreamd.conf\n"
+"  backup FILE [--site F]       database, config, secrets (not media)\n"
+"  restore FILE [--force]       into an empty database (--force: replace)\n"
 "options: --password P --exp-date UNIX|never --max-connections N\n"
 "  --status active|disabled|banned --bouquets 1,2 --outputs ts,m3u8,rtmp\n"
 "  --trial 0|1 --allowed-ips a,b --allowed-uas a,b --message TEXT\n");
@@ -157,12 +170,6 @@ main(int argc, char **argv)
     xt_config_t   cf;
     xt_db_t       db;
 
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0
-                     || strcmp(argv[1], "-h") == 0))
-    {
-        xt_usage(stdout);
-        return 0;
-    }
     if (argc > 2 && strcmp(argv[1], "-c") == 0) {
         conf = argv[2];
         i = 3;
@@ -174,6 +181,29 @@ main(int argc, char **argv)
     if (i >= argc) {
         xt_usage(stderr);
         return 1;
+    }
+    /* asking for help is not an error, wherever -c / --json put it */
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0
+        || strcmp(argv[i], "help") == 0)
+    {
+        xt_usage(stdout);
+        return 0;
+    }
+    /* these open the database their own way (setup: as its
+       administrator, before the daemon's user exists) */
+    if (strcmp(argv[i], "setup") == 0) {
+        return xt_setup_cmd(conf ? conf : XT_SETUP_CONF, argc - i, argv + i);
+    }
+    if ((strcmp(argv[i], "backup") == 0 || strcmp(argv[i], "restore") == 0)
+        && conf != NULL)
+    {
+        return argv[i][0] == 'b' ? xt_backup_cmd(conf, argc - i, argv + i)
+                                 : xt_restore_cmd(conf, argc - i, argv + i);
+    }
+    if (strcmp(argv[i], "backup") == 0 || strcmp(argv[i], "restore") == 0) {
+        return argv[i][0] == 'b'
+               ? xt_backup_cmd(XT_SETUP_CONF, argc - i, argv + i)
+               : xt_restore_cmd(XT_SETUP_CONF, argc - i, argv + i);
     }
     if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import")
         && strcmp(argv[i], "line") && strcmp(argv[i], "epg")
@@ -197,9 +227,13 @@ main(int argc, char **argv)
     {
         return 1;
     }
+    /* the packaged configuration, when installed */
+    if (conf == NULL && access(XT_SETUP_CONF, F_OK) == 0) {
+        conf = XT_SETUP_CONF;
+    }
     if (conf == NULL) {
-        fprintf(stderr, "xtreamctl: no configuration (-c CONF or "
-                "XTREAM_CONF)\n");
+        fprintf(stderr, "xtreamctl: no configuration (-c CONF, "
+                "XTREAM_CONF or " XT_SETUP_CONF ")\n");
         return 1;
     }
     if (xt_config_load(&cf, conf, err, sizeof(err)) != 0) {

@@ -178,6 +178,38 @@ xt_access_ip_allowed(const char *list, size_t len,
 }
 
 
+/* xtreamd checks stored lists with the module's own reading */
+int
+xt_access_ip_entry_valid(const char *p, size_t len)
+{
+    unsigned  bits;
+    uint8_t   net[XT_ACCESS_ADDR_LEN];
+
+    return xt_access_parse(p, len, net, &bits) == 0;
+}
+
+
+static int
+xt_access_ip_entry_bad(const char *p, size_t len, const void *ctx,
+    size_t unused)
+{
+    (void) ctx;
+    (void) unused;
+
+    return !xt_access_ip_entry_valid(p, len);
+}
+
+
+int
+xt_access_ip_list_valid(const char *list, size_t len)
+{
+    int  nonempty;
+
+    return !xt_access_each(list, len, xt_access_ip_entry_bad, NULL, 0,
+                           &nonempty);
+}
+
+
 static int
 xt_access_ua_entry(const char *p, size_t len, const void *ctx, size_t ctx_len)
 {
@@ -205,4 +237,46 @@ int
 xt_access_output_allowed(uint32_t outputs, int ext_is_m3u8)
 {
     return (outputs & (ext_is_m3u8 ? XT_OUT_M3U8 : XT_OUT_TS)) != 0;
+}
+
+
+int
+xt_access_host_valid(const char *host, size_t len)
+{
+    size_t  i;
+    char    c;
+
+    if (len == 0 || len > 253) {
+        return 0;
+    }
+
+    if (host[0] == '[') {
+        if (len < 4 || host[len - 1] != ']') {
+            return 0;
+        }
+
+        for (i = 1; i < len - 1; i++) {
+            c = host[i];
+
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+                  || (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+            {
+                return 0;
+            }
+        }
+
+        return 1;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = host[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' || c == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
 }

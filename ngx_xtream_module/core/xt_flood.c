@@ -117,16 +117,41 @@ xt_flood_locked(xt_flood_t *t, const uint8_t *addr, int64_t now)
 }
 
 
-int64_t
-xt_flood_fail(xt_flood_t *t, const uint8_t *addr, int64_t now)
+/*
+ * The table key of (addr, user): 0xff then 15 bytes of two FNV-1a hashes.
+ * No client address starts with 0xff (ff00::/8 is multicast, never a
+ * source; IPv4 is stored IPv4-mapped), so these keys never meet an
+ * address's; two users colliding only share a counter.
+ */
+static void
+xt_flood_user_key(const uint8_t *addr, const char *user, size_t len,
+    uint8_t key[XT_FLOOD_ADDR_LEN])
 {
-    xt_flood_ent_t  *e;
+    size_t    i;
+    uint64_t  h1 = 14695981039346656037ull, h2 = 0x9e3779b97f4a7c15ull;
 
-    if (t->max_failures == 0) {
-        return 0;
+    for (i = 0; i < XT_FLOOD_ADDR_LEN + len; i++) {
+        uint8_t  c = (i < XT_FLOOD_ADDR_LEN) ? addr[i]
+                                             : (uint8_t) user[i - XT_FLOOD_ADDR_LEN];
+
+        h1 = (h1 ^ c) * 1099511628211ull;
+        h2 = (h2 ^ c) * 0x100000001b3ull + (h2 >> 29);
     }
 
-    e = xt_flood_find(t, addr, 1);
+    key[0] = 0xff;
+    for (i = 1; i < 8; i++) {
+        key[i] = (uint8_t) (h1 >> (8 * i));
+    }
+    for (i = 8; i < XT_FLOOD_ADDR_LEN; i++) {
+        key[i] = (uint8_t) (h2 >> (8 * (i - 8)));
+    }
+}
+
+
+/* one more failure in e's window; 1 when that reaches max_failures */
+static int
+xt_flood_count(xt_flood_t *t, xt_flood_ent_t *e, int64_t now)
+{
     e->touched = now;
 
     if (now - e->window_start >= t->window) {
@@ -134,7 +159,27 @@ xt_flood_fail(xt_flood_t *t, const uint8_t *addr, int64_t now)
         e->failures = 0;
     }
 
-    if (++e->failures >= t->max_failures) {
+    return ++e->failures >= t->max_failures;
+}
+
+
+int64_t
+xt_flood_fail(xt_flood_t *t, const uint8_t *addr, const char *user,
+    size_t len, int64_t now)
+{
+    uint8_t          key[XT_FLOOD_ADDR_LEN];
+    xt_flood_ent_t  *e;
+
+    if (t->max_failures == 0) {
+        return 0;
+    }
+
+    xt_flood_user_key(addr, user, len, key);
+    (void) xt_flood_count(t, xt_flood_find(t, key, 1), now);
+
+    e = xt_flood_find(t, addr, 1);
+
+    if (xt_flood_count(t, e, now)) {
         e->locked_until = now + t->lock_time;
         e->failures = 0;
         e->window_start = now;
@@ -146,11 +191,25 @@ xt_flood_fail(xt_flood_t *t, const uint8_t *addr, int64_t now)
 
 
 void
-xt_flood_success(xt_flood_t *t, const uint8_t *addr)
+xt_flood_success(xt_flood_t *t, const uint8_t *addr, const char *user,
+    size_t len)
 {
-    xt_flood_ent_t  *e = xt_flood_find(t, addr, 0);
+    uint8_t          key[XT_FLOOD_ADDR_LEN];
+    xt_flood_ent_t  *e, *u;
+
+    xt_flood_user_key(addr, user, len, key);
+
+    u = xt_flood_find(t, key, 0);
+    if (u == NULL) {
+        return;
+    }
+
+    e = xt_flood_find(t, addr, 0);
 
     if (e && e->locked_until == 0) {
-        e->failures = 0;
+        e->failures -= (u->failures < e->failures) ? u->failures
+                                                    : e->failures;
     }
+
+    u->failures = 0;
 }

@@ -84,7 +84,7 @@ void
 xt_census_tag(xt_conns_t *t, uint32_t slot, xt_mtag_e tag)
 {
     if (t != NULL && slot < t->capacity) {
-        xt_census_recs(t)[slot].reserved = (uint16_t) tag;
+        xt_census_recs(t)[slot].tag = (uint8_t) tag;
     }
 }
 
@@ -153,7 +153,7 @@ xt_census_take(xt_census_t *c, xt_conns_t *conns, xt_flood_t *flood,
                 continue;
             }
             c->conns[r->kind == XT_CONN_HLS ? XT_MTAG_HLS
-                     : r->reserved < XT_MTAG_N ? r->reserved
+                     : r->tag < XT_MTAG_N ? r->tag
                      : XT_MTAG_NONE]++;
         }
     }
@@ -162,7 +162,8 @@ xt_census_take(xt_census_t *c, xt_conns_t *conns, xt_flood_t *flood,
         c->flood_slots = flood->nslots;
         e = (const xt_flood_ent_t *) (flood + 1);
         for (i = 0; i < flood->nslots; i++) {
-            if (!e[i].used) {
+            /* 0xff...: an address + username counter, not an address */
+            if (!e[i].used || e[i].addr[0] == 0xff) {
                 continue;
             }
             if (e[i].locked_until > now_s) {

@@ -37,7 +37,7 @@ typedef enum {
 /* status codes counted one by one; anything else is "other" */
 #define XT_ST_N  22
 
-/* what a counted connection is, tagged into xt_conn_t.reserved */
+/* what a counted connection is, tagged into xt_conn_t.tag */
 typedef enum {
     XT_MTAG_NONE = 0,
     XT_MTAG_TS,

@@ -351,26 +351,21 @@ xt_token_verify(const unsigned char *secret, size_t secret_len,
 
 uint64_t
 xt_token_session_key(xt_token_key_t *key, uint32_t line_id, const char *addr,
-    size_t addr_len, const char *ua, size_t ua_len, uint32_t stream_id)
+    size_t addr_len, uint32_t kick, uint32_t stream_id)
 {
     char          *p;
     size_t         maclen, i;
     uint64_t       id;
-    char           msg[4 + 10 + 1 + 2 + 1 + 64 + 1 + 3 + 1
-                       + XT_SESSION_UA_MAX + 1 + 10];
+    char           msg[4 + 10 + 1 + 2 + 1 + 64 + 1 + 10 + 1 + 10];
     unsigned char  mac[EVP_MAX_MD_SIZE];
 
     if (addr_len > 64) {
         return 0;
     }
 
-    if (ua_len > XT_SESSION_UA_MAX) {
-        ua_len = XT_SESSION_UA_MAX;
-    }
-
-    /* "xs1|%u|%zu:" addr "|%zu:" ua "|%u" */
+    /* "xs2|%u|%zu:" addr "|%u|%u" */
     p = msg;
-    memcpy(p, "xs1|", 4);
+    memcpy(p, "xs2|", 4);
     p = xt_token_put_u64(p + 4, line_id);
     *p++ = '|';
     p = xt_token_put_u64(p, addr_len);
@@ -378,10 +373,7 @@ xt_token_session_key(xt_token_key_t *key, uint32_t line_id, const char *addr,
     memcpy(p, addr, addr_len);
     p += addr_len;
     *p++ = '|';
-    p = xt_token_put_u64(p, ua_len);
-    *p++ = ':';
-    memcpy(p, ua, ua_len);
-    p += ua_len;
+    p = xt_token_put_u64(p, kick);
     *p++ = '|';
     p = xt_token_put_u64(p, stream_id);
 
@@ -402,8 +394,8 @@ xt_token_session_key(xt_token_key_t *key, uint32_t line_id, const char *addr,
 
 uint64_t
 xt_token_session(const unsigned char *secret, size_t secret_len,
-    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
-    size_t ua_len, uint32_t stream_id)
+    uint32_t line_id, const char *addr, size_t addr_len, uint32_t kick,
+    uint32_t stream_id)
 {
     uint64_t         id;
     xt_token_key_t  *key;
@@ -413,8 +405,7 @@ xt_token_session(const unsigned char *secret, size_t secret_len,
         return 0;
     }
 
-    id = xt_token_session_key(key, line_id, addr, addr_len, ua, ua_len,
-                              stream_id);
+    id = xt_token_session_key(key, line_id, addr, addr_len, kick, stream_id);
     xt_token_key_free(key);
 
     return id;

@@ -59,8 +59,7 @@ size_t xt_token_sign_key(xt_token_key_t *key, const xt_token_t *t,
 xt_token_rc_e xt_token_verify_key(xt_token_key_t *key, const char *s,
     size_t len, int64_t now, xt_token_t *t);
 uint64_t xt_token_session_key(xt_token_key_t *key, uint32_t line_id,
-    const char *addr, size_t addr_len, const char *ua, size_t ua_len,
-    uint32_t stream_id);
+    const char *addr, size_t addr_len, uint32_t kick, uint32_t stream_id);
 
 /* HMAC-SHA256(secret, msg) with a prepared key, for other token formats
    keyed the same way (xt_handoff.c): 0, or -1 */
@@ -83,14 +82,16 @@ xt_token_rc_e xt_token_verify(const unsigned char *secret, size_t secret_len,
 
 /*
  * The HLS session of one viewer: the first 64 bits of
- * HMAC-SHA256(secret, "xs1|line|len:addr|len:ua|stream") (length-prefixed
- * so no field can shift into another; the user agent counts up to
- * XT_SESSION_UA_MAX bytes).  Never 0.  Returns 0 on an internal error.
+ * HMAC-SHA256(secret, "xs2|line|len:addr|kick|stream") (length-prefixed
+ * so no field can shift into another).  Only what a client cannot vary
+ * freely within a session goes in: the line, its address (fixed by its TCP
+ * connection), the stream, and the line's kick generation (an admin kill
+ * moves it, so every token issued before the kill stops matching).  The
+ * User-Agent is left out on purpose: rotating it would make a new session
+ * per request (docs/SECURITY.md).  Never 0.  Returns 0 on an internal error.
  */
-#define XT_SESSION_UA_MAX  512
-
 uint64_t xt_token_session(const unsigned char *secret, size_t secret_len,
-    uint32_t line_id, const char *addr, size_t addr_len, const char *ua,
-    size_t ua_len, uint32_t stream_id);
+    uint32_t line_id, const char *addr, size_t addr_len, uint32_t kick,
+    uint32_t stream_id);
 
 #endif /* XT_TOKEN_H */

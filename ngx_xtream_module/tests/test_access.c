@@ -90,6 +90,20 @@ main(void)
     CHECK(xt_access_output_allowed(XT_OUT_TS | XT_OUT_M3U8, 0) == 1);
     CHECK(xt_access_output_allowed(0, 0) == 0);
 
+    /* Host names written into URLs */
+    CHECK(xt_access_host_valid("tv.example.com", 14) == 1);
+    CHECK(xt_access_host_valid("my_box-1.lan", 12) == 1);
+    CHECK(xt_access_host_valid("192.0.2.7", 9) == 1);
+    CHECK(xt_access_host_valid("[2001:db8::1]", 13) == 1);
+    CHECK(xt_access_host_valid("h.example\"tvg-logo=\"x", 21) == 0);
+    CHECK(xt_access_host_valid("a b", 3) == 0);
+    CHECK(xt_access_host_valid("a<b>", 4) == 0);
+    CHECK(xt_access_host_valid("a'b", 3) == 0);
+    CHECK(xt_access_host_valid("a\rb", 3) == 0);
+    CHECK(xt_access_host_valid("[::1\"]", 6) == 0);
+    CHECK(xt_access_host_valid("[]", 2) == 0);
+    CHECK(xt_access_host_valid("", 0) == 0);
+
     printf("test_access: %d passed, %d failed\n", xt_test_passed,
            xt_test_failed);
     return xt_test_failed ? 1 : 0;

@@ -189,9 +189,9 @@ test_census_render(void)
 
     fm = malloc(xt_flood_size(16));
     f = xt_flood_init(fm, 16, 2, 60, 300);
-    CHECK(xt_flood_fail(f, a1, 1000) == 0);     /* a1: one failure */
-    CHECK(xt_flood_fail(f, a2, 1000) == 0);
-    CHECK(xt_flood_fail(f, a2, 1001) == 300);   /* a2: locked out */
+    CHECK(xt_flood_fail(f, a1, "u", 1, 1000) == 0);     /* a1: one failure */
+    CHECK(xt_flood_fail(f, a2, "u", 1, 1000) == 0);
+    CHECK(xt_flood_fail(f, a2, "u", 1, 1001) == 300);   /* a2: locked out */
 
     xt_census_take(&c, t, f, 56000, 1010, alive);
     CHECK(c.conns[XT_MTAG_TS] == 1);

@@ -106,37 +106,31 @@ main(void)
     CHECK(xt_token_verify(key, sizeof(key) - 1, bad, n, 0, &v)
           == XT_TOKEN_MALFORMED);
 
-    /* session ids: stable per (line, addr, ua, stream), distinct otherwise */
+    /* session ids: stable per (line, addr, kick, stream), distinct
+       otherwise */
     {
         uint64_t  a, b;
         char      longua[2000];
 
-        a = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
-                             "VLC/3", 5, 42);
-        b = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
-                             "VLC/3", 5, 42);
+        a = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9, 0, 42);
+        b = xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9, 0, 42);
         CHECK(a != 0 && a == b);
         CHECK(a != xt_token_session(key, sizeof(key) - 1, 8, "127.0.0.1", 9,
-                                    "VLC/3", 5, 42));
+                                    0, 42));
         CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.2", 9,
-                                    "VLC/3", 5, 42));
+                                    0, 42));
         CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
-                                    "VLC/4", 5, 42));
+                                    1, 42));
         CHECK(a != xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
-                                    "VLC/3", 5, 43));
+                                    0, 43));
         CHECK(a != xt_token_session(key2, sizeof(key2) - 1, 7, "127.0.0.1",
-                                    9, "VLC/3", 5, 42));
-        /* no shifting of bytes between fields */
-        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "1a", 2, "b", 1, 42)
-              != xt_token_session(key, sizeof(key) - 1, 7, "1", 1, "ab", 2,
-                                  42));
-        /* a huge user agent is bounded, an empty one works */
+                                    9, 0, 42));
+        /* no shifting of digits between fields */
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, 11, 2)
+              != xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, 1, 12));
         memset(longua, 'x', sizeof(longua));
-        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, longua,
-                               sizeof(longua), 42) != 0);
-        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "::1", 3, "", 0, 42)
-              != 0);
-        CHECK(xt_token_session(key, sizeof(key) - 1, 7, longua, 65, "", 0, 42)
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "", 0, 0, 42) != 0);
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, longua, 65, 0, 42)
               == 0);
     }
 
@@ -145,7 +139,6 @@ main(void)
        change, tokens in players' playlists outlive a reload */
     {
         xt_token_key_t  *k;
-        char             ua[600];
 
         t.expires = 1700000100;
         t.line_id = 7;
@@ -179,14 +172,14 @@ main(void)
         t.expires = -1;
         CHECK(xt_token_sign(key, sizeof(key) - 1, &t, tok, sizeof(tok)) == 0);
 
-        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9,
-                               "VLC/3", 5, 42) == 0x56b0dd0fd82f3330ULL);
-        memset(ua, 'x', sizeof(ua));
+        /* known answers, computed with Python's hmac module */
+        CHECK(xt_token_session(key, sizeof(key) - 1, 7, "127.0.0.1", 9, 0,
+                               42) == 0x127da3a380f58703ULL);
         CHECK(xt_token_session(key, sizeof(key) - 1, 4294967295u, "::1", 3,
-                               ua, sizeof(ua), 4294967295u)
-              == 0x82455f2ce6f6de0eULL);
-        CHECK(xt_token_session(key, sizeof(key) - 1, 0, "", 0, "", 0, 0)
-              == 0x3dfc28c975448c23ULL);
+                               4294967295u, 4294967295u)
+              == 0x1ca515b8384ec825ULL);
+        CHECK(xt_token_session(key, sizeof(key) - 1, 0, "", 0, 0, 0)
+              == 0x8fef4acbca40fcc7ULL);
 
         /* a prepared key gives the same answers, call after call (the
            context is re-initialised each time), and keys do not mix */
@@ -209,8 +202,8 @@ main(void)
             v.stream_id = 43;
             CHECK(xt_token_verify_key(k, tok, n, 1700000000, &v)
                   == XT_TOKEN_BAD_MAC);
-            CHECK(xt_token_session_key(k, 7, "127.0.0.1", 9, "VLC/3", 5, 42)
-                  == 0x56b0dd0fd82f3330ULL);
+            CHECK(xt_token_session_key(k, 7, "127.0.0.1", 9, 0, 42)
+                  == 0x127da3a380f58703ULL);
         }
         v.stream_id = 42;
         CHECK(xt_token_verify(key2, sizeof(key2) - 1, tok, n, 1700000000, &v)

@@ -10,6 +10,8 @@
 //   XT_BOUQUET      an existing bouquet the new line gets and the stream joins
 //   XT_EXPIRING_LINE a line that expires within 7 days (dashboard)
 //   XT_SHOTS        directory for the screenshots (docs/screenshots), or empty
+//   XT_LOCK_USER    an admin account the run locks out and releases
+//   XT_GUIDE        an XMLTV file (channels panel1.tv, panel2.tv) for the EPG page
 // Prints TAP; exit status 0 only when every step passed.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -34,6 +36,9 @@ const VIEWER = env('XT_VIEWER_USER');
 const VIEWER_PASS = env('XT_VIEWER_PASS');
 const EXPIRING = env('XT_EXPIRING_LINE');
 const SHOTS = process.env.XT_SHOTS || '';
+const LOCK_USER = env('XT_LOCK_USER');
+const GUIDE = env('XT_GUIDE');
+const LONG_NAME = `Long${'N'.repeat(247)}${String(process.pid % 10000).padStart(4, '0')}`;   // 255 characters, no space to wrap at
 const LINE = `panel-line-${process.pid}`;
 const STREAM = 'Panel Test Channel';
 
@@ -89,8 +94,13 @@ async function main() {
         problems.push(`no X-CSRF-Token on ${r.method()} ${u.pathname}`);
       }
     });
+    // a CSP violation, or any console error but the browser's note on an
+    // API answer with an error status (401 before login, 400/409/429 the
+    // test provokes on purpose)
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+      if (m.type() !== 'error') return;
+      if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+      else if (!/^Failed to load resource: the server responded with a status of (400|401|404|409|429)\b/.test(m.text())) problems.push(`console error: ${m.text()}`);
     });
     return ctx.browser() ? ctx.browser().version() : 'persistent context';
   });
@@ -116,7 +126,29 @@ async function main() {
     return t;
   });
 
+  await step(`five wrong passwords lock ${LOCK_USER} out: the message says "try again in N s" once`, async () => {
+    const attempt = async (pw) => {
+      await page.fill('#login-username', LOCK_USER);
+      await page.fill('#login-password', pw);
+      const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/admin/api/login')), page.click('#login-submit')]);
+      await page.locator('#login-error').waitFor({ state: 'visible' });
+      return res.status();
+    };
+    for (let i = 0; i < 5; i++) {
+      const st = await attempt(`wrong-${i}`);
+      if (st !== 401) throw new Error(`attempt ${i + 1}: HTTP ${st}`);
+    }
+    const st = await attempt('wrong-again');
+    if (st !== 429) throw new Error(`the 6th attempt got HTTP ${st}`);
+    const t = await text('#login-error');
+    const n = (t.match(/try again/g) || []).length;
+    if (n !== 1 || !/try again in \d+ s/.test(t)) throw new Error(`message "${t}"`);
+    await shot('login-locked');
+    return t;
+  });
+
   await step('log in as the admin: dashboard with counts', async () => {
+    await page.fill('#login-username', ADMIN);
     await page.fill('#login-password', ADMIN_PASS);
     await page.click('#login-submit');
     await page.locator('#app').waitFor({ state: 'visible' });
@@ -137,7 +169,6 @@ async function main() {
     await page.locator('[data-secret=password]').waitFor();
     password = await text('[data-secret=password]');
     if (!/^\S{8,}$/.test(password)) throw new Error(`password "${password}"`);
-    await page.click('[data-action=use-for-preview]');
     await shot('line-created');
     return `generated password of ${password.length} characters`;
   });
@@ -161,6 +192,31 @@ async function main() {
     return t;
   });
 
+  await step('a 300-character username: a visible error on the field, nothing cut; max connections up to the API\'s 1000000', async () => {
+    // issue 18: the input used to cut it to 64 silently, and the number
+    // field capped max connections at 10000 while the API takes 1000000
+    await go('#/lines/new');
+    await page.locator('#f-username').waitFor();
+    await page.fill('#f-username', 'u'.repeat(300));
+    await page.click('[data-action=submit]');
+    await page.locator('.form-error').first().waitFor({ state: 'visible' });
+    const t = await text('.form-error');
+    if (!/at most 64 characters \(this has 300\)/.test(t)) throw new Error(`error text "${t}"`);
+    if (!(await page.locator('label:has(#f-username)').evaluate((e) => e.classList.contains('field-error')))) {
+      throw new Error('the username field is not marked');
+    }
+    const kept = (await page.inputValue('#f-username')).length;
+    if (kept !== 300) throw new Error(`the input holds ${kept} characters, not 300`);
+    await page.fill('#f-username', 'big-cap-line');
+    await page.fill('#f-max_connections', '1000001');
+    await page.click('[data-action=submit]');
+    await until(10, 'the max connections error', async () => /from 0 to 1000000/.test(await text('.form-error')));
+    await page.fill('#f-max_connections', '1000000');
+    await page.click('[data-action=submit]');
+    await page.locator('[data-secret=password]').waitFor();
+    return `${t}; 1000000 saved`;
+  });
+
   let streamId;
   await step(`add stream "${STREAM}" (${PROFILE}, source ${SOURCE})`, async () => {
     await go('#/streams/new');
@@ -180,7 +236,8 @@ async function main() {
     await page.click('[data-action=submit]');
     await page.waitForFunction(() => /^#\/streams\/\d+$/.test(location.hash));
     streamId = Number((await page.evaluate(() => location.hash)).split('/')[2]);
-    return `id ${streamId}; a bad source first got "${bad}"`;
+    await until(10, 'the "added" message on the new stream\'s page', async () => flashText().then((t) => t.includes(`stream ${STREAM} added`)));
+    return `id ${streamId}; a bad source first got "${bad}"; then "${(await flashText()).split('\n')[0]}"`;
   });
 
   await step(`put the stream into bouquet ${BOUQUET} (search, edit, save)`, async () => {
@@ -213,9 +270,8 @@ async function main() {
     return `running after ${((Date.now() - t0) / 1000).toFixed(1)} s, ${await text('#stream-status [data-field=video]')}`;
   });
 
-  await step('the HLS preview plays (hls.js): readyState and currentTime advance', async () => {
-    const u = await page.inputValue('#preview-username');
-    if (u !== LINE) throw new Error(`preview line is "${u}"`);
+  await step('the HLS preview plays from a signed URL, no line password typed (hls.js): readyState and currentTime advance', async () => {
+    // no line password typed: the admin API signs the URL
     await page.click('[data-action=preview]');
     const v = () => page.evaluate(() => { const e = document.getElementById('preview'); return { rs: e.readyState, t: e.currentTime, err: document.getElementById('preview-status').textContent }; });
     const first = await until(60, 'readyState >= 3 and currentTime > 0', async () => {
@@ -225,7 +281,7 @@ async function main() {
     });
     const later = await until(30, 'currentTime to advance 1.5 s', async () => { const s = await v(); return s.t >= first.t + 1.5 ? s : null; });
     await shot('stream');
-    return `readyState ${later.rs}, currentTime ${first.t.toFixed(2)} -> ${later.t.toFixed(2)} s`;
+    return `${await text('#preview-line')}, readyState ${later.rs}, currentTime ${first.t.toFixed(2)} -> ${later.t.toFixed(2)} s`;
   });
 
   let tsBytes = 0;
@@ -277,6 +333,10 @@ async function main() {
     const before = tsBytes;
     const kill = row.first().locator('[data-action=kill]');
     await kill.click();                 // arms the button
+    // the list refreshes every 3 s: the armed button must survive that
+    await page.waitForTimeout(3600);
+    const armedText = await kill.innerText();
+    if (armedText !== 'Kill all of this line?') throw new Error(`after 3.6 s (one auto-refresh) the button reads "${armedText}"`);
     const t0 = Date.now();
     await kill.click();                 // confirms
     await until(15, 'the kill flash', async () => /kill sent: every connection of/.test(await flashText()));
@@ -320,6 +380,202 @@ async function main() {
     await shot('lines');
   });
 
+
+  await step('a movie created from the VOD page: the "saved" message shows on its page', async () => {
+    await go('#/vod/new');
+    await page.locator('#f-name').waitFor();
+    await page.fill('#f-name', 'Panel Movie');
+    await page.fill('#f-path', 'films/panel.mp4');
+    await page.click('[data-action=submit]');
+    await page.waitForFunction(() => /^#\/vod\/\d+$/.test(location.hash));
+    await until(10, 'the saved message', async () => (await flashText()).includes('movie Panel Movie saved'));
+    return (await flashText()).split('\n')[0];
+  });
+
+  let longId;
+  await step('a 255-character stream name is cut with an ellipsis: no column pushed off the Streams list or the dashboard', async () => {
+    await go('#/streams/new');
+    await page.locator('#f-name').waitFor();
+    await page.fill('#f-name', LONG_NAME);
+    await page.selectOption('#f-transcode_profile_id', await page.locator('#f-transcode_profile_id option', { hasText: PROFILE }).getAttribute('value'));
+    await page.fill('#f-sources', SOURCE);
+    await page.click('[data-action=submit]');
+    await page.waitForFunction(() => /^#\/streams\/\d+$/.test(location.hash));
+    longId = Number((await page.evaluate(() => location.hash)).split('/')[2]);
+    const overflow = () => page.$$eval('.table-wrap', (els) => els.map((e) => e.scrollWidth - e.clientWidth));
+    await go('#/streams');
+    await page.locator('table.list td', { hasText: 'LongNNN' }).first().waitFor();
+    const o1 = await overflow();
+    const th = await page.locator('table.list th', { hasText: 'bitrate' }).boundingBox();
+    if (o1.some((x) => x > 1) || th.x + th.width > 1280) throw new Error(`Streams list overflows: ${o1.join(',')} px, bitrate header ends at ${th.x + th.width}`);
+    await go('#/dashboard');
+    await until(90, 'the long-named stream among the running ones', async () => (await page.locator('section.card', { hasText: 'Running streams' }).locator('td', { hasText: 'LongNNN' }).count()) > 0, 500);
+    const o2 = await overflow();
+    if (o2.some((x) => x > 1)) throw new Error(`dashboard tables overflow: ${o2.join(',')} px`);
+    await go(`#/streams/${longId}`);
+    const del = page.locator('[data-action=delete-stream]');
+    await del.click();
+    await del.click();
+    await page.waitForFunction(() => location.hash === '#/streams');
+    await until(10, 'the deleted message on the list', async () => (await flashText()).includes('deleted'));
+    return `overflow streams ${o1.join(',')} px, dashboard ${o2.join(',')} px; deleted again`;
+  });
+
+  let epgId;
+  await step('EPG page: add a source, watch its import finish (status ok, programmes counted)', async () => {
+    await go('#/epg');
+    await page.click('[data-action=new-epg]');
+    await page.fill('#f-name', 'Panel guide');
+    await page.fill('#f-url', GUIDE);
+    await page.click('[data-action=submit]');
+    await page.waitForFunction(() => /^#\/epg\/\d+$/.test(location.hash));
+    epgId = Number((await page.evaluate(() => location.hash)).split('/')[2]);
+    await until(10, 'the added message', async () => (await flashText()).includes('EPG source Panel guide added'));
+    await until(90, 'last result ok', async () => (await text('#epg-status [data-field=last_result]')) === 'ok', 500);
+    const progs = Number(await text('#epg-status [data-field=programmes]'));
+    if (progs < 1) throw new Error(`programmes ${progs}`);
+    // import again on demand
+    await page.click('[data-action=import]');
+    await until(10, 'the import-asked message', async () => /import of Panel guide asked/.test(await flashText()));
+    await until(60, 'the second import to finish', async () => (await text('#epg-status [data-field=next_due]')) !== 'now' && (await text('#epg-status [data-field=state]')) === 'idle', 500);
+    await shot('epg-source');
+    return `${progs} programmes, ${await text('#epg-status [data-field=channels]')} channels`;
+  });
+
+  await step('EPG list: the source with its result; both guide channels listed as unused by any stream', async () => {
+    await go('#/epg');
+    await page.locator('table.list tbody tr', { hasText: 'Panel guide' }).first().waitFor();
+    await page.locator('#unmapped-channels td', { hasText: 'panel1.tv' }).waitFor();
+    await page.locator('#unmapped-streams td', { hasText: STREAM }).first().waitFor();
+    await shot('epg');
+  });
+
+  await step('the stream form picks a channel id from the imported guide', async () => {
+    await go(`#/streams/${streamId}`);
+    await page.locator('#epg-pick').waitFor();
+    const n = await page.locator('#epg-pick option').count();
+    await page.selectOption('#epg-pick', 'panel1.tv');
+    if ((await page.inputValue('#f-epg_channel_id')) !== 'panel1.tv') throw new Error('the id field did not take the pick');
+    await page.click('[data-action=submit]');
+    await until(15, 'the saved message', async () => (await flashText()).includes(`stream ${STREAM} saved`));
+    await go('#/epg');
+    await page.locator('#unmapped-channels td', { hasText: 'panel2.tv' }).waitFor();
+    if (await page.locator('#unmapped-channels td', { hasText: 'panel1.tv' }).count()) throw new Error('panel1.tv still listed as unused');
+    return `${n - 1} guide channels offered`;
+  });
+
+  await step('Categories page: create a live category, it is listed', async () => {
+    await go('#/categories');
+    await page.click('[data-action=new-category]');
+    await page.fill('#f-name', 'Panel Category');
+    await page.selectOption('#f-type', 'live');
+    await page.click('[data-action=submit]');
+    await page.waitForFunction(() => /^#\/categories\/\d+$/.test(location.hash));
+    await until(10, 'the created message', async () => (await flashText()).includes('category Panel Category created (live)'));
+    await go('#/categories?type=live');
+    await page.locator('table.list td', { hasText: 'Panel Category' }).waitFor();
+    await shot('categories');
+  });
+
+  await step('Profiles page: an ABR profile with a two-rung ladder; a bad rung is named', async () => {
+    await go('#/profiles');
+    await page.click('[data-action=new-profile]');
+    await page.fill('#f-name', 'panel-abr');
+    await page.selectOption('#f-mode', 'abr');
+    await page.click('[data-action=add-rung]');
+    const rows = page.locator('#ladder tbody tr');
+    if ((await rows.count()) !== 2) throw new Error(`${await rows.count()} rungs`);
+    await rows.nth(1).locator('[name=height]').fill('99999');
+    await page.click('[data-action=submit]');
+    await page.locator('.form-error').first().waitFor({ state: 'visible' });
+    const bad = await text('.form-error');
+    if (!/ladder\[1\]/.test(bad)) throw new Error(`error "${bad}"`);
+    if (!(await rows.nth(1).evaluate((e) => e.classList.contains('field-error')))) throw new Error('the bad rung is not marked');
+    await rows.nth(1).locator('[name=height]').fill('480');
+    await page.click('[data-action=submit]');
+    await page.waitForFunction(() => /^#\/profiles\/\d+$/.test(location.hash));
+    await until(10, 'the created message', async () => (await flashText()).includes('profile panel-abr created'));
+    await page.locator('#ladder tbody tr').nth(1).waitFor();
+    await shot('profile');
+    await go('#/profiles');
+    await page.locator('table.list td', { hasText: '480p' }).first().waitFor();
+    await shot('profiles');
+    return `a bad rung got "${bad}"`;
+  });
+
+  await step('Activity page: the line\'s watching listed; CSV export of the filtered rows', async () => {
+    await go('#/activity');
+    await page.fill('[data-role=search]', LINE);
+    // the search applies after its 250 ms pause: wait for the filtered list
+    await until(30, 'only rows of the line', async () => {
+      const rows = await page.locator('table.list tbody tr').allInnerTexts();
+      return rows.length > 0 && rows.every((r) => r.includes(LINE));
+    }, 500);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export-csv]')]);
+    const csv = fs.readFileSync(await dl.path(), 'utf8').split('\r\n');
+    if (!csv[0].startsWith('id,line_id,username,kind,stream_id,stream_name')) throw new Error(`CSV header "${csv[0]}"`);
+    if (!csv.slice(1).some((l) => l.includes(LINE))) throw new Error('no row of the line in the CSV');
+    if (csv.slice(1).some((l) => l && !l.includes(LINE))) throw new Error('the CSV has rows the search excluded');
+    await shot('activity');
+    return `${csv.filter(Boolean).length - 1} CSV row(s), file ${dl.suggestedFilename()}`;
+  });
+
+  await step('Audit page: filtered to profiles, the create is there', async () => {
+    await go('#/audit');
+    await page.selectOption('[data-filter=resource]', 'profiles');
+    // the resource column (5th) of every row, once the filtered list is in
+    const rows = await until(10, 'only profiles rows, one a create', async () => {
+      const r = await page.$$eval('table.list tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+      return r.length && r.every((c) => c[4] === 'profiles') && r.some((c) => c[3] === 'create') ? r : null;
+    });
+    await shot('audit');
+    return `${rows.length} row(s)`;
+  });
+
+  await step(`Admins page: ${LOCK_USER} shows locked; release the lock-out; add a viewer (password shown once) and reset its password`, async () => {
+    await go('#/admins');
+    const row = page.locator('table.list tbody tr', { hasText: LOCK_USER });
+    await row.locator('[data-status=locked]').waitFor();
+    await shot('admins');
+    await row.locator('a').first().click();
+    await page.click('[data-action=unlock]');
+    await until(10, 'the released message', async () => (await flashText()).includes(`${LOCK_USER} can log in again`));
+    if (await page.locator('[data-action=unlock]').count()) throw new Error('still offers the release');
+    await go('#/admins/new');
+    await page.locator('#f-username').waitFor();
+    await page.fill('#f-username', `panel-viewer-${process.pid}`);
+    await page.selectOption('#f-role', 'viewer');
+    await page.click('[data-action=submit]');
+    await page.locator('[data-secret=password]').waitFor();
+    const pw1 = await text('[data-secret=password]');
+    await page.click('[data-action=reset-admin-password]');
+    await until(10, 'a new password', async () => (await text('[data-secret=password]')) !== pw1);
+    if (/[O0lI1]/.test(pw1)) throw new Error(`generated password has look-alikes: ${pw1}`);
+    return `generated ${pw1.length} characters`;
+  });
+
+  await step('Settings page: change a setting; a bad name gets the API\'s error on its row', async () => {
+    await go('#/settings');
+    await page.locator('#settings').waitFor();
+    await page.fill('#new-setting-name', 'Bad Name');
+    await page.fill('#new-setting-value', 'x');
+    await page.click('[data-action=add-setting]');
+    await page.click('[data-action=save-settings]');
+    await page.locator('.form-error').first().waitFor({ state: 'visible' });
+    const bad = await text('.form-error');
+    const marked = await page.locator('#settings tr[data-name="Bad Name"]').evaluate((e) => e.classList.contains('field-error'));
+    if (!marked) throw new Error('the bad row is not marked');
+    await page.locator('#settings tr[data-name="Bad Name"] [data-action=remove-setting]').click();
+    await page.fill('#new-setting-name', 'server_name');
+    await page.fill('#new-setting-value', 'Panel Hotel');
+    await page.click('[data-action=add-setting]');
+    await page.click('[data-action=save-settings]');
+    await until(10, 'the saved message', async () => (await flashText()).includes('settings saved: server_name'));
+    if ((await page.inputValue('[data-setting=server_name]')) !== 'Panel Hotel') throw new Error('the saved value is not shown');
+    await shot('settings');
+    return `a bad name got "${bad}"`;
+  });
+
   await step('streams, VOD, series (with its episodes) and bouquets pages list what the store has', async () => {
     for (const [hash, name, want] of [['#/streams', 'streams', STREAM], ['#/vod', 'vod', null], ['#/series', 'series', null], ['#/series/1', 'series-episodes', 'Pilot'], ['#/bouquets', 'bouquets', BOUQUET]]) {
       await go(hash);
@@ -352,6 +608,17 @@ async function main() {
       if (await page.locator(`[data-action=${a}]`).count()) throw new Error(`a viewer gets "${a}"`);
     }
     if (await page.locator('[data-action=submit]').isVisible()) throw new Error('a viewer gets "Save stream"');
+    // every field of a line is read-only for a viewer, not only Save hidden
+    await go('#/lines');
+    await page.locator('table.list tbody tr a').first().click();
+    await page.locator('#f-exp_date').waitFor();
+    const editable = await page.$$eval('form.form input, form.form textarea, form.form select',
+      (els) => els.filter((e) => !e.disabled && !e.readOnly).map((e) => e.name || e.dataset.multi || e.id));
+    if (editable.length) throw new Error(`a viewer can edit: ${editable.join(', ')}`);
+    if (await page.locator('a[data-page=admins]').isVisible()) throw new Error('a viewer gets the Admins link');
+    await go('#/settings');
+    await page.locator('#settings').waitFor();
+    if (await page.locator('[data-action=save-settings]').count()) throw new Error('a viewer gets "Save settings"');
     await page.click('#logout');
     await page.locator('#login-form').waitFor({ state: 'visible' });
   });

@@ -181,14 +181,17 @@ sub stop {
 }
 
 # one request, HTTP/1.0, its own connection: (status, {headers}, body)
+# options: addr/port (server), from (the client's own address), ua, host
 sub get {
     my ($self, $uri, %o) = @_;
     my $s = IO::Socket::INET->new(PeerAddr => $o{addr} || '127.0.0.1',
                                   PeerPort => $o{port} || $self->{port},
+                                  ($o{from} ? (LocalAddr => $o{from}) : ()),
                                   Proto => 'tcp', Timeout => $o{timeout} || 5)
         or return (0, {}, "connect: $!");
     my $ua = $o{ua} // 'xtream-test';
-    print $s "GET $uri HTTP/1.0\r\nHost: localhost\r\nUser-Agent: $ua\r\n\r\n";
+    my $host = $o{host} // 'localhost';
+    print $s "GET $uri HTTP/1.0\r\nHost: $host\r\nUser-Agent: $ua\r\n\r\n";
     my $resp = read_until($s, $o{timeout} || 10);
     close $s;
     my ($head, $body) = split /\r\n\r\n/, $resp, 2;

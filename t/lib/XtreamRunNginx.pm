@@ -19,6 +19,14 @@ sub start {
         XtreamTest::spew("$Tmp/run/secret", join('', map { sprintf '%02x', int rand 256 } 1 .. 32));
         chmod 0600, "$Tmp/run/secret";
     }
+    # the admin API proxy key and its nginx include, as scripts/run.sh
+    # writes them (a test that runs xtreamd writes its own first)
+    if (!-s "$Tmp/run/admin-proxy-key.conf") {
+        my $key = join('', map { sprintf '%02x', int rand 256 } 1 .. 32);
+        XtreamTest::spew("$Tmp/run/admin-proxy.key", "$key\n");
+        XtreamTest::spew("$Tmp/run/admin-proxy-key.conf", "proxy_set_header X-Xtream-Proxy-Key $key;\n");
+        chmod 0600, "$Tmp/run/admin-proxy.key", "$Tmp/run/admin-proxy-key.conf";
+    }
     my %subst = (
         VAR => $Tmp, XTREAM_MODULE => "$XtreamTest::Build/ngx_xtream_module.so",
         RTMP_MODULE => '/usr/lib/nginx/modules/ngx_rtmp_module.so', HTTP_PORT => $o{http_port},

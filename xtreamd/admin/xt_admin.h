@@ -28,10 +28,15 @@
 /* sessions and lock-out (docs/ADMIN-API.md "Authentication") */
 #define XT_SESSION_TTL        (12 * 3600)
 #define XT_SESSION_IDLE       (30 * 60)
-#define XT_LOCK_USER_FAILS    5
-#define XT_LOCK_ADDR_FAILS    20
+#define XT_LOCK_PAIR_FAILS    5        /* one address, one username */
+#define XT_LOCK_ADDR_FAILS    20       /* one address (IPv6: its /64) */
 #define XT_LOCK_WINDOW        (15 * 60)
 #define XT_LOCK_TIME          (15 * 60)
+
+/* the lock-out rows of a login: akey "a:ADDRESS" (IPv6: "a:PREFIX::/64"),
+   pkey "p:" + hex SHA-256(that address "\n" username) (xt_admin_auth.c) */
+void xt_admin_lock_keys(const char *address, const char *user, char akey[96],
+    char pkey[96]);
 
 typedef struct xt_admin_req_s  xt_admin_req_t;
 
@@ -50,6 +55,8 @@ struct xt_admin_req_s {
     const char         *cookie_sid;       /* xt_admin cookie, or NULL */
     const char         *csrf_header;      /* X-CSRF-Token, or NULL */
     char                address[64];      /* client address */
+    int                 via_https;        /* nginx on this host says the
+                                             client came over TLS */
     int                 cli;              /* xtreamctl: no session, role admin */
 
     /* routing result */
@@ -130,6 +137,9 @@ int xt_admin_activity(xt_admin_req_t *rq);
 int xt_admin_audit_list(xt_admin_req_t *rq);
 int xt_admin_stats(xt_admin_req_t *rq);
 int xt_admin_epg_sources(xt_admin_req_t *rq);
+int xt_admin_epg_channels(xt_admin_req_t *rq);
+/* POST /streams/{id}/preview (xt_admin_preview.c) */
+int xt_admin_stream_preview(xt_admin_req_t *rq, long long id);
 
 /* auth (xt_admin_auth.c) */
 int xt_admin_login(xt_admin_req_t *rq);

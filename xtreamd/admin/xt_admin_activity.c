@@ -15,6 +15,10 @@ static const xt_field_t  xt_act_fields[] = {
       .flags = XF_RO | XF_SEARCH, .max = 64 },
     { .name = "stream_id", .col = "a.stream_id", .type = XF_INT,
       .flags = XF_RO },
+    /* what was watched, by name (the panel's Activity page) */
+    { .name = "stream_name", .col = "COALESCE(CASE WHEN a.kind IN ('live', "
+      "'hls', 'timeshift') THEN s.name WHEN a.kind = 'movie' THEN m.name "
+      "ELSE e.title END, '')", .type = XF_STR, .flags = XF_RO, .max = 255 },
     { .name = "kind", .col = "a.kind", .type = XF_ENUM, .flags = XF_RO,
       .enums = xt_act_kinds },
     { .name = "ip", .col = "a.ip", .type = XF_STR, .flags = XF_RO, .max = 64 },
@@ -37,7 +41,10 @@ static const xt_filter_t  xt_act_filters[] = {
 
 static const xt_res_t  xt_act_res = {
     .name = "activity",
-    .from = "activity a LEFT JOIN `lines` l ON l.id = a.line_id",
+    .from = "activity a LEFT JOIN `lines` l ON l.id = a.line_id "
+            "LEFT JOIN streams s ON s.id = a.stream_id "
+            "LEFT JOIN movies m ON m.id = a.stream_id "
+            "LEFT JOIN episodes e ON e.id = a.stream_id",
     .id_col = "a.id",
     .fields = xt_act_fields,
     .filters = xt_act_filters,

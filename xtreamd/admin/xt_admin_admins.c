@@ -24,6 +24,11 @@ static const xt_field_t  xt_admin_fields[] = {
       .flags = XF_RO },
     { .name = "last_login", .col = "last_login", .type = XF_INT,
       .flags = XF_RO },
+    /* the username's login lock-out (xt_admin_auth.c), 0 when none */
+    { .name = "locked_until", .col = "COALESCE((SELECT MAX(f.locked_until) "
+      "FROM admin_login_failures f WHERE f.username = admins.username "
+      "AND f.locked_until > UNIX_TIMESTAMP()), 0)",
+      .type = XF_INT, .flags = XF_RO },
     { .name = NULL }
 };
 
@@ -116,6 +121,42 @@ xt_admins_before_delete(xt_admin_req_t *rq, long long id)
     return 0;
 }
 
+static const xt_res_t  xt_admins_res;
+
+/* POST /admins/{id}/unlock: forget the username's failed logins, so a
+   locked-out admin can log in again at once (an address lock stays) */
+static int
+xt_admins_action(xt_admin_req_t *rq, long long id, const char *a)
+{
+    static const char *const  none[] = { NULL };
+    xt_binds_t                bs;
+    int                       rc;
+
+    if (strcmp(a, "unlock") != 0) {
+        return xt_admin_err(rq, 404, "not_found", NULL, "admins: no action "
+                            "\"%.32s\"", a);
+    }
+    if (rq->json && xt_fields_only(rq, rq->json, none) != 0) {
+        return -1;
+    }
+    rc = xt_crud_exists(rq, &xt_admins_res, id);
+    if (rc <= 0) {
+        return rc < 0 ? -1 : xt_admin_err(rq, 404, "not_found", NULL,
+                                          "admins %lld: not found", id);
+    }
+    xt_binds_reset(&bs);
+    xt_bind_int(&bs, id);
+    if (xt_sql_exec(rq, "DELETE FROM admin_login_failures WHERE username = "
+                    "(SELECT username FROM admins WHERE id = ?)",
+                    &bs, NULL) < 0
+        || xt_admin_audit(rq, "unlock", "admins", id, NULL) != 0)
+    {
+        return -1;
+    }
+    return xt_crud_emit_one(rq, &xt_admins_res, id);
+}
+
+
 static const xt_res_t  xt_admins_res = {
     .name = "admins",
     .from = "admins",
@@ -129,6 +170,7 @@ static const xt_res_t  xt_admins_res = {
     .validate = xt_admins_validate,
     .store = xt_admins_store,
     .before_delete = xt_admins_before_delete,
+    .action = xt_admins_action,
 };
 
 

@@ -4,6 +4,8 @@
  * SHA-256 of the cookie's 32 random bytes, so they survive an xtreamd
  * restart and every API thread (each with its own connection) sees them.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -43,16 +45,54 @@ xt_who_json(xt_admin_req_t *rq)
 }
 
 
-/* seconds left of a lock on username or address, 0 when none */
+/*
+ * Lock-out keys.  Failures are counted per (address, username) and per
+ * address, never per username alone: a stranger who fails for "admin"
+ * locks only himself, so the owner still gets in from any address that
+ * did not fail (issue 18).  Guessing stays bounded by the address counter
+ * (XT_LOCK_ADDR_FAILS in XT_LOCK_WINDOW); an IPv6 client is counted by
+ * its /64, since one host is handed a whole /64 to pick addresses from.
+ * The pair key is a SHA-256, so any username fits the column.
+ */
+void
+xt_admin_lock_keys(const char *address, const char *user, char akey[96],
+    char pkey[96])
+{
+    struct in6_addr  a6;
+    char             net[INET6_ADDRSTRLEN + 4], pair[INET6_ADDRSTRLEN + 80];
+    uint8_t          h[32];
+    int              v6;
+
+    v6 = strchr(address, ':') && inet_pton(AF_INET6, address, &a6) == 1;
+    if (v6 && IN6_IS_ADDR_V4MAPPED(&a6)) {
+        /* an IPv4 client of a dual-stack listener: its own IPv4 address */
+        inet_ntop(AF_INET, a6.s6_addr + 12, net, sizeof(net));
+    } else if (v6) {
+        memset(a6.s6_addr + 8, 0, 8);
+        inet_ntop(AF_INET6, &a6, net, sizeof(net));
+        strcat(net, "/64");
+    } else {
+        snprintf(net, sizeof(net), "%.*s", INET6_ADDRSTRLEN, address);
+    }
+    snprintf(akey, 96, "a:%s", net);
+    snprintf(pair, sizeof(pair), "%s\n%s", net, user);
+    SHA256((const uint8_t *) pair, strlen(pair), h);
+    memcpy(pkey, "p:", 2);
+    xt_hex_encode(pkey + 2, h, sizeof(h));
+    pkey[2 + 2 * sizeof(h)] = '\0';
+}
+
+
+/* seconds left of a lock on address+username or address, 0 when none */
 static int
-xt_lock_left(xt_admin_req_t *rq, const char *ukey, const char *akey,
+xt_lock_left(xt_admin_req_t *rq, const char *pkey, const char *akey,
     long long now, long long *left)
 {
     xt_binds_t  bs;
     long long   until;
 
     xt_binds_reset(&bs);
-    xt_bind_cstr(&bs, ukey);
+    xt_bind_cstr(&bs, pkey);
     xt_bind_cstr(&bs, akey);
     if (xt_sql_int(rq, "SELECT MAX(locked_until) FROM admin_login_failures "
                    "WHERE scope_key IN (?, ?)", &bs, 0, &until) < 0)
@@ -64,15 +104,22 @@ xt_lock_left(xt_admin_req_t *rq, const char *ukey, const char *akey,
 }
 
 
+/* user: the username the key counts for (POST /admins/{id}/unlock finds
+   the rows by it), NULL for an address alone */
 static int
-xt_lock_fail(xt_admin_req_t *rq, const char *key, long long limit,
-    long long now)
+xt_lock_fail(xt_admin_req_t *rq, const char *key, const char *user,
+    long long limit, long long now)
 {
     xt_binds_t  bs;
 
     /* locked_until first: it must see the old failures/window_start */
     xt_binds_reset(&bs);
     xt_bind_cstr(&bs, key);
+    if (user) {
+        xt_bind_cstr(&bs, user);
+    } else {
+        xt_bind_null(&bs);
+    }
     xt_bind_int(&bs, now);
     xt_bind_int(&bs, limit <= 1 ? now + XT_LOCK_TIME : 0);
     xt_bind_int(&bs, now - XT_LOCK_WINDOW);
@@ -82,7 +129,7 @@ xt_lock_fail(xt_admin_req_t *rq, const char *key, long long limit,
     xt_bind_int(&bs, now - XT_LOCK_WINDOW);
     xt_bind_int(&bs, now);
     return xt_sql_exec(rq, "INSERT INTO admin_login_failures (scope_key, "
-        "failures, window_start, locked_until) VALUES (?, 1, ?, ?) "
+        "username, failures, window_start, locked_until) VALUES (?, ?, 1, ?, ?) "
         "ON DUPLICATE KEY UPDATE "
         "locked_until = IF(IF(window_start < ?, 0, failures) + 1 >= ?, ?, "
         "locked_until), "
@@ -97,7 +144,7 @@ xt_admin_login(xt_admin_req_t *rq)
 {
     static const char *const  keys[] = { "username", "password", NULL };
     const char               *user, *pass;
-    char                      ukey[96], akey[96], kdf[XT_PBKDF2_TEXT_MAX + 1];
+    char                      pkey[96], akey[96], kdf[XT_PBKDF2_TEXT_MAX + 1];
     char                      sidhex[65];
     uint8_t                   sid[32], csrf[32], h[32];
     long long                 now = (long long) time(NULL), left;
@@ -111,10 +158,9 @@ xt_admin_login(xt_admin_req_t *rq)
     {
         return -1;
     }
-    snprintf(ukey, sizeof(ukey), "u:%s", user);
-    snprintf(akey, sizeof(akey), "a:%s", rq->address);
+    xt_admin_lock_keys(rq->address, user, akey, pkey);
 
-    if (xt_lock_left(rq, ukey, akey, now, &left) != 0) {
+    if (xt_lock_left(rq, pkey, akey, now, &left) != 0) {
         return -1;
     }
     if (left > 0) {
@@ -150,8 +196,8 @@ xt_admin_login(xt_admin_req_t *rq)
 
     snprintf(rq->admin_name, sizeof(rq->admin_name), "%s", user);
     if (!ok) {
-        if (xt_lock_fail(rq, ukey, XT_LOCK_USER_FAILS, now) != 0
-            || xt_lock_fail(rq, akey, XT_LOCK_ADDR_FAILS, now) != 0
+        if (xt_lock_fail(rq, pkey, user, XT_LOCK_PAIR_FAILS, now) != 0
+            || xt_lock_fail(rq, akey, NULL, XT_LOCK_ADDR_FAILS, now) != 0
             || xt_admin_audit(rq, "login_fail", "session", 0, NULL) != 0)
         {
             return -1;
@@ -172,7 +218,7 @@ xt_admin_login(xt_admin_req_t *rq)
     rq->sess_expires = now + XT_SESSION_TTL;
 
     xt_binds_reset(&bs);
-    xt_bind_cstr(&bs, ukey);
+    xt_bind_cstr(&bs, pkey);
     if (xt_sql_exec(rq, "DELETE FROM admin_login_failures WHERE "
                     "scope_key = ?", &bs, NULL) < 0)
     {
@@ -212,7 +258,8 @@ xt_admin_login(xt_admin_req_t *rq)
     snprintf(rq->set_cookie, sizeof(rq->set_cookie),
              "xt_admin=%s; Path=/admin/; HttpOnly; SameSite=Strict; "
              "Max-Age=%d%s", sidhex, XT_SESSION_TTL,
-             rq->cf && rq->cf->admin_cookie_secure ? "; Secure" : "");
+             (rq->cf && rq->cf->admin_cookie_secure) || rq->via_https
+             ? "; Secure" : "");
     xt_who_json(rq);
     return 0;
 }

@@ -39,6 +39,7 @@ static const xt_admin_route_t  xt_admin_routes[] = {
     { "audit",       xt_admin_audit_list },
     { "stats",       xt_admin_stats },
     { "epg-sources", xt_admin_epg_sources },
+    { "epg-channels", xt_admin_epg_channels },
     { NULL, NULL }
 };
 

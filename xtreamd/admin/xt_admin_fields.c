@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "xt_access.h"
 #include "xt_json_gen.h"
 #include "admin/xt_admin_fields.h"
 
@@ -257,23 +258,11 @@ xt_check_host(const char *s, size_t len)
 }
 
 
+/* the module's own reading (xt_access.c): what is stored can match */
 int
 xt_check_ip_item(const char *s, size_t len)
 {
-    size_t  i;
-
-    if (len < 2 || len > 64) {
-        return 0;
-    }
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
-              || (c >= 'A' && c <= 'F') || c == '.' || c == ':' || c == '/'))
-        {
-            return 0;
-        }
-    }
-    return 1;
+    return xt_access_ip_entry_valid(s, len);
 }
 
 

@@ -15,10 +15,12 @@
 #include "xt_log.h"
 #include "admin/xt_admin.h"
 #include "admin/xt_admin_http.h"
+#include "admin/xt_admin_proxy.h"
 
 struct xt_admin_http_s {
     struct MHD_Daemon  *d;
     const xt_config_t  *cf;
+    char                proxy_key[XT_PROXY_KEY_MAX + 1];   /* "" = none */
 };
 
 /* one connection per server thread, closed when the thread ends */
@@ -218,39 +220,16 @@ xt_http_error(struct MHD_Connection *c, const xt_config_t *cf, int status,
 
 
 static void
-xt_http_address(struct MHD_Connection *c, char *out, size_t outlen)
+xt_http_address(struct MHD_Connection *c, const xt_admin_http_t *h,
+    char *out, size_t outlen)
 {
     const union MHD_ConnectionInfo  *ci;
-    const struct sockaddr           *sa;
-    const char                      *real;
-    int                              loopback = 0;
 
-    out[0] = '\0';
     ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci && ci->client_addr) {
-        sa = ci->client_addr;
-        if (sa->sa_family == AF_INET) {
-            const struct sockaddr_in *in = (const void *) sa;
-            inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t) outlen);
-            loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-        } else if (sa->sa_family == AF_INET6) {
-            const struct sockaddr_in6 *in6 = (const void *) sa;
-            inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t) outlen);
-            loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-        }
-    }
-    /* nginx on this host tells us the client; nobody else may */
-    real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
-    if (loopback && real && real[0] && strlen(real) < outlen) {
-        struct in6_addr  a6;
-        struct in_addr   a4;
-
-        if (inet_pton(AF_INET, real, &a4) == 1
-            || inet_pton(AF_INET6, real, &a6) == 1)
-        {
-            snprintf(out, outlen, "%s", real);
-        }
-    }
+    xt_admin_client_address(ci ? ci->client_addr : NULL,
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP"),
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Xtream-Proxy-Key"),
+        h->cf->admin_trusted_proxies, h->proxy_key, out, outlen);
 }
 
 
@@ -336,7 +315,23 @@ xt_http_handler(void *cls, struct MHD_Connection *c, const char *url,
                                                 "xt_admin");
     rq.csrf_header = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  "X-CSRF-Token");
-    xt_http_address(c, rq.address, sizeof(rq.address));
+    xt_http_address(c, h, rq.address, sizeof(rq.address));
+    /* the packaged site sends X-Forwarded-Proto $scheme: the session
+       cookie is Secure whenever a trusted proxy says the panel was
+       reached over HTTPS */
+    {
+        const union MHD_ConnectionInfo  *ci;
+        const char  *proto = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         "X-Forwarded-Proto");
+
+        ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        rq.via_https = proto != NULL && strcmp(proto, "https") == 0
+            && ci != NULL && ci->client_addr != NULL
+            && xt_admin_proxy_trusted(ci->client_addr,
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               "X-Xtream-Proxy-Key"),
+                   h->cf->admin_trusted_proxies, h->proxy_key);
+    }
 
     xt_admin_handle(&rq);
     if (rq.status >= 500) {
@@ -381,6 +376,12 @@ xt_admin_http_start(const xt_config_t *cf, char *err, size_t errlen)
         return NULL;
     }
     h->cf = cf;
+    if (xt_admin_proxy_key_load(cf, h->proxy_key, sizeof(h->proxy_key), err,
+                                errlen) != 0)
+    {
+        free(h);
+        return NULL;
+    }
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
     sin.sin_port = htons((uint16_t) port);

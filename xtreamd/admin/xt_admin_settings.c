@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "xt_json_gen.h"
+#include "xt_settings.h"
 #include "admin/xt_admin_fields.h"
 #include "admin/xt_admin_sql.h"
 
@@ -51,6 +52,7 @@ xt_admin_settings(xt_admin_req_t *rq)
     yajl_val    body = rq->json, v;
     size_t      i, j, n;
     const char *k;
+    char        why[160];
     xt_binds_t  bs;
 
     if (rq->nseg != 1) {
@@ -92,6 +94,11 @@ xt_admin_settings(xt_admin_req_t *rq)
             return xt_admin_err(rq, 400, "bad_field", k, "%s: a string of at "
                                 "most %d printable bytes, or null", k,
                                 XT_SETTING_VALUE_MAX);
+        }
+        /* known names, valid values (docs/SETTINGS.md); null above still
+           deletes any name, so a stale one can be cleaned away */
+        if (xt_setting_check(k, v->u.string, n, why, sizeof(why)) != 0) {
+            return xt_admin_err(rq, 400, "bad_field", k, "%s: %s", k, why);
         }
     }
     for (i = 0; i < body->u.object.len; i++) {

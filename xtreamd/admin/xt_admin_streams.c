@@ -76,6 +76,11 @@ static const xt_field_t  xt_stream_fields[] = {
 static const xt_filter_t  xt_stream_filters[] = {
     { "category_id", "category_id = ?", XQ_INT, NULL },
     { "enabled", "enabled = ?", XQ_BOOL, NULL },
+    /* the panel's "streams without guide": the id names an imported
+       EPG channel (false: empty or unknown to every source) */
+    { "epg_mapped", "(epg_channel_id <> '' AND EXISTS (SELECT 1 FROM "
+      "epg_channels ec WHERE ec.epg_channel_id = streams.epg_channel_id)) "
+      "= ?", XQ_BOOL, NULL },
     { NULL, NULL, 0, NULL }
 };
 
@@ -280,6 +285,9 @@ xt_stream_action(xt_admin_req_t *rq, long long id, const char *a)
     xt_binds_t                bs;
     int                       rc;
 
+    if (strcmp(a, "preview") == 0) {
+        return xt_admin_stream_preview(rq, id);
+    }
     if (strcmp(a, "start") != 0 && strcmp(a, "stop") != 0
         && strcmp(a, "restart") != 0)
     {

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "xt_access.h"
 #include "xt_import.h"
 #include "xt_secret.h"
+#include "xt_settings.h"
 
 typedef struct {
     char    *err;
@@ -108,6 +110,35 @@ xt_int_range(xt_vctx_t *c, yajl_val v, long long lo, long long hi,
 }
 
 
+/* columns whose strings follow a rule of their own, the same as the
+   admin API's (admin/xt_admin_fields.c) */
+static const struct {
+    const char  *col;
+    int        (*ok)(const char *s, size_t len);
+    const char  *why;
+} xt_str_rules[] = {
+    { "allowed_ips", xt_access_ip_entry_valid,
+      "must be an IPv4/IPv6 address or CIDR (a.b.c.d[/0..32], x::y[/0..128])" },
+    { NULL, NULL, NULL }
+};
+
+
+static int
+xt_str_rule(xt_vctx_t *c, const xt_field_t *f, const char *s, size_t len)
+{
+    int  i;
+
+    for (i = 0; f->col && xt_str_rules[i].col; i++) {
+        if (strcmp(f->col, xt_str_rules[i].col) == 0
+            && !xt_str_rules[i].ok(s, len))
+        {
+            return xt_verr(c, xt_str_rules[i].why);
+        }
+    }
+    return 0;
+}
+
+
 static int
 xt_str_check(xt_vctx_t *c, yajl_val v, const xt_field_t *f, const char **s,
     size_t *len)
@@ -140,7 +171,7 @@ xt_str_check(xt_vctx_t *c, yajl_val v, const xt_field_t *f, const char **s,
     if ((f->flags & XT_NOCOMMA) && strchr(*s, ',') != NULL) {
         return xt_verr(c, "must not contain \",\"");
     }
-    return 0;
+    return xt_str_rule(c, f, *s, *len);
 
 bad:
     if (f->enums) {
@@ -369,7 +400,7 @@ xt_import_validate(xt_import_t *im, const char *text, char *err,
     size_t errlen)
 {
     xt_vctx_t    c;
-    char         perr[256];
+    char         perr[256], why[160];
     yajl_val     v, epg = NULL;
     size_t       i, l, l2;
     unsigned     k;
@@ -430,6 +461,12 @@ xt_import_validate(xt_import_t *im, const char *text, char *err,
             }
             if (!YAJL_IS_STRING(s) || strlen(s->u.string) > 1024) {
                 return xt_verr(&c, "must be a string of at most 1024 bytes");
+            }
+            /* the admin API's rules (xt_settings.c, docs/SETTINGS.md) */
+            if (xt_setting_check(key, s->u.string, strlen(s->u.string), why,
+                                 sizeof(why)) != 0)
+            {
+                return xt_verr(&c, why);
             }
             c.path[l2] = '\0';
         }

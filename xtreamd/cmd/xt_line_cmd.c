@@ -388,11 +388,18 @@ xt_line_list(xt_db_t *db)
     if (xt_db_run(db, st, NULL) != 0 || xt_db_bind_row(db, st, &r) != 0) {
         return xt_dbfail(db);
     }
+    /* a header, and the expiry as a date a person reads (UTC) */
+    printf("id\tusername\tstatus\texpires\tmax_connections\tbouquets\n");
     while ((frc = xt_db_fetch(db, st)) == 1) {
-        char  exp[24];
+        char       exp[32];
+        time_t     t = (time_t) r.ival[3];
+        struct tm  tm;
         if (r.ival[3] < 0) {
             strcpy(exp, "never");
-        } else {
+        } else if (gmtime_r(&t, &tm) == NULL
+                   || strftime(exp, sizeof(exp), "%Y-%m-%dT%H:%M:%SZ", &tm)
+                      == 0)
+        {
             snprintf(exp, sizeof(exp), "%lld", r.ival[3]);
         }
         printf("%lld\t%.*s\t%.*s\t%s\t%lld\t%.*s\n", r.ival[0],

@@ -1,7 +1,10 @@
 /*
  * The event socket: unix datagram, non-blocking, bound at start (a stale
- * socket file is removed), writable by nginx workers running as another
- * user (mode 0666, or 0660 and a configured group).
+ * socket file is removed).  Only the nginx workers may write to it: mode
+ * 0600 when they run as xtreamd's own user, or 0660 and the group
+ * event_socket_group when they run as another user.  Any other local user
+ * is refused by the kernel (EACCES), so no one can forge open/close/start
+ * datagrams (a fake viewer, wrong counts fed to a cluster).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +29,8 @@ xt_events_open(xt_events_t *ev, const char *path, const char *group,
     struct sockaddr_un  sa;
     struct stat         sb;
     struct group       *gr;
-    int                 fd, rcvbuf = 1 << 20;
+    int                 fd, rc, rcvbuf = 1 << 20;
+    mode_t              old;
 
     memset(ev, 0, sizeof(*ev));
     ev->fd = -1;
@@ -55,7 +59,12 @@ xt_events_open(xt_events_t *ev, const char *path, const char *group,
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path, path, strlen(path));
-    if (bind(fd, (struct sockaddr *) &sa, sizeof(sa)) != 0) {
+    /* born 0600: never writable by others, not even until the chmod (at
+       start, before any thread that could create files meanwhile) */
+    old = umask(0177);
+    rc = bind(fd, (struct sockaddr *) &sa, sizeof(sa));
+    umask(old);
+    if (rc != 0) {
         snprintf(err, errlen, "event_socket %s: bind: %s", path,
                  strerror(errno));
         close(fd);
@@ -64,7 +73,7 @@ xt_events_open(xt_events_t *ev, const char *path, const char *group,
     if (group && group[0]) {
         gr = getgrnam(group);
         if (gr == NULL || chown(path, (uid_t) -1, gr->gr_gid) != 0
-            || chmod(path, 0660) != 0)
+            || chmod(path, XT_EVENTS_MODE_GROUP) != 0)
         {
             snprintf(err, errlen, "event_socket %s: group %s: %s", path,
                      group, gr ? strerror(errno) : "no such group");
@@ -72,7 +81,7 @@ xt_events_open(xt_events_t *ev, const char *path, const char *group,
             unlink(path);
             return -1;
         }
-    } else if (chmod(path, 0666) != 0) {
+    } else if (chmod(path, XT_EVENTS_MODE_OWNER) != 0) {
         snprintf(err, errlen, "event_socket %s: chmod: %s", path,
                  strerror(errno));
         close(fd);

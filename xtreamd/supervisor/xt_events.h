@@ -15,6 +15,11 @@
 #define XT_EVENT_UA_MAX    256
 #define XT_EVENT_IP_MAX    64
 
+/* the socket file's mode: nginx workers as xtreamd's user, or in the
+   group event_socket_group; never other users (docs/SECURITY.md) */
+#define XT_EVENTS_MODE_OWNER  0600
+#define XT_EVENTS_MODE_GROUP  0660
+
 typedef enum {
     XT_EV_OPEN = 1,
     XT_EV_CLOSE,
@@ -56,7 +61,7 @@ typedef struct {
                                        xt_events_db_start) */
 } xt_events_t;
 
-/* bind path (stale socket unlinked), mode 0666, or 0660 with group */
+/* bind path (stale socket unlinked), mode 0600, or 0660 with group */
 int xt_events_open(xt_events_t *ev, const char *path, const char *group,
     char *err, size_t errlen);
 /* 1: *e holds an event; 0: nothing more to read now */

@@ -173,6 +173,18 @@ test_checks(void)
     OK(xt_check_ip_item, "10.0.0.0/8");
     OK(xt_check_ip_item, "2001:db8::1");
     BAD(xt_check_ip_item, "example.com");
+    /* the module's reading: octets and prefix lengths in range (issue 18) */
+    OK(xt_check_ip_item, "10.0.0.1/8");
+    OK(xt_check_ip_item, "2001:db8::/32");
+    OK(xt_check_ip_item, "0.0.0.0/0");
+    BAD(xt_check_ip_item, "999.1.1.1");
+    BAD(xt_check_ip_item, "10.0.0.0/33");
+    BAD(xt_check_ip_item, "300.0.0.1/8");
+    BAD(xt_check_ip_item, "2001:db8::/129");
+    BAD(xt_check_ip_item, "10.0.0.0/");
+    BAD(xt_check_ip_item, "10.0.0.0/8/8");
+    BAD(xt_check_ip_item, "1.2.3");
+    BAD(xt_check_ip_item, "::ffff::1");
     OK(xt_check_username, "john.doe@x-y_z");
     BAD(xt_check_username, "john doe");
     BAD(xt_check_username, "");

@@ -45,4 +45,16 @@ test_config(void)
     CHECK(parse(&cf, "just words\n", err) == -1);
     CHECK(strcmp(err, "line 1: expected \"key = value\"") == 0);
     CHECK(xt_config_load(&cf, "/nonexistent/x.conf", err, 256) == -1);
+
+    /* the proxies whose X-Real-IP the admin API believes (issue 18) */
+    CHECK(parse(&cf, "log_file =\n", err) == 0);
+    CHECK(strcmp(cf.admin_trusted_proxies, "127.0.0.1") == 0);
+    CHECK(parse(&cf, "admin_trusted_proxies = 10.0.0.0/8, ::1\n", err) == 0);
+    CHECK(strcmp(cf.admin_trusted_proxies, "10.0.0.0/8, ::1") == 0);
+    CHECK(parse(&cf, "admin_trusted_proxies =\n", err) == 0);
+    CHECK(cf.admin_trusted_proxies[0] == '\0');
+    CHECK(parse(&cf, "admin_trusted_proxies = 127.0.0.1, 999.1.1.1\n", err)
+          == -1);
+    CHECK(strncmp(err, "line 1: admin_trusted_proxies must be", 37) == 0);
+    CHECK(parse(&cf, "admin_trusted_proxies = 10.0.0.0/33\n", err) == -1);
 }

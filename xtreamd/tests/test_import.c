@@ -91,7 +91,7 @@ test_import(void)
         }
     }
     /* brackets inside strings do not nest */
-    BAD("{\"settings\":{\"x\":\""
+    BAD("{\"settings\":{\"server_name\":\""
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"[[\"}}", "");
     {
         char  doc[128];
@@ -99,6 +99,18 @@ test_import(void)
         BAD(nested(doc, 32), "streams[0]: must be an object");
         BAD(nested(doc, 33), "invalid JSON: nested deeper than 32 levels");
     }
+    /* settings: known names, valid values (issue 18, docs/SETTINGS.md) */
+    BAD("{\"settings\":{\"motd\":\"hi\"}}",
+        "settings.motd: unknown setting; known: server_name, timezone");
+    BAD("{\"settings\":{\"timezone\":\"Mars/Olympus\"}}",
+        "settings.timezone: no such time zone in the tz database (cannot "
+        "open the time zone file)");
+    BAD("{\"settings\":{\"timezone\":\"../../etc/passwd\"}}",
+        "settings.timezone: must be a time zone name such as Europe/London "
+        "or UTC");
+    BAD("{\"settings\":{\"server_name\":\"\"}}",
+        "settings.server_name: must be 1..255 bytes");
+    BAD("{\"settings\":{\"timezone\":\"America/New_York\"}}", "");
     BAD("[1]", "(document): must be an object");
     BAD("{\"lines\": [", "invalid JSON: parse error: premature EOF");
     BAD("{\"linez\":[]}", "linez: unknown key");
@@ -122,6 +134,19 @@ test_import(void)
         "lines[0].allowed_outputs[1]: must be one of ts, m3u8, rtmp");
     BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
         "\"is_trial\":1}]}", "lines[0].is_trial: must be true or false");
+    /* allowed_ips: the admin API's rule, the module's reading (issue 18) */
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"10.0.0.1\",\"999.1.1.1\"]}]}",
+        "lines[0].allowed_ips[1]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"10.0.0.0/33\"]}]}",
+        "lines[0].allowed_ips[0]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
+    BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
+        "\"allowed_ips\":[\"300.0.0.1/8\"]}]}",
+        "lines[0].allowed_ips[0]: must be an IPv4/IPv6 address or CIDR "
+        "(a.b.c.d[/0..32], x::y[/0..128])");
     BAD("{\"lines\":[{\"username\":\"u\",\"password\":\"p\","
         "\"max_connections\":1.5}]}",
         "lines[0].max_connections: must be an integer 0..1000000");

@@ -11,11 +11,13 @@ main(void)
     test_import();
     test_supervisor();
     test_events();
+    test_events_socket();
     test_render();
     test_metrics_file();
     test_archive();
     test_epg();
     test_admin();
+    test_admin_proxy();
     test_cluster();
     test_migrate();
     test_grow();

@@ -35,6 +35,16 @@ test_secret(void)
 
     CHECK(xt_secret_generate(pw, 16) == 0);
     CHECK(strlen(pw) == 16 && xt_credential_valid(pw, 16));
+    /* 3200 characters: none of the look-alikes (with them, about 260
+       would be expected) */
+    {
+        int  i, bad = 0;
+        for (i = 0; i < 200; i++) {
+            CHECK(xt_secret_generate(pw, 16) == 0);
+            bad += strpbrk(pw, "IOl01") != NULL;
+        }
+        CHECK(bad == 0);
+    }
 
     CHECK(xt_credential_valid("demo.user@x-1_", 14));
     CHECK(!xt_credential_valid("", 0));

@@ -18,7 +18,7 @@ export class ApiError extends Error {
   describe() {
     let m = this.message || `HTTP ${this.status}`;
     if (this.field && !m.startsWith(this.field)) m = `${this.field}: ${m}`;
-    if (this.code === 'locked' && this.retryAfter) m += ` (try again in ${this.retryAfter} s)`;
+    if (this.code === 'locked' && this.retryAfter && !/try again/.test(m)) m += ` (try again in ${this.retryAfter} s)`;
     return m;
   }
 }

@@ -11,6 +11,13 @@ import vod from './pages/vod.js';
 import series from './pages/series.js';
 import bouquets from './pages/bouquets.js';
 import connections from './pages/connections.js';
+import epg from './pages/epg.js';
+import categories from './pages/categories.js';
+import profiles from './pages/profiles.js';
+import activity from './pages/activity.js';
+import audit from './pages/audit.js';
+import admins from './pages/admins.js';
+import settings from './pages/settings.js';
 
 // [section, pattern, page(main, params, match)]
 const routes = [
@@ -22,6 +29,13 @@ const routes = [
   ['series', /^series(?:\/(new|\d+))?$/, series],
   ['bouquets', /^bouquets(?:\/(new|\d+))?$/, bouquets],
   ['connections', /^connections$/, connections],
+  ['epg', /^epg(?:\/(new|\d+))?$/, epg],
+  ['categories', /^categories(?:\/(new|\d+))?$/, categories],
+  ['profiles', /^profiles(?:\/(new|\d+))?$/, profiles],
+  ['activity', /^activity$/, activity],
+  ['audit', /^audit$/, audit],
+  ['admins', /^admins(?:\/(new|\d+))?$/, admins],
+  ['settings', /^settings$/, settings],
 ];
 
 const $ = (id) => document.getElementById(id);

@@ -1,6 +1,8 @@
 // A button that asks twice: the first click arms it ("Really delete?"),
-// the second within 4 s acts.  No window.confirm (it blocks the page and
-// a strict CSP panel should not depend on it).
+// the second within 6 s acts.  No window.confirm (it blocks the page and
+// a strict CSP panel should not depend on it).  An armed button carries
+// the class "armed": an auto-refreshing list (list-page.js) holds its
+// refresh while one is armed, so the second click finds the same button.
 import { h } from './dom.js';
 
 export function confirmButton(label, armedLabel, onConfirm, action) {
@@ -11,7 +13,7 @@ export function confirmButton(label, armedLabel, onConfirm, action) {
     if (!armed) {
       b.textContent = armedLabel;
       b.classList.add('armed');
-      armed = setTimeout(() => { armed = null; b.textContent = label; b.classList.remove('armed'); }, 4000);
+      armed = setTimeout(() => { armed = null; b.textContent = label; b.classList.remove('armed'); }, 6000);
       return;
     }
     clearTimeout(armed);

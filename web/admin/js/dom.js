@@ -82,8 +82,22 @@ export function badge(word) {
   return h('span', { class: `badge badge-${w.replace(/[^a-z0-9-]/gi, '')}`, 'data-status': w }, w);
 }
 
+// a long name (a stream may have 255 characters) cut with an ellipsis, the
+// whole text in its tooltip, so it never pushes the other columns away;
+// takes a text or an element holding only text (a link)
+export function clip(x) {
+  if (x instanceof Node) {
+    if (!(x instanceof Element)) return x;
+    x.classList.add('clip');
+    x.title = x.textContent;
+    return x;
+  }
+  return h('span.clip', { title: String(x ?? '') }, String(x ?? ''));
+}
+
 // flash messages at the top of the main area
 let flashBox = null;
+let pending = [];
 export function setFlashBox(el) { flashBox = el; }
 export function flash(kind, text) {
   if (!flashBox) return;
@@ -94,4 +108,12 @@ export function flash(kind, text) {
   flashBox.append(msg);
   if (kind !== 'error') setTimeout(() => msg.remove(), 6000);
 }
-export function clearFlash() { if (flashBox) flashBox.replaceChildren(); }
+// a message for the page the panel is about to show (a create that moves
+// to the new object's page): the route's clearFlash shows it then
+export function flashAfter(kind, text) { pending.push([kind, text]); }
+export function clearFlash() {
+  if (flashBox) flashBox.replaceChildren();
+  const p = pending;
+  pending = [];
+  for (const [kind, text] of p) flash(kind, text);
+}

@@ -3,10 +3,16 @@
 import { h, clear } from './dom.js';
 
 // field: {name, label, type, options:[{value,label}], required, min, max,
-//         placeholder, wide, help, readonly}
+//         maxlength, placeholder, wide, help, readonly}
+// maxlength and min/max are checked on submit and shown on the field: an
+// input never cuts what is typed or pasted (a silently shortened username
+// would be saved as another name)
 // types: text password number bool select multi lines(textarea, one item
 //        per line -> array) textarea date(unix seconds or null)
-export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit, extraButtons = [] } = {}) {
+// readOnly: every field read-only or disabled and no submit button (what a
+// viewer gets)
+export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit, extraButtons = [], readOnly = false } = {}) {
+  if (readOnly) fields = fields.map((f) => ({ ...f, readonly: true }));
   const errorBox = h('p.form-error', { role: 'alert', hidden: true });
   const inputs = {};
   const wraps = {};
@@ -26,7 +32,7 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
     wraps[f.name] = wrap;
     form.append(wrap);
   }
-  const submit = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'submit' }, submitLabel);
+  const submit = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'submit', hidden: readOnly }, submitLabel);
   form.append(h('div.form-actions', submit, ...extraButtons));
 
   const api = {
@@ -73,6 +79,9 @@ export function buildForm(fields, values = {}, { submitLabel = 'Save', onSubmit,
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     api.showError(null);
+    if (readOnly) return;
+    const bad = checkBounds(fields, inputs);
+    if (bad) { api.showError(bad); return; }
     submit.disabled = true;
     try {
       await onSubmit(api.values(), api.changed(), api);
@@ -111,23 +120,39 @@ function makeInput(f, value, id) {
       if (!f.options.length) box.append(h('span.muted', f.empty || 'none yet'));
       for (const o of f.options) {
         box.append(h('label.check', h('input', { type: 'checkbox', value: String(o.value),
-          'data-multi': f.name, checked: chosen.has(String(o.value)) }), o.label));
+          'data-multi': f.name, checked: chosen.has(String(o.value)), disabled: f.readonly }), o.label));
       }
       return box;
     }
     case 'lines':
       return h('textarea', { ...common, rows: f.rows || 3, placeholder: f.placeholder,
-        value: (value || []).join('\n') });
+        value: (value || []).join('\n'), readonly: f.readonly });
     case 'textarea':
-      return h('textarea', { ...common, rows: f.rows || 3, value: value ?? '' });
+      return h('textarea', { ...common, rows: f.rows || 3, value: value ?? '', readonly: f.readonly });
     case 'date':
-      return h('input', { ...common, type: 'datetime-local',
+      return h('input', { ...common, type: 'datetime-local', readonly: f.readonly,
         value: value ? new Date(value * 1000).toISOString().slice(0, 16) : '' });
     default:
       return h('input', { ...common, type: f.type === 'password' ? 'password' : 'text', value: value ?? '',
-        required: f.required, placeholder: f.placeholder, maxlength: f.maxlength,
+        required: f.required, placeholder: f.placeholder,
         autocomplete: f.autocomplete || 'off', readonly: f.readonly });
   }
+}
+
+// the first field over its bounds, as an error naming it (like the API's)
+function checkBounds(fields, inputs) {
+  for (const f of fields) {
+    if (f.readonly) continue;
+    const v = readInput(f, inputs[f.name]);
+    if (f.maxlength && typeof v === 'string' && [...v].length > f.maxlength) {
+      return { field: f.name, message: `${f.label}: at most ${f.maxlength} characters (this has ${[...v].length})` };
+    }
+    if (f.type === 'number' && typeof v === 'number'
+        && ((f.min !== undefined && v < f.min) || (f.max !== undefined && v > f.max))) {
+      return { field: f.name, message: `${f.label}: a number from ${f.min ?? '…'} to ${f.max ?? '…'}` };
+    }
+  }
+  return null;
 }
 
 function readInput(f, input) {

@@ -1,12 +1,12 @@
 // A searchable, paged list of one API resource: search box (q), filter
 // selects, a table, prev/next.  Filters start from the page's hash query
 // (#/lines?expiring_within=604800) so the dashboard can link into a list.
-import { h, clear, flash } from './dom.js';
+import { h, clear, flash, clip } from './dom.js';
 import { get } from './api.js';
 
 const LIMIT = 25;
 
-// opts: {title, path, columns:[{label, cell(item), num}], filters:[{name,label,options}],
+// opts: {title, path, columns:[{label, cell(item), num, clip}], filters:[{name,label,options}],
 //        head:[nodes], params, searchLabel, rowId(item), refreshMs}
 export function listPage(main, opts) {
   const state = { q: opts.params.q || '', offset: Number(opts.params.offset) || 0, filters: {} };
@@ -60,7 +60,7 @@ export function listPage(main, opts) {
     }
     for (const item of page.items) {
       const tr = h('tr', { 'data-id': opts.rowId ? opts.rowId(item) : item.id });
-      for (const c of opts.columns) tr.append(h('td', { class: c.num ? 'num' : null }, c.cell(item, load)));
+      for (const c of opts.columns) tr.append(h('td', { class: c.num ? 'num' : null }, c.clip ? clip(c.cell(item, load)) : c.cell(item, load)));
       tbody.append(tr);
     }
     const from = page.total ? page.offset + 1 : 0;
@@ -69,6 +69,11 @@ export function listPage(main, opts) {
     next.disabled = page.offset + page.items.length >= page.total;
   }
   load();
-  const every = opts.refreshMs ? setInterval(load, opts.refreshMs) : null;
-  return { reload: load, cleanup: () => { clearInterval(every); clearTimeout(timer); } };
+  // an armed confirmation (Kill, Delete) would be replaced by the new rows
+  // and lose its first click: hold the refresh until it acts or disarms
+  const tick = () => { if (!table.querySelector('.armed')) load(); };
+  const every = opts.refreshMs ? setInterval(tick, opts.refreshMs) : null;
+  // query: the list's current search and filters (for an export)
+  const query = () => ({ q: state.q, ...state.filters });
+  return { reload: load, query, cleanup: () => { clearInterval(every); clearTimeout(timer); } };
 }

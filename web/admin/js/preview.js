@@ -1,6 +1,6 @@
 // HLS preview with hls.js (vendor/hls.min.js, a global `Hls`), playing the
-// normal player URL of a line: /live/USER/PASS/ID.m3u8.  The module answers
-// with token-signed segment URLs, so what plays here is exactly what a
+// signed URL POST /streams/{id}/preview gives (/hls/ID/0/index.m3u8?t=...):
+// the module checks it as any player's token, so what plays here is what a
 // player of that line gets (and it counts as one of the line's viewers).
 import { h } from './dom.js';
 
@@ -55,8 +55,4 @@ export function createPreview() {
   }
 
   return { video, status, play, stop };
-}
-
-export function playerUrl(username, password, streamId, ext = 'm3u8') {
-  return `/live/${encodeURIComponent(username)}/${encodeURIComponent(password)}/${streamId}.${ext}`;
 }

@@ -1,6 +1,6 @@
 // Bouquets: searchable list; create/edit with the live streams, movies and
 // series it holds, listed in the bouquet's order (the order players see).
-import { h, clear, flash } from '../dom.js';
+import { h, clear, flash, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { buildForm } from '../form.js';
@@ -43,18 +43,17 @@ async function editBouquet(main, id) {
     { name: 'series', label: 'Series', type: 'multi', options: opts(series, b && b.series), empty: 'no series yet' },
   ];
   const form = buildForm(fields, b || { sort_order: 0, live: [], movies: [], series: [] }, {
-    submitLabel: id ? 'Save bouquet' : 'Create bouquet',
+    submitLabel: id ? 'Save bouquet' : 'Create bouquet', readOnly: ro,
     async onSubmit(values, changed) {
       const saved = id ? await api.patch(`/bouquets/${id}`, changed) : await api.post('/bouquets', values);
-      flash('ok', `bouquet ${saved.name} saved: ${saved.live.length} live, ${saved.movies.length} movies, ${saved.series.length} series`);
-      if (!id) location.hash = `#/bouquets/${saved.id}`;
+      if (id) flash('ok', `bouquet ${saved.name} saved: ${saved.live.length} live, ${saved.movies.length} movies, ${saved.series.length} series`);
+      else { flashAfter('ok', `bouquet ${saved.name} saved: ${saved.live.length} live, ${saved.movies.length} movies, ${saved.series.length} series`); location.hash = `#/bouquets/${saved.id}`; }
     },
   });
-  if (ro) form.el.querySelector('[data-action=submit]').hidden = true;
-  clear(main,
+    clear(main,
     h('div.page-head', h('h1', b ? `Bouquet ${b.name}` : 'New bouquet'), h('a', { href: '#/bouquets' }, '← all bouquets'),
       b && !ro ? confirmButton('Delete', 'Really delete?', async () => {
-        try { await api.del(`/bouquets/${id}`); flash('ok', `bouquet ${b.name} deleted`); location.hash = '#/bouquets'; } catch (e) { flash('error', e.describe()); }
+        try { await api.del(`/bouquets/${id}`); flashAfter('ok', `bouquet ${b.name} deleted`); location.hash = '#/bouquets'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-bouquet') : null),
     h('section.card', form.el));
   return null;

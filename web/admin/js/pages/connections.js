@@ -1,7 +1,7 @@
 // Live connections (who watches what, from where, since when), refreshed
 // every 3 s, with a kill button.  The module has no per-connection channel:
 // a kill ends every connection of that line (docs/ADMIN-API.md).
-import { h, flash, fmtDuration, fmtTime } from '../dom.js';
+import { h, flash, fmtDuration, fmtTime, clip } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { canWrite } from '../session.js';
@@ -10,7 +10,7 @@ import { confirmButton } from '../confirm.js';
 export default async function connections(main, params) {
   const columns = [
     { label: 'line', cell: (c) => h('a', { href: `#/lines/${c.line_id}` }, c.username) },
-    { label: 'stream', cell: (c) => (c.kind === 'live' || c.kind === 'hls' || c.kind === 'timeshift'
+    { label: 'stream', cell: (c) => clip(c.kind === 'live' || c.kind === 'hls' || c.kind === 'timeshift'
       ? h('a', { href: `#/streams/${c.stream_id}` }, c.stream_name || `#${c.stream_id}`) : (c.stream_name || `#${c.stream_id}`)) },
     { label: 'kind', cell: (c) => c.kind },
     { label: 'from', cell: (c) => c.ip },

@@ -1,6 +1,6 @@
 // Dashboard: counts from /stats, running streams, live connections, lines
 // expiring within a week; refreshed every 5 s.
-import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge } from '../dom.js';
+import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge, clip } from '../dom.js';
 import { get } from '../api.js';
 
 const WEEK = 7 * 86400;
@@ -49,11 +49,11 @@ export default async function dashboard(main) {
       stat('active lines', `${st.lines.active} / ${st.lines.total}`, null, 'lines'),
       stat('expiring within 7 days', String(st.lines.expiring_7d), null, 'expiring'));
     clear(running, table(['stream', 'state', 'uptime', 'bitrate', 'fps'],
-      rs.items.map((s) => [h('a', { href: `#/streams/${s.id}` }, s.name), badge(s.status.state),
+      rs.items.map((s) => [clip(h('a', { href: `#/streams/${s.id}` }, s.name)), badge(s.status.state),
         fmtDuration(s.status.uptime), fmtKbps(s.status.bitrate_kbps), String(s.status.fps)]),
       'no stream is running'));
     clear(conns, table(['line', 'stream', 'kind', 'from', 'for'],
-      cs.items.map((c) => [c.username, c.stream_name || String(c.stream_id), c.kind, c.ip, fmtDuration(c.duration)]),
+      cs.items.map((c) => [c.username, clip(c.stream_name || String(c.stream_id)), c.kind, c.ip, fmtDuration(c.duration)]),
       'nobody is watching'));
     clear(expiring, table(['line', 'expires', 'status'],
       ex.items.map((l) => [h('a', { href: `#/lines/${l.id}` }, l.username), fmtTime(l.exp_date), badge(l.status)]),

@@ -1,11 +1,11 @@
 // Lines (subscribers): searchable list, create (the password is shown
 // once), edit, and the actions: reset password, extend, ban/unban, kill
 // connections, delete.
-import { h, clear, flash, fmtTime, badge } from '../dom.js';
+import { h, clear, flash, fmtTime, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { buildForm } from '../form.js';
-import { canWrite, setPreviewLine } from '../session.js';
+import { canWrite } from '../session.js';
 import { confirmButton } from '../confirm.js';
 
 export default async function lines(main, params, m) {
@@ -40,11 +40,11 @@ async function editLine(main, id, fresh = null) {
   const ro = !canWrite();
   const fields = [
     { name: 'username', label: 'Username', required: true, maxlength: 64, readonly: ro },
-    { name: 'password', label: id ? 'New password (empty: keep)' : 'Password (empty: generate one)', type: 'password', autocomplete: 'new-password', readonly: ro },
+    { name: 'password', label: id ? 'New password (empty: keep)' : 'Password (empty: generate one)', type: 'password', maxlength: 64, autocomplete: 'new-password', readonly: ro },
     { name: 'status', label: 'Status', type: 'select', readonly: ro, options: [
       { value: 'active', label: 'active' }, { value: 'disabled', label: 'disabled' }, { value: 'banned', label: 'banned' }] },
     { name: 'exp_date', label: 'Expires (UTC, empty: never)', type: 'date', readonly: ro },
-    { name: 'max_connections', label: 'Max connections (0: unlimited)', type: 'number', min: 0, max: 10000, readonly: ro },
+    { name: 'max_connections', label: 'Max connections (0: unlimited)', type: 'number', min: 0, max: 1000000, readonly: ro },
     { name: 'is_trial', label: 'Trial line', type: 'bool', readonly: ro },
     { name: 'outputs', label: 'Outputs', type: 'multi', options: ['ts', 'm3u8', 'rtmp'].map((o) => ({ value: o, label: o })) },
     { name: 'bouquets', label: 'Bouquets', type: 'multi', empty: 'no bouquet yet', options: bouquets.map((b) => ({ value: b.id, label: b.name })) },
@@ -57,7 +57,7 @@ async function editLine(main, id, fresh = null) {
   const actions = h('div.row#line-actions');
   const info = h('p.muted');
   const form = buildForm(fields, v, {
-    submitLabel: id ? 'Save line' : 'Create line',
+    submitLabel: id ? 'Save line' : 'Create line', readOnly: ro,
     async onSubmit(values, changed) {
       if (ro) return;
       if (id) {
@@ -75,8 +75,7 @@ async function editLine(main, id, fresh = null) {
       }
     },
   });
-  if (ro) form.el.querySelector('[data-action=submit]').hidden = true;
-
+  
   function showInfo(l) {
     if (!l) return;
     info.textContent = `id ${l.id} · created ${fmtTime(l.created_at)} · ${l.connections} live connection(s)`
@@ -91,7 +90,7 @@ async function editLine(main, id, fresh = null) {
         : h('button.btn.btn-danger', { type: 'button', 'data-action': 'ban', on: { click: () => act('ban', {}, () => { flash('ok', `${l.username} banned`); refresh(); }) } }, 'Ban'),
       confirmButton('Kill connections', 'Kill all?', () => act('kill', {}, () => flash('ok', `kill sent: every connection of ${l.username} ends within a second or two`)), 'kill-line'),
       confirmButton('Delete line', 'Really delete?', async () => {
-        try { await api.del(`/lines/${l.id}`); flash('ok', `line ${l.username} deleted`); location.hash = '#/lines'; } catch (e) { flash('error', e.describe()); }
+        try { await api.del(`/lines/${l.id}`); flashAfter('ok', `line ${l.username} deleted`); location.hash = '#/lines'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-line'));
   }
   async function act(what, body, done) {
@@ -108,12 +107,7 @@ async function editLine(main, id, fresh = null) {
   function showSecret(username, password, what) {
     clear(secretBox, h('div.card',
       h('h2', `${what} of ${username} — shown once, copy it now`),
-      h('div.row', h('span.secret', { 'data-secret': 'password' }, password),
-        h('button.btn', { type: 'button', 'data-action': 'use-for-preview', on: { click: (ev) => {
-          setPreviewLine(username, password);
-          ev.target.disabled = true;
-          ev.target.textContent = 'used for stream previews in this tab';
-        } } }, 'Use this line for stream previews')),
+      h('div.row', h('span.secret', { 'data-secret': 'password' }, password)),
       h('p.muted', 'Player URL: ', h('code', `${location.origin}/player_api.php?username=${username}&password=…`))));
   }
 

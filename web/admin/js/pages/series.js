@@ -1,6 +1,6 @@
 // Series: searchable list; a series page with its settings, its seasons
 // and its episodes (searchable by title).
-import { h, clear, flash, fmtDuration, badge } from '../dom.js';
+import { h, clear, flash, fmtDuration, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { buildForm } from '../form.js';
@@ -37,17 +37,16 @@ async function editSeries(main, id) {
     t('backdrop', 'Backdrop URLs, one per line', { type: 'lines' }),
   ];
   const form = buildForm(fields, se || { enabled: true, backdrop: [], category_id: null }, {
-    submitLabel: id ? 'Save series' : 'Add series',
+    submitLabel: id ? 'Save series' : 'Add series', readOnly: ro,
     async onSubmit(values, changed) {
       const saved = id ? await api.patch(`/series/${id}`, changed) : await api.post('/series', values);
-      flash('ok', `series ${saved.name} saved`);
-      if (!id) location.hash = `#/series/${saved.id}`;
+      if (id) flash('ok', `series ${saved.name} saved`);
+      else { flashAfter('ok', `series ${saved.name} saved`); location.hash = `#/series/${saved.id}`; }
     },
   });
-  if (ro) form.el.querySelector('[data-action=submit]').hidden = true;
-  const head = h('div.page-head', h('h1', se ? se.name : 'New series'), h('a', { href: '#/series' }, '← all series'),
+    const head = h('div.page-head', h('h1', se ? se.name : 'New series'), h('a', { href: '#/series' }, '← all series'),
     se && !ro ? confirmButton('Delete', 'Really delete?', async () => {
-      try { await api.del(`/series/${id}`); flash('ok', `series ${se.name} deleted`); location.hash = '#/series'; } catch (e) { flash('error', e.describe()); }
+      try { await api.del(`/series/${id}`); flashAfter('ok', `series ${se.name} deleted`); location.hash = '#/series'; } catch (e) { flash('error', e.describe()); }
     }, 'delete-series') : null);
   if (!se) { clear(main, head, h('section.card', form.el)); return null; }
 

@@ -1,10 +1,10 @@
 // One stream: live status (refreshed every 2 s), start/stop/restart,
-// an HLS preview through a line's player URL, and the edit form.
-import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge } from '../dom.js';
+// the signed HLS preview (POST /streams/{id}/preview), and the edit form.
+import { h, clear, flash, fmtKbps, fmtDuration, fmtTime, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { streamForm } from '../stream-form.js';
-import { canWrite, previewLine, setPreviewLine } from '../session.js';
-import { createPreview, playerUrl } from '../preview.js';
+import { canWrite } from '../session.js';
+import { createPreview } from '../preview.js';
 import { confirmButton } from '../confirm.js';
 
 export default async function stream(main, _params, m) {
@@ -44,23 +44,22 @@ export default async function stream(main, _params, m) {
       h('button.btn', { type: 'button', 'data-action': 'restart', on: { click: () => act('restart') } }, 'Restart'),
       confirmButton('Stop', 'Stop it?', () => act('stop'), 'stop'),
       confirmButton('Delete', 'Really delete?', async () => {
-        try { await api.del(`/streams/${id}`); flash('ok', `stream ${s.name} deleted`); location.hash = '#/streams'; } catch (e) { flash('error', e.describe()); }
+        try { await api.del(`/streams/${id}`); flashAfter('ok', `stream ${s.name} deleted`); location.hash = '#/streams'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-stream'));
   }
 
-  // preview: which line to play it as
-  const pl = previewLine() || { username: '', password: '' };
-  const pu = h('input#preview-username', { placeholder: 'line username', value: pl.username, autocomplete: 'off', 'aria-label': 'line username' });
-  const pp = h('input#preview-password', { type: 'password', placeholder: 'line password', value: pl.password, autocomplete: 'off', 'aria-label': 'line password' });
-  const playBtn = h('button.btn.btn-primary', { type: 'submit', 'data-action': 'preview' }, 'Play preview');
+  // preview: the admin API signs a short-lived HLS URL for a line that
+  // may watch the stream, bound to this browser (no password typed)
+  const asLine = h('span.muted#preview-line');
+  const playBtn = h('button.btn.btn-primary', { type: 'button', 'data-action': 'preview', on: { click: async () => {
+    try {
+      const p = await api.post(`/streams/${id}/preview`);
+      asLine.textContent = `as line ${p.username}`;
+      preview.play(p.url);
+    } catch (e) { flash('error', `preview: ${e.describe()}`); }
+  } } }, 'Play preview');
   const stopBtn = h('button.btn', { type: 'button', 'data-action': 'preview-stop', on: { click: () => preview.stop() } }, 'Stop preview');
-  const previewForm = h('form.row', { autocomplete: 'off' }, pu, pp, playBtn, stopBtn);
-  previewForm.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    if (!pu.value || !pp.value) { flash('error', 'preview: give the username and password of a line that has this stream in its bouquets'); return; }
-    setPreviewLine(pu.value, pp.value);
-    preview.play(playerUrl(pu.value, pp.value, id));
-  });
+  const previewForm = canWrite() ? h('div.row', playBtn, stopBtn, asLine) : h('p.muted', 'Previews are for role admin.');
 
   const form = await streamForm(s, (saved) => { s = saved; render(); flash('ok', `stream ${saved.name} saved`); });
   clear(main,
@@ -70,7 +69,7 @@ export default async function stream(main, _params, m) {
       h('section.card', h('h2', 'Preview'),
         h('div.video-box', preview.video), preview.status,
         previewForm,
-        h('p.muted', 'Plays the stream as a player of that line would (HLS, token-signed segments); it counts as one of the line\'s connections.'))),
+        h('p.muted', 'Plays the stream over HLS as a player of a line that has it in its bouquets would; it counts as one of that line\'s connections.'))),
     h('section.card', h('h2', 'Settings'), form.el));
   render();
 

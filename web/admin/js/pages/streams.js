@@ -1,12 +1,12 @@
 // Live streams: searchable list with live status, and the new-stream form.
-import { h, clear, fmtKbps, fmtDuration, badge, flash } from '../dom.js';
+import { h, clear, fmtKbps, fmtDuration, badge, flash, flashAfter } from '../dom.js';
 import { listPage } from '../list-page.js';
 import { streamForm } from '../stream-form.js';
 import { canWrite } from '../session.js';
 
 export default async function streams(main, params, m) {
   if (m[0].endsWith('/new')) {
-    const form = await streamForm(null, (s) => { flash('ok', `stream ${s.name} added`); location.hash = `#/streams/${s.id}`; });
+    const form = await streamForm(null, (s) => { flashAfter('ok', `stream ${s.name} added`); location.hash = `#/streams/${s.id}`; });
     clear(main, h('div.page-head', h('h1', 'New stream'), h('a', { href: '#/streams' }, '← all streams')),
       h('section.card', form.el));
     return null;
@@ -21,7 +21,7 @@ export default async function streams(main, params, m) {
     head: canWrite() ? [h('a.btn.btn-primary', { href: '#/streams/new', 'data-action': 'new-stream' }, 'New stream')] : [],
     columns: [
       { label: 'id', num: true, cell: (s) => String(s.id) },
-      { label: 'name', cell: (s) => h('a', { href: `#/streams/${s.id}` }, s.name) },
+      { label: 'name', clip: true, cell: (s) => h('a', { href: `#/streams/${s.id}` }, s.name) },
       { label: 'state', cell: (s) => badge(s.enabled ? s.status.state : 'disabled') },
       { label: 'uptime', cell: (s) => (s.status.state === 'running' ? fmtDuration(s.status.uptime) : '—') },
       { label: 'bitrate', num: true, cell: (s) => (s.status.bitrate_kbps ? fmtKbps(s.status.bitrate_kbps) : '—') },

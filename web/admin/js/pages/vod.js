@@ -1,5 +1,5 @@
 // VOD (movies): searchable list, create and edit.
-import { h, clear, flash, fmtDuration, badge } from '../dom.js';
+import { h, clear, flash, fmtDuration, badge, flashAfter } from '../dom.js';
 import * as api from '../api.js';
 import { listPage } from '../list-page.js';
 import { buildForm } from '../form.js';
@@ -15,7 +15,7 @@ export default async function vod(main, params, m) {
     head: canWrite() ? [h('a.btn.btn-primary', { href: '#/vod/new', 'data-action': 'new-movie' }, 'New movie')] : [],
     columns: [
       { label: 'id', num: true, cell: (v) => String(v.id) },
-      { label: 'name', cell: (v) => h('a', { href: `#/vod/${v.id}` }, v.name) },
+      { label: 'name', clip: true, cell: (v) => h('a', { href: `#/vod/${v.id}` }, v.name) },
       { label: 'file', cell: (v) => h('code', v.path) },
       { label: 'length', num: true, cell: (v) => (v.duration_secs ? fmtDuration(v.duration_secs) : '—') },
       { label: 'rating', cell: (v) => v.rating },
@@ -43,18 +43,17 @@ async function editMovie(main, id) {
     t('plot', 'Plot', { type: 'textarea' }), t('backdrop', 'Backdrop URLs, one per line', { type: 'lines' }),
   ];
   const form = buildForm(fields, mv || { enabled: true, container_extension: 'mp4', backdrop: [], category_id: null }, {
-    submitLabel: id ? 'Save movie' : 'Add movie',
+    submitLabel: id ? 'Save movie' : 'Add movie', readOnly: ro,
     async onSubmit(values, changed) {
       const saved = id ? await api.patch(`/movies/${id}`, changed) : await api.post('/movies', values);
-      flash('ok', `movie ${saved.name} saved`);
-      if (!id) location.hash = `#/vod/${saved.id}`;
+      if (id) flash('ok', `movie ${saved.name} saved`);
+      else { flashAfter('ok', `movie ${saved.name} saved`); location.hash = `#/vod/${saved.id}`; }
     },
   });
-  if (ro) form.el.querySelector('[data-action=submit]').hidden = true;
-  clear(main,
+    clear(main,
     h('div.page-head', h('h1', mv ? mv.name : 'New movie'), h('a', { href: '#/vod' }, '← all VOD'),
       mv && !ro ? confirmButton('Delete', 'Really delete?', async () => {
-        try { await api.del(`/movies/${id}`); flash('ok', `movie ${mv.name} deleted`); location.hash = '#/vod'; } catch (e) { flash('error', e.describe()); }
+        try { await api.del(`/movies/${id}`); flashAfter('ok', `movie ${mv.name} deleted`); location.hash = '#/vod'; } catch (e) { flash('error', e.describe()); }
       }, 'delete-movie') : null),
     h('section.card', form.el));
   return null;
