@@ -3,7 +3,7 @@
 # pass/fail thresholds: these machines are shared and noisy.
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=$repo/build
+build=${BUILD:-$repo/build}   # BUILD: another build dir, e.g. a copy to bench while rebuilding
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -16,11 +16,11 @@ median() {      # numbers on stdin -> median
 # every bench client says the same User-Agent (a line may lock its UAs)
 BENCH_UA=xtream-bench/1
 
-# wrk_rps URL SECONDS CONNECTIONS -> requests/s; fails when any answer was
-# not 2xx/3xx, so an error page is never measured as speed
+# wrk_rps URL SECONDS CONNECTIONS [HEADER] -> requests/s; fails when any
+# answer was not 2xx/3xx, so an error page is never measured as speed
 wrk_rps() {
     local out
-    out=$(wrk -t1 -c"$3" -d"$2"s -H "User-Agent: $BENCH_UA" "$1" 2>&1)
+    out=$(wrk -t1 -c"$3" -d"$2"s -H "User-Agent: $BENCH_UA" ${4:+-H "$4"} "$1" 2>&1)
     if grep -q 'Non-2xx or 3xx' <<<"$out"; then
         echo "wrk: error answers from $1: $(grep 'Non-2xx' <<<"$out")" >&2
         return 1

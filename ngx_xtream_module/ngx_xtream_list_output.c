@@ -224,14 +224,28 @@ ngx_xtream_stream_round(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
 }
 
 
+/*
+ * Whether to stop generating and wait for a write event: only when data is
+ * held downstream AND the socket would block.  A filter may hold data
+ * while the socket is writable (the gzip filter keeps deflate's pending
+ * bytes and sets c->buffered until more input or the last buf arrives):
+ * waiting then would wait for an event that never comes.
+ */
+static ngx_uint_t
+ngx_xtream_stream_blocked(ngx_http_request_t *r)
+{
+    ngx_connection_t  *c = r->connection;
+
+    return (r->buffered || c->buffered)
+           && (!c->write->ready || c->write->delayed);
+}
+
+
 /* rounds until done or the client is slow; NGX_DONE = continue later */
 static ngx_int_t
 ngx_xtream_stream_pump(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
 {
-    ngx_int_t          rc;
-    ngx_connection_t  *c;
-
-    c = r->connection;
+    ngx_int_t  rc;
 
     for ( ;; ) {
         rc = ngx_xtream_stream_round(r, ctx);
@@ -245,7 +259,7 @@ ngx_xtream_stream_pump(ngx_http_request_t *r, ngx_xtream_stream_ctx_t *ctx)
             return rc;
         }
 
-        if (r->buffered || c->buffered) {
+        if (ngx_xtream_stream_blocked(r)) {
             break;
         }
     }
@@ -288,9 +302,8 @@ ngx_xtream_stream_writer(ngx_http_request_t *r)
         return;
     }
 
-    rc = ngx_xtream_write_pending(r);
-    if (rc != NGX_OK) {
-        if (rc == NGX_ERROR) {
+    if (ngx_xtream_stream_blocked(r)) {
+        if (ngx_xtream_write_pending(r) == NGX_ERROR) {
             ngx_http_finalize_request(r, NGX_ERROR);
         }
         return;

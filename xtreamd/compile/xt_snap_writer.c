@@ -239,6 +239,40 @@ xt_intern_grow(xt_snap_writer_t *w)
 }
 
 
+/* the checks both appends share: 0 when the string may be appended */
+static int
+xt_str_room(xt_snap_writer_t *w, size_t len)
+{
+    if (w->failed || len == 0) {
+        return -1;                      /* every empty string is {0, 0} */
+    }
+    /* offsets are 32-bit: the STRINGS section must stay under 4 GiB */
+    if (len > UINT32_MAX || w->strings.len + len > UINT32_MAX) {
+        xt_fail(w, "STRINGS section over 4 GiB%s", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+
+xt_snap_str_t
+xt_snap_writer_str_unique(xt_snap_writer_t *w, const char *p, size_t len)
+{
+    xt_snap_str_t  s = { 0, 0 };
+
+    if (xt_str_room(w, len) != 0) {
+        return s;
+    }
+    if (xt_buf_add(&w->strings, p, len) != 0) {
+        xt_fail(w, "out of memory in STRINGS%s", NULL);
+        return s;
+    }
+    s.off = (uint32_t) (w->strings.len - len);
+    s.len = (uint32_t) len;
+    return s;
+}
+
+
 xt_snap_str_t
 xt_snap_writer_str(xt_snap_writer_t *w, const char *p, size_t len)
 {
@@ -246,12 +280,7 @@ xt_snap_writer_str(xt_snap_writer_t *w, const char *p, size_t len)
     uint32_t       h, i = 0, mask;
     xt_snap_str_t  s = { 0, 0 };
 
-    if (w->failed || len == 0) {
-        return s;                       /* every empty string is {0, 0} */
-    }
-    /* offsets are 32-bit: the STRINGS section must stay under 4 GiB */
-    if (len > UINT32_MAX || w->strings.len + len > UINT32_MAX) {
-        xt_fail(w, "STRINGS section over 4 GiB%s", NULL);
+    if (xt_str_room(w, len) != 0) {
         return s;
     }
 

@@ -30,6 +30,13 @@ xt_snap_writer_t *xt_snap_writer_new(uint32_t kind, uint64_t generation);
 xt_snap_str_t xt_snap_writer_str(xt_snap_writer_t *w, const char *p,
     size_t len);
 
+/* append bytes to STRINGS without interning: for values the caller knows
+   are distinct (line usernames, UNIQUE in the schema), where a lookup in
+   the intern table is a cache miss that never finds anything.  Bytes
+   stored this way are not shared with later xt_snap_writer_str() calls. */
+xt_snap_str_t xt_snap_writer_str_unique(xt_snap_writer_t *w, const char *p,
+    size_t len);
+
 /* append n values to the U32 pool; returns the index of the first one */
 uint32_t xt_snap_writer_u32(xt_snap_writer_t *w, const uint32_t *v,
     size_t n);

@@ -79,7 +79,16 @@ test_snap_writer_intern(void)
     /* a prefix of a stored string is a string of its own */
     c = xt_snap_writer_str(w, "New", 3);
     CHECK(c.len == 3 && c.off != a.off);
-    total = 4 + 5 + 3;
+    /* unique: always appended, never found by a later interned add */
+    b = xt_snap_writer_str_unique(w, "Sport", 5);
+    e = xt_snap_writer_str_unique(w, "Solo", 4);
+    CHECK(b.len == 5 && b.off == 4 + 5 + 3 && e.len == 4
+          && e.off == 4 + 5 + 3 + 5);
+    c = xt_snap_writer_str(w, "Solo", 4);
+    CHECK(c.len == 4 && c.off == e.off + 4);
+    e = xt_snap_writer_str_unique(w, "", 0);
+    CHECK(e.off == 0 && e.len == 0);
+    total = 4 + 5 + 3 + 5 + 4 + 4;
 
     /* N distinct strings, each added 3 times, plus long ones */
     refs = calloc(3 * N, sizeof(*refs));
