@@ -29,10 +29,11 @@ my $load = $ng->load_start(4, player_requests());
 
 # --- reload with a line at its limit ----------------------------------------
 # HLS: the viewer's session lives in the zone, so it survives reloads and
-# keeps the line at its limit for the new workers
+# keeps the line at its limit for the new workers (a second viewer is
+# another address: a session is line + address + stream, not the UA)
 my ($hst) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-a');
 is($hst, 200, "line 'one' (max_connections 1): an HLS viewer");
-my ($hst2) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-b');
+my ($hst2) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-b', from => '127.0.0.2');
 is($hst2, 403, 'a second viewer of the line: 403');
 my ($v0) = $ng->scrape;
 for my $r (1 .. 2) {
@@ -46,7 +47,7 @@ for my $r (1 .. 2) {
        "reload $r: the HLS sessions (this viewer's and the load's) are still counted");
     my ($a) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-a');
     is($a, 200, "reload $r: the viewer goes on with the new workers");
-    my ($b) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-b');
+    my ($b) = $ng->get('/live/one/one-pass/1.m3u8', ua => 'player-b', from => '127.0.0.2');
     is($b, 403, "reload $r: the new workers refuse a second viewer");
 }
 
